@@ -1,0 +1,1 @@
+"""navdash: styringsdashboard for mål- og resultatstyring i NAV."""
