@@ -1,0 +1,90 @@
+"""The command line: `python -m navdash init|import|export|bench`."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from navdash import ingest, store
+from navdash.schemas import KINDS
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m navdash", description="navdash: styringsdashboard for NAV")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p_init = sub.add_parser("init", help="opprett databasen (data/navdash.duckdb, eller NAVDASH_DB)")
+    p_init.add_argument("--demo", action="store_true", help="fyll databasen med demodata")
+    p_init.add_argument("--force", action="store_true", help="erstatt en eksisterende database")
+
+    p_imp = sub.add_parser("import", help="importer en CSV- eller Excel-fil")
+    p_imp.add_argument("kind", choices=list(KINDS), metavar="KIND", help=", ".join(KINDS))
+    p_imp.add_argument("file", type=Path)
+    p_imp.add_argument("--dry-run", action="store_true", help="kontroller filen uten å lagre noe")
+    p_imp.add_argument("--who", default=os.environ.get("USER", "kommandolinje"), help="hvem som importerer")
+
+    p_exp = sub.add_parser("export", help="skriv CSV i importformatet")
+    p_exp.add_argument("kind", choices=list(KINDS), metavar="KIND", help=", ".join(KINDS))
+    p_exp.add_argument("--enhet", action="append", help="bare denne enheten (kan gjentas)")
+    p_exp.add_argument("--indikator", action="append", help="bare denne indikatoren (kan gjentas)")
+    p_exp.add_argument("-o", "--output", type=Path, help="fil (standard: skjermen)")
+
+    p_bench = sub.add_parser("bench", help="mål import og spørringer i nasjonal skala")
+    p_bench.add_argument("--small", action="store_true", help="en liten kjøring (for tester)")
+    p_bench.add_argument("--workdir", type=Path, help="mappe for midlertidige filer")
+
+    args = parser.parse_args(argv)
+    db = store.db_path()
+
+    if args.command == "init":
+        if db.exists() and not args.force:
+            print(f"Databasen {db} finnes allerede (bruk --force for å erstatte den).")
+            store.ensure_database(db, demo=False)
+            return 0
+        if db.exists():
+            db.unlink()
+            store.forget_snapshots()
+        if args.demo:
+            reports = ingest.load_demo(db)
+            rows = sum(r.rows for r in reports)
+            print(f"Opprettet {db} med demodata: {rows:,} rader.".replace(",", "\u00a0"))
+        else:
+            store.ensure_database(db, demo=False)
+            print(f"Opprettet en tom database: {db}")
+        return 0
+
+    if args.command == "import":
+        if not args.file.exists():
+            print(f"Finner ikke filen {args.file}", file=sys.stderr)
+            return 2
+        if not db.exists():
+            store.ensure_database(db, demo=False)
+        report = ingest.import_file(args.kind, args.file, db=db, dry_run=args.dry_run, who=args.who)
+        if report.ok:
+            print(report.summary())
+            return 0
+        print(report.full_report(), file=sys.stderr)
+        return 2
+
+    if args.command == "export":
+        out = open(args.output, "w", encoding="utf-8", newline="") if args.output else sys.stdout
+        try:
+            n = ingest.export(args.kind, out, db=db, units=args.enhet, indicators=args.indikator)
+        finally:
+            if args.output:
+                out.close()
+        if args.output:
+            print(f"Skrev {n} rader til {args.output}", file=sys.stderr)
+        return 0
+
+    if args.command == "bench":
+        from navdash import bench
+
+        return bench.run(small=args.small, workdir=args.workdir)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,768 @@
+"""Import: file -> rows -> validation -> one atomic write, with a report a person can act on.
+
+A file holds one kind (`enheter`, `indikatorer`, `verdier`, `resultatkrav`, `undersokelse`). It is read as a
+stream (CSV or XLSX), every row is validated by the Pydantic model of its kind, valid rows are staged in chunks
+inside the writer's private copy of the database, and only when the whole file is clean is it merged and
+published. Any problem anywhere means nothing is written. All problems are reported at once, in Norwegian,
+with file, row (as a spreadsheet shows it: the header is row 1) and column.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import difflib
+import hashlib
+import io
+import json
+import os
+import zipfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+from pydantic import ValidationError
+
+from navdash import store
+from navdash.schemas import (
+    KINDS,
+    IndicatorInfo,
+    IndicatorRow,
+    Kind,
+    SurveyRow,
+    TargetRow,
+    UnitRow,
+    ValidationContext,
+    ValueRow,
+    row_errors,
+    to_code,
+)
+
+CHUNK_ROWS = 50_000
+MAX_LISTED_PROBLEMS = 1_000
+DEMO_DIR = Path(__file__).resolve().parent.parent / "data" / "demo"
+
+# What people type in headers, after to_code(), mapped to the canonical column name.
+_HEADER_ALIASES = {
+    "ar": "aar", "referansear": "referanseaar", "maleenhet": "maaleenhet", "sporsmal": "sporsmal",
+    "undersokelse": "undersokelse", "enhetsnummer": "enhet", "enhetsnr": "enhet", "indikator_id": "indikator",
+    "mk_id": "indikator",
+}
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Report
+# ---------------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Problem:
+    file: str
+    row: int | None
+    column: str | None
+    message: str
+
+    def __str__(self) -> str:
+        where = [self.file]
+        if self.row is not None:
+            where.append(f"rad {self.row}")
+        if self.column:
+            where.append(f"kolonne «{self.column}»")
+        return f"{', '.join(where)}: {self.message}"
+
+
+@dataclass
+class ImportReport:
+    file_name: str
+    kind: str
+    sha256: str = ""
+    rows: int = 0
+    new: int = 0
+    changed: int = 0
+    unchanged: int = 0
+    problems: list[Problem] = field(default_factory=list)
+    problem_count: int = 0
+    dry_run: bool = False
+    published: bool = False
+    data_version: int | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.problem_count == 0
+
+    def add(self, row: int | None, column: str | None, message: str) -> None:
+        self.problem_count += 1
+        if len(self.problems) < MAX_LISTED_PROBLEMS:
+            self.problems.append(Problem(self.file_name, row, column, message))
+
+    def summary(self) -> str:
+        """One line, for the command line and the upload page."""
+        if not self.ok:
+            return (
+                f"{self.file_name}: avvist, {_n(self.problem_count)} feil i {_n(self.rows)} rader. "
+                "Ingenting er endret i databasen."
+            )
+        verb = "kontrollert (tørrkjøring, ingenting lagret)" if self.dry_run else "importert"
+        return (
+            f"{self.file_name}: {_n(self.rows)} rader {KINDS[self.kind].label} {verb}: "
+            f"{_n(self.new)} nye, {_n(self.changed)} endret, {_n(self.unchanged)} uendret."
+        )
+
+    def full_report(self) -> str:
+        lines = [self.summary()]
+        lines.extend(f"  {p}" for p in self.problems)
+        hidden = self.problem_count - len(self.problems)
+        if hidden > 0:
+            lines.append(f"  … og {_n(hidden)} feil til (de første {_n(len(self.problems))} er vist).")
+        return "\n".join(lines)
+
+
+def _n(number: int) -> str:
+    return f"{number:,}".replace(",", "\u00a0")
+
+
+class _Rejected(Exception):
+    """Raised inside the writer so that its working copy is discarded."""
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Reading files
+# ---------------------------------------------------------------------------------------------------------
+
+
+class FileProblem(Exception):
+    """The file as a whole cannot be read (empty, wrong format, not text)."""
+
+
+@dataclass
+class Table:
+    header: list[str]
+    rows: Iterator[tuple[int, list[Any]]]  # (spreadsheet row number, cells)
+    fmt: str
+
+
+def _detect_encoding(path: Path) -> str:
+    """UTF-8 (with or without BOM) if every byte decodes as UTF-8, else Windows-1252 (Excel's Norwegian CSV)."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    with open(path, "rb") as fh:
+        try:
+            while chunk := fh.read(1 << 20):
+                decoder.decode(chunk)
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            return "cp1252"
+    return "utf-8-sig"
+
+
+def _sniff_separator(first_line: str) -> str:
+    counts = {sep: _count_outside_quotes(first_line, sep) for sep in (";", ",", "\t")}
+    best = max(counts, key=lambda s: counts[s])
+    return best if counts[best] > 0 else ","
+
+
+def _count_outside_quotes(line: str, sep: str) -> int:
+    inside = False
+    n = 0
+    for ch in line:
+        if ch == '"':
+            inside = not inside
+        elif ch == sep and not inside:
+            n += 1
+    return n
+
+
+def open_table(path: Path, file_name: str) -> Table:
+    """Open a CSV or XLSX file as a header and a stream of rows. Raises FileProblem for a file that is not one."""
+    size = path.stat().st_size
+    if size == 0:
+        raise FileProblem("filen er tom")
+    with open(path, "rb") as fh:
+        head = fh.read(8192)
+    is_zip = head.startswith(b"PK\x03\x04")
+    suffix = Path(file_name).suffix.lower()
+    if suffix in (".xlsx", ".xlsm"):
+        if not is_zip:
+            raise FileProblem(
+                f"filen heter «{file_name}», men er ikke en Excel-fil (xlsx); lagre den som xlsx eller gi den "
+                "endelsen .csv hvis den er en CSV-fil"
+            )
+        return _open_xlsx(path)
+    if suffix == ".xls":
+        raise FileProblem("gamle Excel-filer (.xls) støttes ikke; lagre filen som .xlsx eller CSV")
+    if is_zip:
+        raise FileProblem(
+            f"filen heter «{file_name}», men innholdet er en Excel-fil (xlsx), ikke CSV; gi den endelsen .xlsx"
+        )
+    if b"\x00" in head or head.startswith(b"%PDF"):
+        raise FileProblem("filen er ikke en tekstfil (CSV); eksporter den som CSV eller xlsx")
+    return _open_csv(path)
+
+
+def _open_csv(path: Path) -> Table:
+    encoding = _detect_encoding(path)
+    text = io.TextIOWrapper(open(path, "rb"), encoding=encoding, newline="")
+    first = text.readline()
+    while first and not first.strip():
+        first = text.readline()
+    if not first.strip():
+        text.close()
+        raise FileProblem("filen er tom")
+    sep = _sniff_separator(first)
+    header = next(csv.reader([first], delimiter=sep))
+
+    def rows() -> Iterator[tuple[int, list[Any]]]:
+        try:
+            reader = csv.reader(text, delimiter=sep)
+            yield from enumerate(reader, start=2)
+        finally:
+            text.close()
+
+    return Table(header, rows(), f"CSV ({'semikolon' if sep == ';' else 'komma' if sep == ',' else 'tab'})")
+
+
+def _open_xlsx(path: Path) -> Table:
+    import openpyxl
+
+    try:
+        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        raise FileProblem(f"Excel-filen kan ikke leses ({exc.__class__.__name__})") from None
+    ws = wb.worksheets[0]
+    it = ws.iter_rows(values_only=True)
+    header_row: tuple[Any, ...] | None = None
+    header_at = 0
+    for number, values in enumerate(it, start=1):
+        if any(v not in (None, "") for v in values):
+            header_row, header_at = values, number
+            break
+    if header_row is None:
+        wb.close()
+        raise FileProblem("filen er tom (første ark har ingen rader)")
+    width = max(i for i, v in enumerate(header_row) if v not in (None, "")) + 1
+    header = ["" if v is None else str(v) for v in header_row[:width]]
+
+    def rows() -> Iterator[tuple[int, list[Any]]]:
+        try:
+            for i, values in enumerate(it, start=header_at + 1):
+                yield i, list(values[:width])
+        finally:
+            wb.close()
+
+    return Table(header, rows(), "Excel (xlsx)")
+
+
+def normalise_header(name: str) -> str:
+    code = to_code(str(name).replace("\ufeff", ""))
+    return _HEADER_ALIASES.get(code, code)
+
+
+def _guess_kind(columns: set[str]) -> str | None:
+    best, score = None, 0.0
+    for kind in KINDS.values():
+        overlap = len(columns & set(kind.columns)) / len(set(kind.columns) | columns)
+        if overlap > score:
+            best, score = kind.name, overlap
+    return best if score >= 0.5 else None
+
+
+def check_header(kind: Kind, header: list[str], report: ImportReport) -> list[str] | None:
+    """Canonical column names in file order, or None (with problems reported) when the header is wrong."""
+    columns = [normalise_header(h) for h in header]
+    expected = ", ".join(kind.columns)
+    ok = True
+    seen: set[str] = set()
+    for i, col in enumerate(columns):
+        if not col:
+            if any(columns[i + 1:]):
+                report.add(1, None, f"kolonne nummer {i + 1} mangler navn; forventet kolonner: {expected}")
+                ok = False
+            continue
+        if col in seen:
+            report.add(1, col, f"kolonnen «{col}» står to ganger")
+            ok = False
+        seen.add(col)
+    present = {c for c in columns if c}
+    guessed = _guess_kind(present)
+    if guessed and guessed != kind.name and not set(kind.required) <= present:
+        report.add(
+            1, None,
+            f"filen ser ut til å inneholde {KINDS[guessed].label} («{guessed}»), ikke {kind.label} "
+            f"(«{kind.name}»); velg riktig type eller riktig fil",
+        )
+        return None
+    for col in kind.required:
+        if col not in present:
+            report.add(1, col, f"kolonnen «{col}» mangler; forventet kolonner: {expected}")
+            ok = False
+    for col in columns:
+        if col and col not in kind.columns:
+            close = difflib.get_close_matches(col, kind.columns, n=1, cutoff=0.6)
+            hint = f"; mente du «{close[0]}»?" if close else ""
+            report.add(1, col, f"ukjent kolonne «{col}»{hint} Forventet kolonner: {expected}")
+            ok = False
+    return columns if ok else None
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Per-kind mapping between validated rows and database tables
+# ---------------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Target:
+    table: str
+    columns: tuple[str, ...]  # database columns, in insert order
+    key: tuple[str, ...]
+    compare: tuple[str, ...]
+    to_db: Callable[[Any], tuple[Any, ...]]
+    types: tuple[pa.DataType, ...]
+
+
+def _value_db(r: ValueRow) -> tuple[Any, ...]:
+    p = r.periode
+    return (r.enhet, r.indikator, p.key, p.kind, p.year, p.number, r.teller, r.nevner, r.verdi)
+
+
+def _unit_db(r: UnitRow) -> tuple[Any, ...]:
+    return (r.enhet, r.navn, r.type, r.overordnet, r.sammenligningsgruppe, r.ansatte, r.gyldig_fra, r.gyldig_til,
+            r.erstattet_av)
+
+
+def _indicator_db(r: IndicatorRow) -> tuple[Any, ...]:
+    return (r.indikator, r.navn, r.beskrivelse, r.perspektiv, r.resultatkjede, r.rolle, r.maaleenhet, r.polaritet,
+            r.aggregering, r.kilde, r.lenke)
+
+
+def _target_db(r: TargetRow) -> tuple[Any, ...]:
+    absolute = True if r.absolutt is None else r.absolutt
+    return (r.indikator, r.enhet, r.aar, r.kravtype, r.terskel, r.referanseaar, r.fastsatt_av, absolute, r.tekst)
+
+
+def _survey_db(r: SurveyRow) -> tuple[Any, ...]:
+    return (r.undersokelse, r.runde, r.enhet, r.gruppe, r.sporsmal, r.tema, r.svaralternativ, r.antall)
+
+
+S, I16, I8, F, D, B, I32 = pa.string(), pa.int16(), pa.int8(), pa.float64(), pa.date32(), pa.bool_(), pa.int32()
+
+TARGETS: dict[str, Target] = {
+    "verdier": Target(
+        '"values"',
+        ("unit_id", "indicator_id", "period", "period_kind", "year", "period_no", "numerator", "denominator", "value"),
+        ("unit_id", "indicator_id", "period"), ("numerator", "denominator", "value"), _value_db,
+        (S, S, S, S, I16, I8, F, F, F),
+    ),
+    "enheter": Target(
+        "units",
+        ("unit_id", "name", "type", "parent_id", "comparison_group", "employees", "valid_from", "valid_to",
+         "replaced_by"),
+        ("unit_id",),
+        ("name", "type", "parent_id", "comparison_group", "employees", "valid_from", "valid_to", "replaced_by"),
+        _unit_db, (S, S, S, S, S, I32, D, D, S),
+    ),
+    "indikatorer": Target(
+        "indicators",
+        ("indicator_id", "name", "description", "perspective", "chain_step", "role", "measure", "polarity",
+         "aggregation", "source", "link"),
+        ("indicator_id",),
+        ("name", "description", "perspective", "chain_step", "role", "measure", "polarity", "aggregation",
+         "source", "link"),
+        _indicator_db, (S,) * 11,
+    ),
+    "resultatkrav": Target(
+        "targets",
+        ("indicator_id", "unit_id", "year", "kind", "threshold", "reference_year", "set_by", "absolute", "text"),
+        ("indicator_id", "unit_id", "year"),
+        ("kind", "threshold", "reference_year", "set_by", "absolute", "text"),
+        _target_db, (S, S, I16, S, F, I16, S, B, S),
+    ),
+    "undersokelse": Target(
+        "survey_counts",
+        ("survey", "round", "unit_id", "grp", "question", "theme", "answer", "count"),
+        ("survey", "round", "unit_id", "grp", "question", "answer"), ("theme", "count"), _survey_db,
+        (S, S, S, S, S, S, S, I32),
+    ),
+}
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The import
+# ---------------------------------------------------------------------------------------------------------
+
+
+def load_context(con: duckdb.DuckDBPyConnection, today: date | None = None) -> ValidationContext:
+    units = dict(con.execute("SELECT unit_id, name FROM units").fetchall())
+    indicators = {
+        i: IndicatorInfo(measure=m, aggregation=a, role=r, name=n)
+        for i, m, a, r, n in con.execute(
+            "SELECT indicator_id, measure, aggregation, role, name FROM indicators"
+        ).fetchall()
+    }
+    return ValidationContext(units=units, indicators=indicators, today=today or date.today())
+
+
+def sha256_of(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        while chunk := fh.read(1 << 20):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def import_into(
+    con: duckdb.DuckDBPyConnection,
+    kind_name: str,
+    path: Path,
+    *,
+    file_name: str | None = None,
+    who: str = "ukjent",
+    today: date | None = None,
+    progress: Callable[[int], None] | None = None,
+    allowed_units: set[str] | None = None,
+    allowed_indicators: set[str] | None = None,
+) -> ImportReport:
+    """Validate `path` and, if it is clean, merge it into the open (working-copy) connection.
+
+    The caller owns the transaction boundary: this function leaves the connection unchanged when the report has
+    problems. `allowed_units` / `allowed_indicators` restrict what the file may touch (a leader's upload).
+    """
+    path = Path(path)
+    file_name = file_name or path.name
+    if kind_name not in KINDS:
+        raise ValueError(f"ukjent type «{kind_name}»; bruk en av: {', '.join(KINDS)}")
+    kind = KINDS[kind_name]
+    target = TARGETS[kind_name]
+    report = ImportReport(file_name=file_name, kind=kind_name, sha256=sha256_of(path))
+    try:
+        table = open_table(path, file_name)
+    except FileProblem as exc:
+        report.add(None, None, str(exc))
+        return report
+    columns = check_header(kind, table.header, report)
+    if columns is None:
+        return report
+
+    ctx = load_context(con, today)
+    if kind_name == "enheter":
+        # Parents and successors may be defined in the same file; checked after all rows are read.
+        ctx = ValidationContext(units=ctx.units, indicators=ctx.indicators, today=ctx.today)
+    model = kind.model
+    staging = f"staging_{kind_name}"
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {staging} AS SELECT {', '.join(target.columns)}, "
+                f"0::BIGINT AS _row FROM {target.table} LIMIT 0")
+    schema = pa.schema([(c, t) for c, t in zip(target.columns, target.types, strict=True)] + [("_row", pa.int64())])
+    buffer: list[tuple[Any, ...]] = []
+    width = len(columns)
+
+    def flush() -> None:
+        if not buffer:
+            return
+        arrays = list(zip(*buffer, strict=True))
+        batch = pa.Table.from_arrays([pa.array(a, type=t) for a, t in zip(arrays, schema.types, strict=True)],
+                                     schema=schema)
+        con.register("_chunk", batch)
+        con.execute(f"INSERT INTO {staging} SELECT * FROM _chunk")
+        con.unregister("_chunk")
+        buffer.clear()
+
+    validate = model.model_validate
+    to_db = target.to_db
+    for row_no, cells in table.rows:
+        if not any(c not in (None, "") and (not isinstance(c, str) or c.strip()) for c in cells):
+            continue  # blank line, as Excel leaves at the end
+        report.rows += 1
+        if len(cells) > width and any(str(c).strip() for c in cells[width:] if c is not None):
+            report.add(row_no, None, f"raden har {len(cells)} celler, men overskriften har {width} kolonner")
+            continue
+        record = {col: (cells[i] if i < len(cells) else None) for i, col in enumerate(columns) if col}
+        try:
+            item = validate(record, context=ctx)
+        except ValidationError as exc:
+            for column, message in row_errors(exc):
+                report.add(row_no, column or None, message)
+            continue
+        if allowed_units is not None and getattr(item, "enhet", None) not in allowed_units:
+            report.add(row_no, "enhet", f"du kan bare laste opp tall for din egen enhet, ikke {item.enhet}")
+            continue
+        if allowed_indicators is not None and getattr(item, "indikator", None) not in allowed_indicators:
+            report.add(row_no, "indikator", f"{item.indikator} er ikke en lokal indikator du kan laste opp")
+            continue
+        if report.problem_count == 0:  # once the file is refused, keep validating but stop staging
+            buffer.append((*to_db(item), row_no))
+            if len(buffer) >= CHUNK_ROWS:
+                flush()
+                if progress:
+                    progress(report.rows)
+    flush()
+    if report.rows == 0 and report.ok:
+        report.add(None, None, "filen har overskrift, men ingen rader med data")
+    if not report.ok:
+        return report
+
+    _check_duplicates(con, staging, kind, target, report)
+    _check_references(con, kind_name, staging, report)
+    if not report.ok:
+        return report
+    import_id = con.execute("SELECT nextval('import_seq')").fetchone()[0]
+    _merge(con, staging, target, report, import_id)
+    con.execute(
+        "INSERT INTO import_log (import_id, file_name, sha256, kind, rows, new_rows, changed_rows, unchanged_rows, "
+        "who, logged_at, outcome, message) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [import_id, file_name, report.sha256, kind_name, report.rows, report.new, report.changed, report.unchanged, who,
+         datetime.now(), "importert", report.summary()],
+    )
+    store.audit(con, who, f"import {kind_name}", file_name, report.summary())
+    con.execute(f"DROP TABLE {staging}")
+    return report
+
+
+def _check_duplicates(con: duckdb.DuckDBPyConnection, staging: str, kind: Kind, target: Target,
+                      report: ImportReport) -> None:
+    keys = ", ".join(target.key)
+    dups = con.execute(
+        f"SELECT list(_row ORDER BY _row) FROM {staging} GROUP BY {keys} HAVING count(*) > 1 "
+        f"ORDER BY min(_row) LIMIT {MAX_LISTED_PROBLEMS}"
+    ).fetchall()
+    label = ", ".join(kind.key)
+    for (rows,) in dups:
+        for later in rows[1:]:
+            report.add(later, kind.key[0],
+                       f"samme nøkkel ({label}) som rad {rows[0]}; hver nøkkel kan stå bare én gang")
+
+
+def _check_references(con: duckdb.DuckDBPyConnection, kind_name: str, staging: str, report: ImportReport) -> None:
+    if kind_name == "enheter":
+        known = f"(SELECT unit_id FROM {staging} UNION SELECT unit_id FROM units)"
+        for col, what in (("parent_id", "overordnet"), ("replaced_by", "erstattet_av")):
+            for row, ref in con.execute(
+                f"SELECT _row, {col} FROM {staging} WHERE {col} IS NOT NULL AND {col} NOT IN {known} ORDER BY _row"
+            ).fetchall():
+                report.add(row, what, f"ukjent enhet «{ref}»; den må finnes i databasen eller i samme fil")
+        _check_cycles(con, staging, report)
+    elif kind_name == "verdier":
+        rows = con.execute(
+            f"""SELECT s._row, s.unit_id, s.period, u.valid_to, u.replaced_by FROM {staging} s
+                JOIN units u USING (unit_id)
+                WHERE u.valid_to IS NOT NULL AND make_date(s.year, CASE s.period_kind WHEN 'M' THEN s.period_no
+                      WHEN 'T' THEN (s.period_no - 1) * 4 + 1 ELSE 1 END, 1) > u.valid_to
+                ORDER BY s._row LIMIT {MAX_LISTED_PROBLEMS}"""
+        ).fetchall()
+        for row, unit, period, valid_to, replaced_by in rows:
+            successor = f"; tallene hører til {replaced_by}" if replaced_by else ""
+            report.add(row, "periode", f"enhet {unit} var nedlagt fra {valid_to:%d.%m.%Y}, før {period}{successor}")
+    elif kind_name == "indikatorer":
+        rows = con.execute(
+            f"""SELECT s._row, s.indicator_id, s.role FROM {staging} s
+                WHERE s.role <> 'styringsparameter'
+                  AND s.indicator_id IN (SELECT indicator_id FROM targets) ORDER BY s._row"""
+        ).fetchall()
+        for row, ind, _role in rows:
+            report.add(row, "rolle", f"{ind} har resultatkrav; bare styringsparametere kan ha det. Fjern kravene først")
+        rows = con.execute(
+            f"""SELECT s._row, s.indicator_id, i.aggregation, s.aggregation FROM {staging} s
+                JOIN indicators i USING (indicator_id)
+                WHERE (i.aggregation = 'forholdstall') <> (s.aggregation = 'forholdstall')
+                  AND s.indicator_id IN (SELECT DISTINCT indicator_id FROM "values") ORDER BY s._row"""
+        ).fetchall()
+        for row, ind, old, new in rows:
+            report.add(row, "aggregering", f"{ind} har lagrede verdier som {old}; kan ikke endres til {new}")
+
+
+def _check_cycles(con: duckdb.DuckDBPyConnection, staging: str, report: ImportReport) -> None:
+    parents = dict(con.execute("SELECT unit_id, parent_id FROM units").fetchall())
+    rows = {u: r for u, r in con.execute(f"SELECT unit_id, _row FROM {staging}").fetchall()}
+    parents.update(dict(con.execute(f"SELECT unit_id, parent_id FROM {staging}").fetchall()))
+    for unit, row in rows.items():
+        seen = {unit}
+        current = parents.get(unit)
+        while current is not None:
+            if current in seen:
+                report.add(row, "overordnet", f"enhetstreet går i ring gjennom {unit}")
+                break
+            seen.add(current)
+            current = parents.get(current)
+
+
+def _merge(con: duckdb.DuckDBPyConnection, staging: str, target: Target, report: ImportReport,
+           import_id: int) -> None:
+    on = " AND ".join(f"t.{k} = s.{k}" for k in target.key)
+    same = " AND ".join(f"t.{c} IS NOT DISTINCT FROM s.{c}" for c in target.compare)
+    new, changed, unchanged = con.execute(
+        f"""SELECT count(*) FILTER (WHERE t.{target.key[0]} IS NULL),
+                   count(*) FILTER (WHERE t.{target.key[0]} IS NOT NULL AND NOT ({same})),
+                   count(*) FILTER (WHERE t.{target.key[0]} IS NOT NULL AND ({same}))
+            FROM {staging} s LEFT JOIN {target.table} t ON {on}"""
+    ).fetchone()
+    report.new, report.changed, report.unchanged = int(new), int(changed), int(unchanged)
+    if report.new + report.changed == 0:
+        return
+    cols = ", ".join(target.columns)
+    scols = ", ".join(f"s.{c}" for c in target.columns)
+    if target.table == '"values"':  # each value remembers the import it came from
+        cols += ", import_id"
+        scols += f", {int(import_id)}"
+    if report.changed:
+        con.execute(
+            f"DELETE FROM {target.table} t WHERE EXISTS (SELECT 1 FROM {staging} s WHERE {on} AND NOT ({same}))"
+        )
+        con.execute(
+            f"""INSERT INTO {target.table} ({cols}) SELECT {scols} FROM {staging} s
+                WHERE NOT EXISTS (SELECT 1 FROM {target.table} t WHERE {on})"""
+        )
+    elif report.unchanged:
+        con.execute(
+            f"""INSERT INTO {target.table} ({cols}) SELECT {scols} FROM {staging} s
+                WHERE NOT EXISTS (SELECT 1 FROM {target.table} t WHERE {on})"""
+        )
+    else:
+        con.execute(f"INSERT INTO {target.table} ({cols}) SELECT {scols} FROM {staging} s")
+
+
+def import_file(
+    kind: str,
+    path: Path | str,
+    *,
+    db: Path | None = None,
+    dry_run: bool = False,
+    file_name: str | None = None,
+    who: str = "ukjent",
+    today: date | None = None,
+    progress: Callable[[int], None] | None = None,
+    allowed_units: set[str] | None = None,
+    allowed_indicators: set[str] | None = None,
+) -> ImportReport:
+    """Import one file as one atomic publish. On any problem the published database is left as it was."""
+    path = Path(path)
+    report: ImportReport | None = None
+    db = Path(db) if db else store.db_path()
+    try:
+        with store.writing(db, publish=not dry_run, who=who) as con:
+            report = import_into(con, kind, path, file_name=file_name, who=who, today=today, progress=progress,
+                                 allowed_units=allowed_units, allowed_indicators=allowed_indicators)
+            report.dry_run = dry_run
+            if not report.ok:
+                raise _Rejected
+    except _Rejected:
+        assert report is not None
+        _log_rejection(db, report, who)
+        return report
+    assert report is not None
+    report.published = not dry_run
+    if report.published:
+        report.data_version = store.data_version(db)
+    return report
+
+
+def _log_rejection(db: Path, report: ImportReport, who: str) -> None:
+    """Refused files leave the database untouched, so their trace goes to a log file beside it."""
+    entry = {
+        "file_name": report.file_name, "sha256": report.sha256, "kind": report.kind, "rows": report.rows,
+        "who": who, "at": datetime.now().isoformat(timespec="seconds"), "outcome": "avvist",
+        "problems": report.problem_count, "first_problem": str(report.problems[0]) if report.problems else "",
+    }
+    with open(db.with_name(db.name + ".avvist.jsonl"), "a", encoding="utf-8") as fh:
+        fh.write(json.dumps(entry, ensure_ascii=False) + "\n")
+
+
+def rejected_imports(db: Path | None = None) -> list[dict[str, Any]]:
+    db = Path(db) if db else store.db_path()
+    log = db.with_name(db.name + ".avvist.jsonl")
+    if not log.exists():
+        return []
+    return [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Export: CSV in the import format, so that export followed by import changes nothing
+# ---------------------------------------------------------------------------------------------------------
+
+
+def export(kind_name: str, out: io.TextIOBase | Any, *, db: Path | None = None,
+           units: list[str] | None = None, indicators: list[str] | None = None) -> int:
+    if kind_name not in KINDS:
+        raise ValueError(f"ukjent type «{kind_name}»; bruk en av: {', '.join(KINDS)}")
+    kind, target = KINDS[kind_name], TARGETS[kind_name]
+    file_cols = [c for c in kind.columns]
+    db_cols = _export_columns(kind_name)
+    where, params = [], []
+    unit_col = "unit_id" if "unit_id" in target.columns else None
+    ind_col = "indicator_id" if "indicator_id" in target.columns else None
+    if units and unit_col:
+        where.append(f"{unit_col} IN (SELECT unnest(?))")
+        params.append(units)
+    if indicators and ind_col:
+        where.append(f"{ind_col} IN (SELECT unnest(?))")
+        params.append(indicators)
+    sql = f"SELECT {', '.join(db_cols)} FROM {target.table}"
+    if where:
+        sql += " WHERE " + " AND ".join(where)
+    sql += " ORDER BY " + ", ".join(_export_order(kind_name))
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(file_cols)
+    n = 0
+    with store.reading(db) as con:
+        cur = con.execute(sql, params)
+        while batch := cur.fetchmany(10_000):
+            for row in batch:
+                writer.writerow([_cell(v) for v in row])
+                n += 1
+    return n
+
+
+def _export_columns(kind_name: str) -> list[str]:
+    if kind_name == "verdier":
+        return ["unit_id", "indicator_id", "period", "numerator", "denominator", "value"]
+    if kind_name == "resultatkrav":
+        return ["indicator_id", "unit_id", "year", "kind", "threshold", "reference_year", "set_by",
+                "CASE WHEN absolute THEN 'ja' ELSE 'nei' END", "text"]
+    return list(TARGETS[kind_name].columns)
+
+
+def _export_order(kind_name: str) -> list[str]:
+    if kind_name == "verdier":
+        return ["unit_id", "indicator_id", "year", "period_kind", "period_no"]
+    if kind_name == "enheter":
+        # parents before children, so the export imports into an empty database
+        return ["CASE type WHEN 'land' THEN 0 WHEN 'fylke' THEN 1 ELSE 2 END", "unit_id"]
+    return list(TARGETS[kind_name].key)
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Demo data
+# ---------------------------------------------------------------------------------------------------------
+
+DEMO_ORDER = ("enheter", "indikatorer", "verdier", "resultatkrav", "undersokelse")
+
+
+def load_demo(db: Path | None = None, demo_dir: Path | None = None) -> list[ImportReport]:
+    """Build the demo database from the CSV files in data/demo, as one publish."""
+    demo_dir = demo_dir or DEMO_DIR
+    reports = []
+    with store.writing(db, who="demo") as con:
+        for kind in DEMO_ORDER:
+            report = import_into(con, kind, demo_dir / f"{kind}.csv", who="demo", today=date(2026, 1, 1))
+            if not report.ok:
+                raise RuntimeError("demodataene er ugyldige:\n" + report.full_report())
+            reports.append(report)
+        from navdash import priorities
+
+        priorities.load_csv(con, demo_dir / "prioriteringer.csv", who="demo")
+        store._set_meta(con, "demo", "ja")
+    return reports
+
+
+def default_db_exists() -> bool:
+    return os.path.exists(store.db_path())

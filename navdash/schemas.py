@@ -1,0 +1,627 @@
+"""Pydantic models: the one definition of every record navdash reads from a file.
+
+Field names are the column names of the import files (Norwegian, as analysts write them). Coded values are
+stored in a plain ASCII form (`hoy_er_bra`), but the parsers accept what a person types in Excel
+(`Høy er bra`, `nøkkelinformasjon`, `82,4`, `ja`). Every message meant for a user is Norwegian bokmål.
+
+Checks that need the database (does the unit exist? is the indicator a percentage?) read a
+`ValidationContext` passed as Pydantic's validation context, so one model holds all the rules for a row.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Annotated, Any, Literal, get_args
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError, ValidationInfo, model_validator
+
+from navdash.periods import Period, PeriodError, parse_period
+
+# ---------------------------------------------------------------------------------------------------------
+# Vocabularies: stored code -> Norwegian label
+# ---------------------------------------------------------------------------------------------------------
+
+UnitType = Literal["land", "fylke", "kontor", "spesialenhet", "styringsenhet"]
+Perspective = Literal["bruker", "produksjon", "medarbeider", "okonomi"]
+ChainStep = Literal["innsatsfaktor", "aktivitet", "resultat", "effekt"]
+Role = Literal["styringsparameter", "nokkelinformasjon", "kontekst"]
+Measure = Literal["prosent", "antall", "dager", "kroner", "skar"]
+Polarity = Literal["hoy_er_bra", "lav_er_bra", "noytral"]
+Aggregation = Literal["forholdstall", "sum", "snitt_per_periode"]
+TargetKind = Literal["minst", "hoyst", "oke_fra_fjoraret", "retning_mot_niva", "skal_reduseres"]
+SetBy = Literal["direktorat", "fylke", "kontor", "partnerskap"]
+
+LABELS: dict[str, dict[str, str]] = {
+    "type": {
+        "land": "Land", "fylke": "Fylke", "kontor": "NAV-kontor",
+        "spesialenhet": "Spesialenhet", "styringsenhet": "Styringsenhet",
+    },
+    "perspektiv": {
+        "bruker": "Brukerperspektivet", "produksjon": "Produksjonsperspektivet",
+        "medarbeider": "Medarbeiderperspektivet", "okonomi": "Økonomiperspektivet",
+    },
+    "resultatkjede": {
+        "innsatsfaktor": "Innsatsfaktor", "aktivitet": "Aktivitet", "resultat": "Resultat", "effekt": "Effekt",
+    },
+    "rolle": {
+        "styringsparameter": "Styringsparameter", "nokkelinformasjon": "Nøkkelinformasjon",
+        "kontekst": "Kontekst",
+    },
+    "maaleenhet": {"prosent": "prosent", "antall": "antall", "dager": "dager", "kroner": "kroner", "skar": "skår"},
+    "polaritet": {"hoy_er_bra": "Høy er bra", "lav_er_bra": "Lav er bra", "noytral": "Nøytral"},
+    "aggregering": {
+        "forholdstall": "Forholdstall (sum teller / sum nevner)", "sum": "Sum",
+        "snitt_per_periode": "Snitt per periode",
+    },
+    "kravtype": {
+        "minst": "Minst", "hoyst": "Høyst", "oke_fra_fjoraret": "Skal øke fra fjoråret",
+        "retning_mot_niva": "I retning av nivået i et referanseår", "skal_reduseres": "Skal reduseres",
+    },
+    "fastsatt_av": {
+        "direktorat": "Direktoratet", "fylke": "Fylket", "kontor": "Kontoret", "partnerskap": "Partnerskapet",
+    },
+}
+
+_CODE_TRANS = str.maketrans({"ø": "o", "æ": "ae", "å": "a", "é": "e", " ": "_", "-": "_"})
+
+
+def to_code(text: str) -> str:
+    """`Høy er bra` -> `hoy_er_bra`; `Nøkkelinformasjon` -> `nokkelinformasjon`."""
+    return re.sub(r"_+", "_", text.strip().lower().translate(_CODE_TRANS)).strip("_")
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Cell parsers (Excel-tolerant), each raising ValueError with a Norwegian message
+# ---------------------------------------------------------------------------------------------------------
+
+_SPACES = str.maketrans("", "", " \u00a0\u202f\u2009'")
+
+
+def is_blank(value: object) -> bool:
+    if value is None:
+        return True
+    if isinstance(value, float) and math.isnan(value):
+        return True
+    return isinstance(value, str) and value.strip() == ""
+
+
+def parse_number(value: object) -> float | None:
+    """A number as Norwegian Excel writes it: `82,4`, `2 104`, `1.234,5`, `82,4 %`. Blank -> None."""
+    if is_blank(value):
+        return None
+    if isinstance(value, bool):
+        raise ValueError(f"«{value}» er ikke et tall")
+    if isinstance(value, int | float):
+        number = float(value)
+    else:
+        text = str(value).strip().translate(_SPACES).removesuffix("%")
+        if "," in text and "." in text:
+            text = text.replace(".", "").replace(",", ".")  # 1.234,5: dot groups thousands
+        else:
+            text = text.replace(",", ".")
+        text = text.replace("\u2212", "-")  # typographic minus from copy-paste
+        try:
+            number = float(text)
+        except ValueError:
+            raise ValueError(f"«{value}» er ikke et tall") from None
+    if not math.isfinite(number):
+        raise ValueError(f"«{value}» er ikke et endelig tall")
+    return number
+
+
+def parse_int(value: object) -> int | None:
+    number = parse_number(value)
+    if number is None:
+        return None
+    if not float(number).is_integer():
+        raise ValueError(f"«{value}» må være et heltall")
+    return int(number)
+
+
+def parse_date(value: object) -> date | None:
+    """`2021-03-01`, `01.03.2021` or an Excel date cell."""
+    if is_blank(value):
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    text = str(value).strip()
+    for fmt in ("%Y-%m-%d", "%d.%m.%Y", "%Y-%m-%d %H:%M:%S"):
+        try:
+            return datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    raise ValueError(f"«{value}» er ikke en dato; bruk ÅÅÅÅ-MM-DD (2021-03-01) eller DD.MM.ÅÅÅÅ")
+
+
+_TRUE = {"ja", "j", "true", "sann", "1", "x", "yes"}
+_FALSE = {"nei", "n", "false", "usann", "0", "no"}
+
+
+def parse_bool(value: object) -> bool | None:
+    if is_blank(value):
+        return None
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text.endswith(".0"):
+        text = text[:-2]
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    raise ValueError(f"«{value}» må være «ja» eller «nei»")
+
+
+def _text(value: object) -> str | None:
+    if is_blank(value):
+        return None
+    text = str(value).strip()
+    if isinstance(value, float) and value.is_integer():
+        text = str(int(value))  # Excel turns 1103 into 1103.0
+    return text
+
+
+def _required_text(value: object) -> str:
+    text = _text(value)
+    if text is None:
+        raise ValueError("mangler verdi")
+    return text
+
+
+def _unit_id(value: object) -> str | None:
+    text = _text(value)
+    if text is None:
+        return None
+    if text.isdigit() and len(text) < 4:
+        text = text.zfill(4)  # Excel strips the leading zero of 0312
+    if not re.fullmatch(r"\d{4}", text):
+        raise ValueError(f"«{value}» er ikke et enhetsnummer med fire siffer (for eksempel 0312)")
+    return text
+
+
+def _required_unit_id(value: object) -> str:
+    unit = _unit_id(value)
+    if unit is None:
+        raise ValueError("mangler enhetsnummer")
+    return unit
+
+
+_INDICATOR_RE = re.compile(r"^[A-ZÆØÅ][A-ZÆØÅ0-9]{0,5}\.[A-ZÆØÅ0-9]{1,8}$")
+
+
+def _indicator_id(value: object) -> str:
+    text = _required_text(value).upper()
+    if not _INDICATOR_RE.match(text):
+        raise ValueError(f"«{value}» er ikke en gyldig indikator-ID (som B.15)")
+    return text
+
+
+def _coded(literal: Any, column: str) -> Any:
+    allowed = get_args(literal)
+    labels = LABELS.get(column, {})
+
+    def parse(value: object) -> str:
+        text = _required_text(value)
+        code = to_code(text)
+        if code in allowed:
+            return code
+        for stored, label in labels.items():
+            if to_code(label) == code:
+                return stored
+        shown = ", ".join(allowed)
+        raise ValueError(f"«{text}» er ikke gyldig; bruk en av: {shown}")
+
+    return BeforeValidator(parse)
+
+
+Number = Annotated[float | None, BeforeValidator(parse_number)]
+Int = Annotated[int | None, BeforeValidator(parse_int)]
+Text = Annotated[str | None, BeforeValidator(_text)]
+RequiredText = Annotated[str, BeforeValidator(_required_text)]
+UnitId = Annotated[str, BeforeValidator(_required_unit_id)]
+OptUnitId = Annotated[str | None, BeforeValidator(_unit_id)]
+IndicatorId = Annotated[str, BeforeValidator(_indicator_id)]
+Date = Annotated[date | None, BeforeValidator(parse_date)]
+Bool = Annotated[bool | None, BeforeValidator(parse_bool)]
+
+
+def _period(value: object) -> Period:
+    if isinstance(value, Period):
+        return value
+    try:
+        return parse_period(_required_text(value))
+    except PeriodError as exc:
+        raise ValueError(str(exc)) from None
+
+
+PeriodField = Annotated[Period, BeforeValidator(_period)]
+
+
+def _url(value: object) -> str | None:
+    text = _text(value)
+    if text is not None and not re.match(r"^https?://\S+$", text):
+        raise ValueError(f"«{text}» er ikke en nettadresse (må begynne med https://)")
+    return text
+
+
+Url = Annotated[str | None, BeforeValidator(_url)]
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Validation context: what the database already knows
+# ---------------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class IndicatorInfo:
+    measure: str
+    aggregation: str
+    role: str
+    name: str = ""
+
+
+@dataclass
+class ValidationContext:
+    """Facts a row is checked against. `units` maps enhet -> name; `indicators` maps id -> info."""
+
+    units: Mapping[str, str] = field(default_factory=dict)
+    indicators: Mapping[str, IndicatorInfo] = field(default_factory=dict)
+    today: date = field(default_factory=date.today)
+
+    def unknown_unit(self, unit: str) -> str:
+        message = f"ukjent enhet «{unit}»"
+        close = difflib.get_close_matches(unit, list(self.units), n=1, cutoff=0.5)
+        if close:
+            message += f"; mente du {close[0]} ({self.units[close[0]]})?"
+        return message
+
+    def unknown_indicator(self, indicator: str) -> str:
+        message = f"ukjent indikator «{indicator}»"
+        close = difflib.get_close_matches(indicator, list(self.indicators), n=1, cutoff=0.5)
+        if close:
+            message += f"; mente du {close[0]} ({self.indicators[close[0]].name})?"
+        return message
+
+
+class RowProblems(ValueError):
+    """Several problems found in one row by a cross-column check, each tied to a column."""
+
+    def __init__(self, problems: list[tuple[str, str]]):
+        super().__init__("; ".join(f"{c}: {m}" for c, m in problems))
+        self.problems = problems
+
+
+def _context(info: ValidationInfo) -> ValidationContext | None:
+    ctx = info.context
+    if isinstance(ctx, ValidationContext):
+        return ctx
+    return None
+
+
+class _Row(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="ignore", str_strip_whitespace=True)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The five import kinds
+# ---------------------------------------------------------------------------------------------------------
+
+
+class UnitRow(_Row):
+    """enheter: a unit in the tree. Offices merge; a merged office keeps its rows and points to its successor."""
+
+    enhet: UnitId
+    navn: RequiredText
+    type: Annotated[UnitType, _coded(UnitType, "type")]
+    overordnet: OptUnitId = None
+    sammenligningsgruppe: Text = None
+    ansatte: Int = None
+    gyldig_fra: Date = None
+    gyldig_til: Date = None
+    erstattet_av: OptUnitId = None
+
+    @model_validator(mode="after")
+    def _consistent(self) -> UnitRow:
+        problems: list[tuple[str, str]] = []
+        if self.type == "land" and self.overordnet:
+            problems.append(("overordnet", "enheten for hele landet kan ikke ha en overordnet enhet"))
+        if self.type != "land" and not self.overordnet:
+            problems.append(("overordnet", "mangler overordnet enhet"))
+        if self.overordnet == self.enhet:
+            problems.append(("overordnet", "en enhet kan ikke være sin egen overordnede"))
+        if self.ansatte is not None and self.ansatte < 0:
+            problems.append(("ansatte", f"antall ansatte kan ikke være negativt ({self.ansatte})"))
+        if self.gyldig_fra and self.gyldig_til and self.gyldig_til < self.gyldig_fra:
+            problems.append(("gyldig_til", "gyldig til er før gyldig fra"))
+        if self.erstattet_av == self.enhet:
+            problems.append(("erstattet_av", "en enhet kan ikke erstatte seg selv"))
+        if self.erstattet_av and not self.gyldig_til:
+            problems.append(("gyldig_til", "en enhet som er erstattet må ha en gyldig til-dato"))
+        if problems:
+            raise RowProblems(problems)
+        return self
+
+
+class IndicatorRow(_Row):
+    """indikatorer: the catalogue. The role decides whether an indicator may carry a target."""
+
+    indikator: IndicatorId
+    navn: RequiredText
+    beskrivelse: Text = None
+    perspektiv: Annotated[Perspective, _coded(Perspective, "perspektiv")]
+    resultatkjede: Annotated[ChainStep, _coded(ChainStep, "resultatkjede")]
+    rolle: Annotated[Role, _coded(Role, "rolle")]
+    maaleenhet: Annotated[Measure, _coded(Measure, "maaleenhet")]
+    polaritet: Annotated[Polarity, _coded(Polarity, "polaritet")]
+    aggregering: Annotated[Aggregation, _coded(Aggregation, "aggregering")]
+    kilde: Text = None
+    lenke: Url = None
+
+    @model_validator(mode="after")
+    def _consistent(self) -> IndicatorRow:
+        problems: list[tuple[str, str]] = []
+        if self.maaleenhet == "prosent" and self.aggregering == "sum":
+            problems.append(("aggregering", "en andel i prosent kan ikke summeres; bruk forholdstall"))
+        if problems:
+            raise RowProblems(problems)
+        return self
+
+
+class ValueRow(_Row):
+    """verdier: one result for a unit, indicator and period.
+
+    Ratios are stored as numerator and denominator (never as a share) so that a fylke's value can be the sum of
+    its offices' numerators over the sum of their denominators.
+    """
+
+    enhet: UnitId
+    indikator: IndicatorId
+    periode: PeriodField
+    teller: Number = None
+    nevner: Number = None
+    verdi: Number = None
+
+    @model_validator(mode="after")
+    def _consistent(self, info: ValidationInfo) -> ValueRow:
+        ctx = _context(info)
+        problems: list[tuple[str, str]] = []
+        if ctx is not None:
+            if self.enhet not in ctx.units:
+                problems.append(("enhet", ctx.unknown_unit(self.enhet)))
+            if self.periode.is_future(ctx.today):
+                problems.append(("periode", f"perioden {self.periode.key} ligger fram i tid"))
+        ind = ctx.indicators.get(self.indikator) if ctx is not None else None
+        if ctx is not None and ind is None:
+            problems.append(("indikator", ctx.unknown_indicator(self.indikator)))
+        for col in ("teller", "nevner"):
+            v = getattr(self, col)
+            if v is not None and v < 0:
+                problems.append((col, f"{col} kan ikke være negativ ({_fmt(v)})"))
+        if ind is not None and ind.aggregation == "forholdstall":
+            if self.teller is None:
+                problems.append(("teller", "mangler teller (indikatoren er et forholdstall)"))
+            if self.nevner is None:
+                problems.append(("nevner", "mangler nevner (indikatoren er et forholdstall)"))
+            if self.teller is not None and self.nevner is not None:
+                if ind.measure == "prosent" and self.teller > self.nevner:
+                    problems.append(
+                        ("teller", f"teller ({_fmt(self.teller)}) er større enn nevner ({_fmt(self.nevner)})")
+                    )
+                if self.nevner == 0 and self.teller > 0:
+                    problems.append(("nevner", "nevner er 0 mens teller er større enn 0"))
+            if self.verdi is not None:
+                problems.append(("verdi", "la verdi stå tom; et forholdstall regnes ut fra teller og nevner"))
+        elif ind is not None:
+            if self.verdi is None:
+                problems.append(("verdi", "mangler verdi"))
+            if self.teller is not None or self.nevner is not None:
+                col = "teller" if self.teller is not None else "nevner"
+                problems.append((col, "la teller og nevner stå tomme; indikatoren har bare én verdi"))
+            if self.verdi is not None:
+                if ind.measure == "prosent" and not 0 <= self.verdi <= 100:
+                    problems.append(("verdi", f"andelen {_fmt(self.verdi)} er utenfor 0-100"))
+                if ind.measure in ("antall", "dager") and self.verdi < 0:
+                    problems.append(("verdi", f"antallet kan ikke være negativt ({_fmt(self.verdi)})"))
+        if problems:
+            raise RowProblems(problems)
+        return self
+
+
+class TargetRow(_Row):
+    """resultatkrav: a target for a styringsparameter, as the letter words it.
+
+    `enhet` is the scope: `0000` applies to every unit, a fylke's number to the fylke and its offices.
+    """
+
+    indikator: IndicatorId
+    enhet: UnitId
+    aar: Int
+    kravtype: Annotated[TargetKind, _coded(TargetKind, "kravtype")]
+    terskel: Number = None
+    referanseaar: Int = None
+    fastsatt_av: Annotated[SetBy, _coded(SetBy, "fastsatt_av")]
+    absolutt: Bool = True
+    tekst: Text = None
+
+    @model_validator(mode="after")
+    def _consistent(self, info: ValidationInfo) -> TargetRow:
+        ctx = _context(info)
+        problems: list[tuple[str, str]] = []
+        if self.aar is None:
+            problems.append(("aar", "mangler år"))
+        elif not 1990 <= self.aar <= 2100:
+            problems.append(("aar", f"året {self.aar} er utenfor 1990-2100"))
+        if self.kravtype in ("minst", "hoyst") and self.terskel is None:
+            problems.append(("terskel", f"kravtypen «{self.kravtype}» trenger en terskel"))
+        if self.kravtype == "retning_mot_niva" and self.referanseaar is None:
+            problems.append(("referanseaar", "kravtypen «retning_mot_niva» trenger et referanseår"))
+        if self.referanseaar is not None and self.aar is not None and self.referanseaar >= self.aar:
+            problems.append(("referanseaar", f"referanseåret {self.referanseaar} må være før {self.aar}"))
+        if ctx is not None:
+            if self.enhet not in ctx.units:
+                problems.append(("enhet", ctx.unknown_unit(self.enhet)))
+            ind = ctx.indicators.get(self.indikator)
+            if ind is None:
+                problems.append(("indikator", ctx.unknown_indicator(self.indikator)))
+            else:
+                if ind.role != "styringsparameter":
+                    role = LABELS["rolle"][ind.role].lower()
+                    problems.append(
+                        ("indikator", f"{self.indikator} er {role}; resultatkrav gis bare på styringsparametere")
+                    )
+                if ind.measure == "prosent" and self.terskel is not None and not 0 <= self.terskel <= 100:
+                    problems.append(("terskel", f"terskelen {_fmt(self.terskel)} er utenfor 0-100"))
+        if problems:
+            raise RowProblems(problems)
+        return self
+
+
+class SurveyRow(_Row):
+    """undersokelse: the number who gave one answer to one question, for a unit and group. Never individuals."""
+
+    undersokelse: RequiredText
+    runde: RequiredText
+    enhet: UnitId
+    gruppe: RequiredText
+    sporsmal: RequiredText
+    tema: RequiredText
+    svaralternativ: RequiredText
+    antall: Int
+
+    @model_validator(mode="after")
+    def _consistent(self, info: ValidationInfo) -> SurveyRow:
+        ctx = _context(info)
+        problems: list[tuple[str, str]] = []
+        if self.antall is None:
+            problems.append(("antall", "mangler antall"))
+        elif self.antall < 0:
+            problems.append(("antall", f"antallet kan ikke være negativt ({self.antall})"))
+        if ctx is not None and self.enhet not in ctx.units:
+            problems.append(("enhet", ctx.unknown_unit(self.enhet)))
+        if problems:
+            raise RowProblems(problems)
+        return self
+
+
+class PriorityRow(_Row):
+    """An office's local priority for a year (virksomhetsplanen has 3-5 of them)."""
+
+    enhet: UnitId
+    aar: Int
+    nr: Int
+    tittel: RequiredText
+    begrunnelse: Text = None
+    indikatorer: Annotated[tuple[str, ...], BeforeValidator(lambda v: _indicator_list(v))] = ()
+
+    @model_validator(mode="after")
+    def _consistent(self, info: ValidationInfo) -> PriorityRow:
+        ctx = _context(info)
+        problems: list[tuple[str, str]] = []
+        if self.nr is None or not 1 <= self.nr <= 5:
+            problems.append(("nr", "et kontor har 3-5 prioriteringer; nr må være 1-5"))
+        if len(self.tittel) > 200:
+            problems.append(("tittel", "tittelen er lengre enn 200 tegn"))
+        if ctx is not None:
+            if self.enhet not in ctx.units:
+                problems.append(("enhet", ctx.unknown_unit(self.enhet)))
+            for ind in self.indikatorer:
+                if ind not in ctx.indicators:
+                    problems.append(("indikatorer", ctx.unknown_indicator(ind)))
+        if problems:
+            raise RowProblems(problems)
+        return self
+
+
+def _indicator_list(value: object) -> tuple[str, ...]:
+    if is_blank(value):
+        return ()
+    if isinstance(value, list | tuple):
+        parts = [str(v) for v in value]
+    else:
+        parts = re.split(r"[;,]", str(value))
+    return tuple(_indicator_id(p) for p in parts if p.strip())
+
+
+def _fmt(number: float) -> str:
+    """Norwegian number for messages: 2 104 and 82,4."""
+    if float(number).is_integer():
+        return f"{int(number):,}".replace(",", "\u00a0")
+    return f"{number:,.2f}".rstrip("0").rstrip(".").replace(",", "\u00a0").replace(".", ",")
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Kinds and their keys
+# ---------------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Kind:
+    name: str
+    model: type[_Row]
+    columns: tuple[str, ...]
+    key: tuple[str, ...]
+    required: tuple[str, ...]
+    label: str
+
+
+KINDS: dict[str, Kind] = {
+    "enheter": Kind(
+        "enheter", UnitRow,
+        ("enhet", "navn", "type", "overordnet", "sammenligningsgruppe", "ansatte", "gyldig_fra", "gyldig_til",
+         "erstattet_av"),
+        ("enhet",), ("enhet", "navn", "type", "overordnet"), "enheter",
+    ),
+    "indikatorer": Kind(
+        "indikatorer", IndicatorRow,
+        ("indikator", "navn", "beskrivelse", "perspektiv", "resultatkjede", "rolle", "maaleenhet", "polaritet",
+         "aggregering", "kilde", "lenke"),
+        ("indikator",),
+        ("indikator", "navn", "perspektiv", "resultatkjede", "rolle", "maaleenhet", "polaritet", "aggregering"),
+        "indikatorkatalog",
+    ),
+    "verdier": Kind(
+        "verdier", ValueRow, ("enhet", "indikator", "periode", "teller", "nevner", "verdi"),
+        ("enhet", "indikator", "periode"), ("enhet", "indikator", "periode"), "verdier",
+    ),
+    "resultatkrav": Kind(
+        "resultatkrav", TargetRow,
+        ("indikator", "enhet", "aar", "kravtype", "terskel", "referanseaar", "fastsatt_av", "absolutt", "tekst"),
+        ("indikator", "enhet", "aar"), ("indikator", "enhet", "aar", "kravtype", "fastsatt_av"), "resultatkrav",
+    ),
+    "undersokelse": Kind(
+        "undersokelse", SurveyRow,
+        ("undersokelse", "runde", "enhet", "gruppe", "sporsmal", "tema", "svaralternativ", "antall"),
+        ("undersokelse", "runde", "enhet", "gruppe", "sporsmal", "svaralternativ"),
+        ("undersokelse", "runde", "enhet", "gruppe", "sporsmal", "tema", "svaralternativ", "antall"),
+        "medarbeiderundersøkelse",
+    ),
+}
+
+
+def row_errors(exc: ValidationError) -> list[tuple[str, str]]:
+    """Pydantic's errors as (column, Norwegian message) pairs."""
+    out: list[tuple[str, str]] = []
+    for err in exc.errors(include_url=False):
+        original = (err.get("ctx") or {}).get("error")
+        if isinstance(original, RowProblems):
+            out.extend(original.problems)
+            continue
+        column = str(err["loc"][0]) if err["loc"] else ""
+        kind = err["type"]
+        if kind == "missing":
+            message = "mangler verdi"
+        elif isinstance(original, ValueError):
+            message = str(original)
+        elif kind == "literal_error":
+            message = f"ugyldig verdi «{err.get('input')}»"
+        else:
+            message = f"ugyldig verdi «{err.get('input')}»"
+        out.append((column, message))
+    return out

@@ -1,0 +1,390 @@
+"""The DuckDB store: schema, migrations, and how readers and writers share one file.
+
+DuckDB lets one process hold a file read-write, and a read-only open fails while a writer holds it. A served app
+and a command-line import must still work at the same time, so:
+
+* the published database file is never written in place. A writer takes an exclusive lock file, copies the
+  published file to a private working file, writes there (migrations, imports) and, when everything succeeded,
+  checkpoints, closes and atomically renames the working file over the published one. A failed or dry-run
+  write simply deletes its working file, so the published database is untouched;
+* readers attach the published file read-only inside an in-memory connection. A reader that opened the old
+  version keeps reading that version (the renamed-over file stays alive while it is open); the next read sees
+  the new version whole. Nobody ever sees half an import, and readers never block writers.
+
+The data version (`meta.data_version`) increases with every publish; pages key their caches on it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+import shutil
+import threading
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+DEFAULT_DB = Path(__file__).resolve().parent.parent / "data" / "navdash.duckdb"
+
+
+def db_path() -> Path:
+    """`data/navdash.duckdb` unless the environment variable NAVDASH_DB names another file."""
+    env = os.environ.get("NAVDASH_DB")
+    return Path(env).resolve() if env else DEFAULT_DB
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Schema and migrations. Append new migrations; never edit one that has shipped.
+# ---------------------------------------------------------------------------------------------------------
+
+MIGRATIONS: list[tuple[int, str, str]] = [
+    (
+        1,
+        "initial schema",
+        """
+        CREATE TABLE meta (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL);
+
+        CREATE TABLE units (
+            unit_id VARCHAR PRIMARY KEY,
+            name VARCHAR NOT NULL,
+            type VARCHAR NOT NULL,
+            parent_id VARCHAR,
+            comparison_group VARCHAR,
+            employees INTEGER,
+            valid_from DATE,
+            valid_to DATE,
+            replaced_by VARCHAR
+        );
+
+        CREATE TABLE indicators (
+            indicator_id VARCHAR PRIMARY KEY,
+            name VARCHAR NOT NULL,
+            description VARCHAR,
+            perspective VARCHAR NOT NULL,
+            chain_step VARCHAR NOT NULL,
+            role VARCHAR NOT NULL,
+            measure VARCHAR NOT NULL,
+            polarity VARCHAR NOT NULL,
+            aggregation VARCHAR NOT NULL,
+            source VARCHAR,
+            link VARCHAR
+        );
+
+        -- No primary key: uniqueness of (unit_id, indicator_id, period) is enforced by the import, which
+        -- replaces rows by key; an ART index on millions of rows would make bulk loads several times slower.
+        CREATE TABLE "values" (
+            unit_id VARCHAR NOT NULL,
+            indicator_id VARCHAR NOT NULL,
+            period VARCHAR NOT NULL,
+            period_kind VARCHAR NOT NULL,
+            year SMALLINT NOT NULL,
+            period_no TINYINT NOT NULL,
+            numerator DOUBLE,
+            denominator DOUBLE,
+            value DOUBLE,
+            import_id INTEGER
+        );
+
+        CREATE TABLE targets (
+            indicator_id VARCHAR NOT NULL,
+            unit_id VARCHAR NOT NULL,
+            year SMALLINT NOT NULL,
+            kind VARCHAR NOT NULL,
+            threshold DOUBLE,
+            reference_year SMALLINT,
+            set_by VARCHAR NOT NULL,
+            absolute BOOLEAN NOT NULL,
+            text VARCHAR,
+            PRIMARY KEY (indicator_id, unit_id, year)
+        );
+
+        CREATE TABLE priorities (
+            unit_id VARCHAR NOT NULL,
+            year SMALLINT NOT NULL,
+            no TINYINT NOT NULL,
+            title VARCHAR NOT NULL,
+            reason VARCHAR,
+            indicators VARCHAR[],
+            changed_by VARCHAR,
+            changed_at TIMESTAMP,
+            PRIMARY KEY (unit_id, year, no)
+        );
+
+        CREATE TABLE priority_history (
+            unit_id VARCHAR NOT NULL,
+            year SMALLINT NOT NULL,
+            no TINYINT NOT NULL,
+            title VARCHAR,
+            reason VARCHAR,
+            indicators VARCHAR[],
+            action VARCHAR NOT NULL,
+            changed_by VARCHAR,
+            changed_at TIMESTAMP NOT NULL
+        );
+
+        CREATE TABLE survey_counts (
+            survey VARCHAR NOT NULL,
+            round VARCHAR NOT NULL,
+            unit_id VARCHAR NOT NULL,
+            grp VARCHAR NOT NULL,
+            question VARCHAR NOT NULL,
+            theme VARCHAR NOT NULL,
+            answer VARCHAR NOT NULL,
+            count INTEGER NOT NULL,
+            PRIMARY KEY (survey, round, unit_id, grp, question, answer)
+        );
+
+        CREATE SEQUENCE import_seq START 1;
+        CREATE TABLE import_log (
+            import_id INTEGER PRIMARY KEY DEFAULT nextval('import_seq'),
+            file_name VARCHAR NOT NULL,
+            sha256 VARCHAR NOT NULL,
+            kind VARCHAR NOT NULL,
+            rows BIGINT NOT NULL,
+            new_rows BIGINT,
+            changed_rows BIGINT,
+            unchanged_rows BIGINT,
+            who VARCHAR NOT NULL,
+            logged_at TIMESTAMP NOT NULL,
+            outcome VARCHAR NOT NULL,
+            message VARCHAR
+        );
+        """,
+    ),
+    (
+        2,
+        "audit log of every write, and an index for scorecard lookups",
+        """
+        CREATE TABLE audit_log (
+            logged_at TIMESTAMP NOT NULL,
+            who VARCHAR NOT NULL,
+            action VARCHAR NOT NULL,
+            target VARCHAR,
+            detail VARCHAR
+        );
+        """,
+    ),
+]
+
+SCHEMA_VERSION = MIGRATIONS[-1][0]
+
+
+def schema_version(con: duckdb.DuckDBPyConnection) -> int:
+    exists = con.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_version'"
+    ).fetchone()
+    if not exists or not exists[0]:
+        return 0
+    row = con.execute("SELECT max(version) FROM schema_version").fetchone()
+    return int(row[0]) if row and row[0] is not None else 0
+
+
+def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:
+    """Apply pending migrations in order, each in its own transaction. Returns the versions applied."""
+    con.execute(
+        "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, name VARCHAR, applied_at TIMESTAMP)"
+    )
+    current = schema_version(con)
+    applied = []
+    for version, name, sql in MIGRATIONS:
+        if version <= current:
+            continue
+        con.execute("BEGIN TRANSACTION")
+        try:
+            con.execute(sql)
+            con.execute("INSERT INTO schema_version VALUES (?, ?, ?)", [version, name, datetime.now()])
+            con.execute("COMMIT")
+        except Exception:
+            con.execute("ROLLBACK")
+            raise
+        applied.append(version)
+    return applied
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Writing: lock, private working copy, atomic publish
+# ---------------------------------------------------------------------------------------------------------
+
+
+class StoreBusy(RuntimeError):
+    """Another write holds the lock."""
+
+
+@dataclass
+class WriteResult:
+    published: bool
+    data_version: int
+
+
+@contextlib.contextmanager
+def writing(
+    path: Path | None = None, *, publish: bool = True, who: str = "system", timeout: float | None = None
+) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A read-write connection to a private copy of the database, published atomically on success.
+
+    Writers are serialised by an exclusive lock on `<db>.lock`; without it two imports could each copy the same
+    version and the second publish would silently drop the first one's rows. `publish=False` (dry run) runs
+    everything and throws the copy away.
+    """
+    path = Path(path) if path else db_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    lock_path = path.with_name(path.name + ".lock")
+    with open(lock_path, "a+") as lock:
+        _acquire(lock, timeout)
+        work = path.with_name(f"{path.name}.work-{os.getpid()}-{uuid.uuid4().hex[:8]}")
+        try:
+            if path.exists():
+                shutil.copyfile(path, work)
+            con = duckdb.connect(str(work))
+            try:
+                migrate(con)
+                before = _data_version(con)
+                yield con
+                if publish:
+                    _set_meta(con, "data_version", str(before + 1))
+                    _set_meta(con, "published_at", datetime.now().isoformat(timespec="seconds"))
+                    _set_meta(con, "published_by", who)
+                con.execute("CHECKPOINT")
+            finally:
+                con.close()
+            if publish:
+                os.replace(work, path)
+        finally:
+            for leftover in (work, work.with_name(work.name + ".wal")):
+                with contextlib.suppress(FileNotFoundError):
+                    leftover.unlink()
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def _acquire(lock: Any, timeout: float | None) -> None:
+    if timeout is None:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        return
+    import time
+
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return
+        except BlockingIOError:
+            if time.monotonic() > deadline:
+                raise StoreBusy("databasen er opptatt med en annen import; prøv igjen om litt") from None
+            time.sleep(0.05)
+
+
+def _set_meta(con: duckdb.DuckDBPyConnection, key: str, value: str) -> None:
+    con.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", [key, value])
+
+
+def _data_version(con: duckdb.DuckDBPyConnection) -> int:
+    row = con.execute("SELECT value FROM meta WHERE key = 'data_version'").fetchone()
+    return int(row[0]) if row else 0
+
+
+def audit(con: duckdb.DuckDBPyConnection, who: str, action: str, target: str = "", detail: str = "") -> None:
+    """Record a write: who did what, to what, and when."""
+    con.execute("INSERT INTO audit_log VALUES (?, ?, ?, ?, ?)", [datetime.now(), who, action, target, detail])
+
+
+def ensure_database(path: Path | None = None, *, demo: bool = True) -> bool:
+    """Create the database if it does not exist (with the demo data unless `demo=False`), and bring an existing
+    one up to the current schema. Returns True when something was written."""
+    path = Path(path) if path else db_path()
+    if path.exists():
+        with reading(path) as con:
+            if schema_version(con) >= SCHEMA_VERSION:
+                return False
+        with writing(path, who="migrering"):
+            pass
+        return True
+    if demo:
+        from navdash.ingest import load_demo
+
+        load_demo(path)
+    else:
+        with writing(path, who="init"):
+            pass
+    return True
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Reading: read-only snapshots of the published file
+# ---------------------------------------------------------------------------------------------------------
+
+
+class _Snapshot:
+    """One published version of the database, attached read-only inside an in-memory DuckDB.
+
+    In-memory connections are private to the snapshot, unlike `duckdb.connect(path)`, which reuses an open
+    instance of the same path within the process and so would keep serving the replaced file forever.
+    """
+
+    def __init__(self, path: Path, stamp: tuple[int, int, int]):
+        self.stamp = stamp
+        self.con = duckdb.connect(":memory:")
+        self.con.execute("SET threads TO 2")
+        self.con.execute(f"ATTACH '{_sql_literal(str(path))}' AS nav (READ_ONLY)")
+        self.con.execute("USE nav")
+
+
+_snapshots: dict[str, _Snapshot] = {}
+_snapshots_lock = threading.Lock()
+
+
+def _sql_literal(text: str) -> str:
+    return text.replace("'", "''")
+
+
+def _stamp(path: Path) -> tuple[int, int, int]:
+    st = os.stat(path)
+    return (st.st_ino, st.st_mtime_ns, st.st_size)
+
+
+class DatabaseMissing(FileNotFoundError):
+    pass
+
+
+@contextlib.contextmanager
+def reading(path: Path | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A cursor on the newest published version. Consistent for as long as it is held."""
+    path = Path(path) if path else db_path()
+    try:
+        stamp = _stamp(path)
+    except FileNotFoundError:
+        raise DatabaseMissing(f"databasen {path} finnes ikke; kjør «python -m navdash init --demo»") from None
+    key = str(path)
+    with _snapshots_lock:
+        snap = _snapshots.get(key)
+        if snap is None or snap.stamp != stamp:
+            snap = _Snapshot(path, stamp)
+            _snapshots[key] = snap  # the previous snapshot closes once its last cursor is gone
+        cursor = snap.con.cursor()
+    try:
+        cursor.execute("USE nav")
+        yield cursor
+    finally:
+        cursor.close()
+
+
+def data_version(path: Path | None = None) -> int:
+    """The published data version; pages use it as part of every cache key."""
+    with reading(path) as con:
+        return _data_version(con)
+
+
+def meta(path: Path | None = None) -> dict[str, str]:
+    with reading(path) as con:
+        return dict(con.execute("SELECT key, value FROM meta").fetchall())
+
+
+def forget_snapshots() -> None:
+    """Drop cached snapshots (tests that delete database files call this)."""
+    with _snapshots_lock:
+        _snapshots.clear()
