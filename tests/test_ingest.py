@@ -100,7 +100,8 @@ def test_problem_list_is_capped_but_counted(small_db: Path, tmp_path: Path, monk
 
 
 def test_excel_style_csv_cp1252_semicolon_decimal_comma(small_db: Path, tmp_path: Path):
-    text = "Enhet;Indikator;Periode;Teller;Nevner;Verdi\r\n0312;B.15;2021-05;1 040;1 200;\r\n0000;S.AL;2012-03;;;82,4\r\n"
+    text = "Enhet;Indikator;Periode;Teller;Nevner;Verdi\r\n0312;B.15;2021-05;1 040;1 200;\r\n"
+    text += "0000;S.AL;2012-03;;;82,4\r\n"
     text += "1103;B.15;2021-05;7;9;\r\n"
     f = tmp_path / "fra_excel.csv"
     f.write_bytes(text.encode("cp1252"))
@@ -164,7 +165,8 @@ def test_reimport_is_harmless_and_counts_new_changed_unchanged(small_db: Path, t
     with store.reading(small_db) as con:
         assert con.execute("""SELECT count(*) FROM "values" WHERE unit_id='0312' AND indicator_id='B.15'"""
                            ).fetchone() == (3,)
-        assert con.execute("""SELECT numerator FROM "values" WHERE unit_id='0312' AND indicator_id='B.15' AND period='2021-01'"""
+        assert con.execute("""SELECT numerator FROM "values"
+                              WHERE unit_id='0312' AND indicator_id='B.15' AND period='2021-01'"""
                            ).fetchone() == (41.0,)
 
 

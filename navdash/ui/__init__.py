@@ -1,0 +1,1 @@
+"""Streamlit pieces shared by pages. The only part of navdash that imports Streamlit."""

@@ -1,0 +1,41 @@
+"""Cached access to the core for pages.
+
+`st.cache_data` is shared by every session in the process, so every cached function takes the data version
+(which changes with each publish) and the database path as arguments: a new import is never hidden behind an
+old cache entry, and tests with different databases never share entries.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from navdash import overview, store
+
+
+def source() -> tuple[str, int]:
+    """The database path and its published data version, the key of every cached read."""
+    path = store.db_path()
+    return str(path), store.data_version(path)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def units(db: str, version: int) -> pd.DataFrame:
+    return overview.units(Path(db))
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def data_status(db: str, version: int) -> pd.DataFrame:
+    return overview.data_status(Path(db))
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def value_coverage(db: str, version: int) -> dict[str, object]:
+    return overview.value_coverage(Path(db))
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def meta(db: str, version: int) -> dict[str, str]:
+    return store.meta(Path(db))

@@ -1,0 +1,67 @@
+"""Start page: the unit tree, what data there is and how fresh, and the way to the other pages."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from navdash import fmt
+from navdash.periods import parse_period
+from navdash.schemas import LABELS
+from navdash.ui import data
+
+db, version = data.source()
+units = data.units(db, version)
+status = data.data_status(db, version)
+coverage = data.value_coverage(db, version)
+
+st.title("Mål og resultater i NAV")
+st.markdown(
+    "Samfunnsoppdraget er **flere i arbeid og aktivitet og færre på stønad**. Her ser du målene som gjelder, "
+    "resultatene med grunnlaget bak hvert tall, og utviklingen over tid – til læring, ikke rangering."
+)
+
+first = parse_period(coverage["first_month"]).label() if coverage["first_month"] else "–"
+last = parse_period(coverage["last_month"]).label() if coverage["last_month"] else "–"
+c1, c2, c3 = st.columns(3)
+c1.metric("Enheter", fmt.number(len(units)))
+c2.metric("Indikatorer med resultater", fmt.number(coverage["indicators"]))
+c3.metric("Månedstall", f"{first} – {last}")
+
+st.header("Data og ferskhet")
+table = status.assign(
+    Data=status["label"].str.capitalize(),
+    Rader=status["rows"].map(fmt.number),
+    **{
+        "Sist importert": status["last_at"].map(lambda t: t.strftime("%d.%m.%Y kl. %H:%M") if t is not None else "–"),
+        "Fil": status["last_file"].fillna("–"),
+        "Av": status["last_who"].fillna("–"),
+    },
+)[["Data", "Rader", "Sist importert", "Fil", "Av"]]
+st.dataframe(table, hide_index=True, width="stretch")
+
+st.header("Enhetene")
+st.caption("Ordnet etter enhetstreet og enhetsnummer, ikke etter resultater.")
+top = units[units["parent_id"].isna()]
+for _, root in top.iterrows():
+    st.markdown(f"**{root['name']}** ({root['unit_id']})")
+children = units[units["parent_id"].isin(top["unit_id"])]
+for _, parent in children.sort_values(["type", "unit_id"]).iterrows():
+    below = units[units["parent_id"] == parent["unit_id"]]
+    kind = LABELS["type"].get(parent["type"], parent["type"])
+    title = f"{parent['name']} ({parent['unit_id']}) · {kind}"
+    if below.empty:
+        st.markdown(f"- {title}")
+        continue
+    active = below[below["valid_to"].isna()]
+    with st.expander(f"{title} · {len(active)} kontorer"):
+        shown = below.assign(
+            Enhet=below["unit_id"],
+            Navn=below["name"],
+            Sammenligningsgruppe=below["comparison_group"].fillna("–"),
+            Ansatte=below["employees"].map(fmt.number),
+            Status=below["status"],
+        )[["Enhet", "Navn", "Sammenligningsgruppe", "Ansatte", "Status"]]
+        st.dataframe(shown, hide_index=True, width="stretch")
+
+st.header("Sidene")
+st.page_link("pages/start.py", label="Oversikt (denne siden)", icon=":material/home:")

@@ -1,0 +1,101 @@
+"""Aggregation over units (ratio of sums) and over periods (by the catalogue's rule)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from navdash import aggregate, store
+from navdash.periods import Period, parse_period
+
+
+def series(db, unit):
+    with store.reading(db) as con:
+        return aggregate.unit_series(con, unit)
+
+
+def test_fylke_share_is_ratio_of_summed_numerators_not_mean_of_shares(small_db):
+    s = series(small_db, "0300")
+    row = s[(s.indicator_id == "B.15") & (s.period == "2021-01")].iloc[0]
+    # 0312: 40/60, 0313: 30/50 -> 70/110 = 63,64 %, while the mean of the shares would be 63,33 %
+    assert (row.numerator, row.denominator, row.n_units, row.source) == (70, 110, 2, "beregnet")
+    c = aggregate.combine(s[(s.indicator_id == "B.15") & (s.period == "2021-01")], "forholdstall", "prosent")
+    assert c.value == pytest.approx(100 * 70 / 110)
+    assert c.value != pytest.approx((100 * 40 / 60 + 100 * 30 / 50) / 2)
+
+
+def test_own_loaded_value_wins_over_computed(small_db):
+    s = series(small_db, "0312")
+    assert set(s.source) == {"lastet"}
+    row = s[(s.indicator_id == "B.15") & (s.period == "2021-01")].iloc[0]
+    assert (row.numerator, row.denominator) == (40, 60)
+
+
+def test_loaded_value_for_a_level_is_used_instead_of_its_offices(small_db, tmp_path):
+    from datetime import date
+
+    from navdash import ingest
+
+    f = tmp_path / "oslo.csv"
+    f.write_text("enhet,indikator,periode,teller,nevner,verdi\n0300,B.15,2021-01,500,800,\n", encoding="utf-8")
+    assert ingest.import_file("verdier", f, db=small_db, today=date(2026, 11, 24)).ok
+    s = series(small_db, "0300")
+    row = s[(s.indicator_id == "B.15") & (s.period == "2021-01")].iloc[0]
+    assert (row.numerator, row.denominator, row.source) == (500, 800, "lastet")
+    assert len(s[(s.indicator_id == "B.15") & (s.period == "2021-01")]) == 1
+
+
+def test_merged_office_counts_for_its_fylke_in_its_own_time(small_db):
+    s = series(small_db, "1100")
+    row = s[(s.indicator_id == "B.15") & (s.period == "2019-12")].iloc[0]
+    assert (row.numerator, row.denominator, row.source) == (3, 5, "beregnet")
+
+
+def test_norge_is_computed_from_all_offices_below_it(small_db):
+    s = series(small_db, "0000")
+    jan = s[(s.indicator_id == "B.15") & (s.period == "2021-01")].iloc[0]
+    assert (jan.numerator, jan.denominator, jan.n_units) == (70, 110, 2)
+
+
+def _rows(values, source="lastet"):
+    return pd.DataFrame({
+        "period": [f"2021-{i + 1:02d}" for i in range(len(values))],
+        "numerator": [v[0] for v in values], "denominator": [v[1] for v in values],
+        "value": [v[2] for v in values], "source": source, "n_units": 1,
+    })
+
+
+def test_year_to_date_by_aggregation_rule():
+    ratio = _rows([(10, 20, None), (30, 40, None)])
+    assert aggregate.combine(ratio, "forholdstall", "prosent").value == pytest.approx(100 * 40 / 60)
+    counts = _rows([(None, None, 2000), (None, None, 2400)])
+    assert aggregate.combine(counts, "snitt_per_periode", "antall").value == 2200  # a mean per month
+    assert aggregate.combine(counts, "sum", "antall").value == 4400
+    assert aggregate.combine(counts.iloc[0:0], "sum", "antall").value is None
+
+
+def test_ratio_with_zero_denominator_is_missing_not_zero():
+    assert aggregate.ratio_value(0, 0, "prosent") is None
+    assert aggregate.ratio_value(1, 4, "dager") == 0.25
+
+
+def test_mixed_sources_are_called_mixed():
+    rows = pd.concat([_rows([(1, 2, None)]), _rows([(1, 2, None)], source="beregnet")])
+    assert aggregate.combine(rows, "forholdstall", "prosent").source == "blandet"
+
+
+@pytest.mark.parametrize(("period", "kind", "expected"), [
+    ("2021-12", "M", [f"2021-{m:02d}" for m in range(1, 13)]),
+    ("2021-03", "M", ["2021-01", "2021-02", "2021-03"]),
+    ("2021-06", "T", ["2021-T1"]),  # T2 is not complete in June
+    ("2021-08", "T", ["2021-T1", "2021-T2"]),
+    ("2021-12", "Y", ["2021"]),
+    ("2021-11", "Y", []),
+])
+def test_year_to_date_periods(period, kind, expected):
+    assert [p.key for p in aggregate.year_to_date_periods(parse_period(period), kind)] == expected
+
+
+def test_same_periods_last_year():
+    assert [p.key for p in aggregate.same_periods_last_year([Period(2021, "M", 12), Period(2021, "T", 1)])] == [
+        "2020-12", "2020-T1"]
