@@ -6,6 +6,7 @@ import streamlit as st
 
 from navdash import store
 from navdash.ui import frame
+from navdash.ui.identity import persona_picker
 
 st.set_page_config(page_title="navdash – mål og resultater i NAV", page_icon=":material/explore:", layout="wide")
 
@@ -15,7 +16,9 @@ if not store.db_path().exists():
 
 pages = [
     st.Page("pages/start.py", title="Oversikt", icon=":material/home:", url_path="start", default=True),
+    st.Page("pages/malekort.py", title="Målekort", icon=":material/table_chart:", url_path="malekort"),
 ]
 navigation = st.navigation(pages)
+persona_picker()
 frame.demo_notice()
 navigation.run()

@@ -57,3 +57,38 @@ def value_coverage(db: Path | None = None) -> dict[str, object]:
 
 def is_demo(db: Path | None = None) -> bool:
     return store.meta(db).get("demo") == "ja"
+
+
+EM_SPACE = "\u2003"
+
+
+def unit_options(db: Path | None = None) -> list[tuple[str, str]]:
+    """Units for a picker, in tree order (Norge, each fylke followed by its offices by name), never by results.
+    Units that have been merged away are listed last with their end date."""
+    df = units(db)
+    out: list[tuple[str, str]] = []
+    active = df[df["valid_to"].isna()]
+
+    def add(unit_id: str, depth: int) -> None:
+        row = df[df["unit_id"] == unit_id].iloc[0]
+        indent = EM_SPACE * depth
+        out.append((unit_id, f"{indent}{row['unit_id']} {row['name']}"))
+        children = active[active["parent_id"] == unit_id]
+        children = children.assign(_order=children["type"].map({"fylke": 0, "kontor": 1}).fillna(2))
+        for child in children.sort_values(["_order", "name"]).itertuples():
+            add(child.unit_id, depth + 1)
+
+    for root in df[df["parent_id"].isna()]["unit_id"]:
+        add(root, 0)
+    for row in df[df["valid_to"].notna()].sort_values("name").itertuples():
+        out.append((row.unit_id, f"{row.unit_id} {row.name} (til {row.valid_to:%d.%m.%Y})"))
+    return out
+
+
+def months_with_data(db: Path | None = None) -> list[str]:
+    """Months that have results, newest first."""
+    with store.reading(db) as con:
+        rows = con.execute(
+            """SELECT DISTINCT period FROM "values" WHERE period_kind = 'M' ORDER BY period DESC"""
+        ).fetchall()
+    return [r[0] for r in rows]

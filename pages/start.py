@@ -7,8 +7,9 @@ import streamlit as st
 from navdash import fmt
 from navdash.periods import parse_period
 from navdash.schemas import LABELS
-from navdash.ui import data
+from navdash.ui import data, frame
 
+frame.ensure_routed()
 db, version = data.source()
 units = data.units(db, version)
 status = data.data_status(db, version)

@@ -39,3 +39,28 @@ def value_coverage(db: str, version: int) -> dict[str, object]:
 @st.cache_data(show_spinner=False, max_entries=64)
 def meta(db: str, version: int) -> dict[str, str]:
     return store.meta(Path(db))
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def unit_options(db: str, version: int) -> list[tuple[str, str]]:
+    return overview.unit_options(Path(db))
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def months_with_data(db: str, version: int) -> list[str]:
+    return overview.months_with_data(Path(db))
+
+
+@st.cache_data(show_spinner="Henter målekortet …", max_entries=256)
+def scorecard(db: str, version: int, unit_id: str, period: str):  # noqa: ANN201 - a navdash.scorecard.Scorecard
+    from navdash import scorecard as core
+
+    return core.load(unit_id, period, Path(db))
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def indicator_detail(db: str, version: int, unit_id: str, indicator_id: str, period: str) -> dict | None:
+    from navdash import scorecard as core
+    from navdash.periods import parse_period
+
+    return core.indicator_detail(unit_id, indicator_id, parse_period(period), Path(db))

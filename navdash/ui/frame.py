@@ -18,3 +18,20 @@ def demo_notice() -> None:
         )
     published = meta.get("published_at", "").replace("T", " kl. ")
     st.sidebar.caption(f"Dataversjon {version} · publisert {published}")
+
+
+def ensure_routed() -> None:
+    """Make sure the page runs inside app.py's frame.
+
+    Until some session has called `st.navigation`, Streamlit serves the legacy `pages/` directory and runs a page
+    script without the entrypoint, so a shared deep link opened right after a server start would skip the frame
+    (persona, demo mark, wide layout). A page that finds itself routed that way switches the legacy mode off and
+    reruns; the rerun goes through app.py, which routes the same URL to the same page.
+    """
+    try:
+        from streamlit.runtime.pages_manager import PagesManager
+    except ImportError:  # a future Streamlit without the legacy mode
+        return
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()

@@ -1,0 +1,198 @@
+"""Drawing the målekort: the table in NAV's familiar layout, signal badges with text, and the SPC chart.
+
+The table is built as HTML because every icon needs visible text and a tooltip naming the rule that fired, and
+every value its base; all text from the database goes through `html.escape`.
+"""
+
+from __future__ import annotations
+
+import html
+from urllib.parse import urlencode
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from navdash import fmt
+from navdash.aggregate import Combined
+from navdash.scorecard import Row, Signal, TargetStatus, TargetView
+
+# Colours carry meaning only together with a symbol and a word; text stays dark for contrast.
+VARIATION_STYLE = {
+    "common_cause": ("●", "#5a5a5a", "#f1f1f1"),
+    "special_cause_improvement": ("▲", "#00347d", "#e6f0ff"),
+    "special_cause_concern": ("▼", "#7a3b00", "#fff0e0"),
+    "special_cause_neither": ("◆", "#4b1f66", "#f3e9fa"),
+}
+ASSURANCE_STYLE = {
+    "consistent_pass": ("✓", "#00347d", "#e6f0ff"),
+    "consistent_fail": ("✗", "#7a3b00", "#fff0e0"),
+    "inconsistent": ("~", "#5a5a5a", "#f1f1f1"),
+}
+STATUS_STYLE = {
+    "oppfylt": ("✓", "#00347d", "#e6f0ff"),
+    "ikke_oppfylt": ("✗", "#7a3b00", "#fff0e0"),
+    "normal_variasjon": ("≈", "#5a5a5a", "#f1f1f1"),
+    "ukjent": ("?", "#5a5a5a", "#f1f1f1"),
+}
+POINT_COLOUR = {"special_cause_improvement": "#0067C5", "special_cause_concern": "#C77300",
+                "special_cause_neither": "#7B3FA0"}
+POINT_SYMBOL = {"special_cause_improvement": "triangle-up", "special_cause_concern": "triangle-down",
+                "special_cause_neither": "diamond"}
+
+CSS = """
+<style>
+.nd-scroll {overflow-x: auto; margin-bottom: 1.2rem;}
+.nd-table {border-collapse: collapse; width: 100%; font-size: 0.8rem;}
+.nd-table td.name {min-width: 10rem; max-width: 16rem;}
+.nd-table td.goal {min-width: 10rem; max-width: 14rem;}
+.nd-table td.signal {min-width: 8rem; max-width: 10rem;}
+.nd-table caption {text-align: left; font-weight: 600; padding: 0.3rem 0; color: #23262A;}
+.nd-table th, .nd-table td {border-bottom: 1px solid #d0d0d0; padding: 0.3rem 0.4rem; vertical-align: top;}
+.nd-table thead th {background: #f1f1f1; text-align: left; font-weight: 600;}
+.nd-table td.num, .nd-table th.num {text-align: right; white-space: nowrap;}
+.nd-table .n {display: block; font-size: 0.75rem; color: #4f4f4f;}
+.nd-badge {display: inline-block; border-radius: 0.8rem; padding: 0.05rem 0.5rem; margin: 0.1rem 0;
+           font-size: 0.75rem; border: 1px solid currentColor; cursor: help;}
+.nd-target {display: block; margin-bottom: 0.2rem;}
+.nd-who {display: block; font-size: 0.75rem; color: #4f4f4f;}
+.nd-table a {color: #00347d;}
+</style>
+"""
+
+
+def badge(symbol: str, text: str, colour: str, background: str, tooltip: str) -> str:
+    return (f'<span class="nd-badge" style="color:{colour};background:{background}" title="{html.escape(tooltip)}">'
+            f'<span aria-hidden="true">{symbol}</span> {html.escape(text)}</span>')
+
+
+def signal_html(signal: Signal | None) -> str:
+    if signal is None:
+        return '<span class="nd-who">Ikke månedstall</span>'
+    if signal.too_few_points:
+        return badge("…", "For få datapunkter", "#5a5a5a", "#f1f1f1", signal.reason)
+    symbol, colour, bg = VARIATION_STYLE[signal.variation or "common_cause"]
+    out = badge(symbol, signal.variation_text, colour, bg, signal.reason)
+    if signal.assurance:
+        a_symbol, a_colour, a_bg = ASSURANCE_STYLE[signal.assurance]
+        out += "<br>" + badge(a_symbol, signal.assurance_text or "", a_colour, a_bg, signal.reason)
+    return out
+
+
+def status_html(status: TargetStatus) -> str:
+    symbol, colour, bg = STATUS_STYLE[status.status]
+    return badge(symbol, status.text, colour, bg, status.reason)
+
+
+def target_html(targets: list[TargetView], statuses: list[TargetStatus]) -> str:
+    if not targets:
+        return '<span class="nd-who">Ingen resultatkrav</span>'
+    parts = []
+    for t, s in zip(targets, statuses, strict=False):
+        who = f"{t.set_by_text} · {t.obligation.lower()}"
+        parts.append(f'<span class="nd-target">{html.escape(t.text)}<span class="nd-who">{html.escape(who)}</span>'
+                     f"{status_html(s)}</span>")
+    return "".join(parts)
+
+
+def value_html(c: Combined, measure: str) -> str:
+    text = fmt.measure_value(c.value, measure)
+    if c.denominator is not None and c.numerator is not None:
+        base = f"{fmt.number(c.numerator)} av {fmt.number(c.denominator)}"
+        return f'{text}<span class="n" title="Teller / nevner">{base}</span>'
+    if c.periods and c.periods > 1:
+        return f'{text}<span class="n">snitt av {c.periods} perioder</span>' if c.value is not None else text
+    return text
+
+
+def row_link(unit_id: str, period: str, indicator_id: str) -> str:
+    return "/malekort?" + urlencode({"enhet": unit_id, "periode": period, "indikator": indicator_id})
+
+
+def table_html(rows: list[Row], unit_id: str, period_key: str, caption: str, with_targets: bool) -> str:
+    """One perspective's rows: MK ID | Navn | Mål | Signal | Hittil i år (I år, I fjor, endring) | Denne perioden."""
+    head_targets = '<th scope="col" rowspan="2">Mål</th><th scope="col" rowspan="2">Signal</th>' if with_targets else ""
+    out = [f'<div class="nd-scroll" role="region" aria-label="{html.escape(caption)}" tabindex="0">'
+           f'<table class="nd-table"><caption>{html.escape(caption)}</caption><thead><tr>'
+           f'<th scope="col" rowspan="2">MK ID</th><th scope="col" rowspan="2">Navn</th>{head_targets}'
+           '<th scope="colgroup" colspan="3" class="num">Hittil i året</th>'
+           '<th scope="colgroup" colspan="3" class="num">Denne perioden</th></tr><tr>'
+           + '<th scope="col" class="num">I år</th><th scope="col" class="num">I fjor</th>'
+             '<th scope="col" class="num">Endring</th>' * 2 + "</tr></thead><tbody>"]
+    for r in rows:
+        link = row_link(unit_id, period_key, r.indicator_id)
+        period_note = "" if r.kind == "M" else f'<span class="nd-who">{html.escape(r.period_label)}</span>'
+        cells = [f'<th scope="row"><a href="{html.escape(link)}" target="_self">{html.escape(r.indicator_id)}</a></th>',
+                 f'<td class="name">{html.escape(r.name)}{period_note}</td>']
+        if with_targets:
+            cells += [f'<td class="goal">{target_html(r.targets, r.statuses)}</td>', f'<td class="signal">{signal_html(r.signal)}</td>']
+        cells += [f'<td class="num">{value_html(r.ytd, r.measure)}</td>',
+                  f'<td class="num">{value_html(r.ytd_last, r.measure)}</td>',
+                  f'<td class="num">{fmt.measure_change(r.change_ytd, r.measure)}</td>',
+                  f'<td class="num">{value_html(r.this_period, r.measure)}</td>',
+                  f'<td class="num">{value_html(r.last_period, r.measure)}</td>',
+                  f'<td class="num">{fmt.measure_change(r.change_period, r.measure)}</td>']
+        out.append("<tr>" + "".join(cells) + "</tr>")
+    out.append("</tbody></table></div>")
+    return "".join(out)
+
+
+def spc_figure(detail: dict) -> go.Figure:
+    """The XmR chart: points, mean, process limits, target line, and special-cause points marked by shape."""
+    points: pd.DataFrame = detail["points"]
+    result = detail["spc"]
+    measure = detail["indicator"]["measure"]
+    from navdash.periods import parse_period
+
+    x = [parse_period(p).short_label() for p in points["period"]]
+    y = list(points["shown"])
+    suffix = " %" if measure == "prosent" else ""
+    fig = go.Figure()
+    fig.add_trace(go.Scatter(x=x, y=y, mode="lines+markers", name="Resultat", line={"color": "#23262A"},
+                             marker={"color": "#5a5a5a", "size": 7},
+                             hovertemplate="%{x}: %{y:,.1f}" + suffix + "<extra></extra>"))
+    if result is not None and result.mean is not None:
+        for name, values, dash, colour in (
+            ("Gjennomsnitt", [p.mean for p in result.points], "solid", "#5a5a5a"),
+            ("Øvre kontrollgrense", [p.upl for p in result.points], "dash", "#8a8a8a"),
+            ("Nedre kontrollgrense", [p.lpl for p in result.points], "dash", "#8a8a8a"),
+        ):
+            fig.add_trace(go.Scatter(x=x, y=values, mode="lines", name=name, line={"dash": dash, "color": colour,
+                                                                                    "width": 1.5},
+                                     hovertemplate=name + ": %{y:,.1f}" + suffix + "<extra></extra>"))
+        for kind, label in (("special_cause_improvement", "Særskilt – forbedring"),
+                            ("special_cause_concern", "Særskilt – bekymring"),
+                            ("special_cause_neither", "Særskilt variasjon")):
+            idx = [i for i, p in enumerate(result.points) if p.point_type == kind]
+            if idx:
+                fig.add_trace(go.Scatter(
+                    x=[x[i] for i in idx], y=[y[i] for i in idx], mode="markers", name=label,
+                    marker={"color": POINT_COLOUR[kind], "size": 12, "symbol": POINT_SYMBOL[kind]},
+                    hovertemplate="%{x}: %{y:,.1f}" + suffix + " – " + label + "<extra></extra>"))
+    if detail.get("target_line") is not None:
+        fig.add_trace(go.Scatter(x=x, y=[detail["target_line"]] * len(x), mode="lines", name="Resultatkrav",
+                                 line={"color": "#00347d", "dash": "dot", "width": 2},
+                                 hovertemplate="Resultatkrav: %{y:,.1f}" + suffix + "<extra></extra>"))
+    fig.update_layout(separators=", ", height=380, margin={"l": 10, "r": 10, "t": 30, "b": 10},
+                      legend={"orientation": "h", "y": -0.2}, plot_bgcolor="white",
+                      yaxis={"gridcolor": "#e5e5e5", "ticksuffix": suffix}, xaxis={"gridcolor": "#f0f0f0"})
+    return fig
+
+
+def points_table(detail: dict) -> pd.DataFrame:
+    """The numbers behind each point, for the table under the chart."""
+    points: pd.DataFrame = detail["points"]
+    measure = detail["indicator"]["measure"]
+    from navdash.periods import parse_period
+
+    out = pd.DataFrame({"Periode": [parse_period(p).label() for p in points["period"]]})
+    if detail["indicator"]["aggregation"] == "forholdstall":
+        out["Teller"] = points["numerator"].map(fmt.number).to_numpy()
+        out["Nevner"] = points["denominator"].map(fmt.number).to_numpy()
+    out["Verdi"] = points["shown"].map(lambda v: fmt.measure_value(v, measure)).to_numpy()
+    out["Kilde"] = points["source"].map({"lastet": "Lastet inn", "beregnet": "Beregnet fra kontorene"}).to_numpy()
+    if detail["spc"] is not None:
+        from navdash.scorecard import RULE_TEXT, VARIATION_TEXT
+
+        out["Signal"] = [VARIATION_TEXT[p.point_type] + (" (" + ", ".join(RULE_TEXT[r] for r in p.rules) + ")"
+                                                          if p.rules else "") for p in detail["spc"].points]
+    return out.iloc[::-1].reset_index(drop=True)

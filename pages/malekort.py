@@ -1,0 +1,105 @@
+"""Målekort: a unit's styringsparametere with targets in the letter's words, honest signals, and the base of
+every number. Unit, period and indicator live in the URL so a link can be shared in a meeting invitation."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from navdash import fmt
+from navdash.periods import parse_period
+from navdash.schemas import LABELS
+from navdash.ui import data, frame, scorecard_view
+from navdash.ui.identity import current_user
+
+frame.ensure_routed()
+db, version = data.source()
+options = data.unit_options(db, version)
+labels = dict(options)
+months = data.months_with_data(db, version)
+if not months:
+    st.warning("Det finnes ingen månedstall ennå. Last opp verdier først.")
+    st.stop()
+
+params = st.query_params
+unit_id = params.get("enhet") or current_user().unit_id
+if unit_id not in labels:
+    st.error(f"Enheten «{unit_id}» finnes ikke. Velg en enhet i menyen.")
+    unit_id = current_user().unit_id if current_user().unit_id in labels else options[0][0]
+period_key = params.get("periode") or months[0]
+if period_key not in months:
+    st.error(f"Det finnes ingen tall for perioden «{period_key}». Viser siste måned med tall.")
+    period_key = months[0]
+
+unit_id = st.sidebar.selectbox("Enhet", list(labels), index=list(labels).index(unit_id),
+                               format_func=lambda u: labels[u].strip())
+period_key = st.sidebar.selectbox("Periode", months, index=months.index(period_key),
+                                  format_func=lambda p: parse_period(p).label())
+params["enhet"], params["periode"] = unit_id, period_key
+
+card = data.scorecard(db, version, unit_id, period_key)
+period = parse_period(period_key)
+st.title(f"Målekort for {card.unit.unit_id} {card.unit.name}")
+st.markdown(f"**{period.label().capitalize()}** · hittil i år er januar–{period.label().split()[0]} {period.year}, "
+            f"sammenlignet med samme periode i {period.year - 1}.")
+if card.computed_from_offices:
+    st.info(f"Tallene for {card.unit.name} er beregnet fra kontorene under enheten: tellere og nevnere er summert "
+            "(ikke et snitt av andeler).", icon=":material/functions:")
+elif card.loaded_for_unit and card.unit.type in ("land", "fylke"):
+    st.info(f"Tallene for {card.unit.name} er lastet inn for nivået selv (offisiell statistikk).",
+            icon=":material/database:")
+
+with st.expander("Slik leser du signalene"):
+    st.markdown(
+        "**Signal** bygger på et XmR-diagram (NHS *Making Data Count*) for de siste 24 månedene. "
+        "▲ *Særskilt variasjon – forbedring* og ▼ *bekymring* betyr at minst én regel slo til: et punkt utenfor "
+        "kontrollgrensene, 7 punkter på rad som stiger eller synker, 7 punkter på rad på samme side av "
+        "gjennomsnittet, eller 2 av 3 punkter nær en kontrollgrense. ● *Vanlig variasjon* betyr at ingen regel slo "
+        "til. Med færre enn 12 punkter står det *For få datapunkter*. Hold musen over et signal for å se regelen.\n\n"
+        "**Mål** viser resultatkravet slik brevet formulerer det, hvem som har satt det, og om det er nådd hittil "
+        "i år. Retningskrav vurderes mot samme periode i fjor; er forskjellen mindre enn tilfeldig variasjon kan "
+        "gi, står det ≈ *Innenfor normal variasjon*. Endringer i andeler er i prosentpoeng (pp)."
+    )
+st.html(scorecard_view.CSS)
+
+if not card.steering:
+    st.warning("Enheten har ingen styringsparametere med tall for denne perioden.")
+for perspective, label in LABELS["perspektiv"].items():
+    rows = [r for r in card.steering if r.perspective == perspective]
+    if rows:
+        st.subheader(label)
+        st.html(scorecard_view.table_html(rows, unit_id, period_key, f"Styringsparametere – {label.lower()}",
+                                          with_targets=True))
+
+if card.key_information:
+    st.header("Nøkkelinformasjon")
+    st.caption("Informasjon for å følge med på utviklingen. Nøkkelinformasjon har ingen mål og ingen signal.")
+    st.html(scorecard_view.table_html(card.key_information, unit_id, period_key, "Nøkkelinformasjon",
+                                      with_targets=False))
+
+st.header("Detaljer for en indikator")
+all_rows = card.steering + card.key_information + card.context
+ids = [r.indicator_id for r in all_rows]
+names = {r.indicator_id: f"{r.indicator_id} {r.name}" for r in all_rows}
+wanted = params.get("indikator")
+chosen = st.selectbox("Indikator", ids, index=ids.index(wanted) if wanted in ids else 0,
+                      format_func=lambda i: names[i], key="indikator_valg")
+if chosen:
+    params["indikator"] = chosen
+    detail = data.indicator_detail(db, version, unit_id, chosen, period_key)
+    info = detail["indicator"]
+    st.subheader(names[chosen])
+    st.markdown(f"{info['description'] or ''}\n\n"
+                f"**Resultatkjede:** {LABELS['resultatkjede'].get(info['chain_step'], info['chain_step'])} · "
+                f"**Perspektiv:** {LABELS['perspektiv'].get(info['perspective'], '')} · "
+                f"**Polaritet:** {LABELS['polaritet'].get(info['polarity'], '')} · "
+                f"**Kilde:** {info['source'] or 'ukjent'}"
+                + (f" · [Følg med på statistikken]({info['link']})" if info["link"] else ""))
+    if detail["spc"] is not None and detail["spc"].too_few_points:
+        st.warning(f"For få datapunkter for et signal: {detail['spc'].n_points} måneder, minst 12 trengs.")
+    if detail["kind"] == "M":
+        st.plotly_chart(scorecard_view.spc_figure(detail), width="stretch", config={"displaylogo": False})
+    context = [f"**{c['name']}**: {fmt.measure_value(c['period'].value, info['measure'])} ({c['period_label']}), "
+               f"hittil i år {fmt.measure_value(c['ytd'].value, info['measure'])}" for c in detail["context"]]
+    if context:
+        st.markdown("Til sammenligning: " + " · ".join(context))
+    st.dataframe(scorecard_view.points_table(detail), hide_index=True, width="stretch")
