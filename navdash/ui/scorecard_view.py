@@ -124,7 +124,8 @@ def table_html(rows: list[Row], unit_id: str, period_key: str, caption: str, wit
         cells = [f'<th scope="row"><a href="{html.escape(link)}" target="_self">{html.escape(r.indicator_id)}</a></th>',
                  f'<td class="name">{html.escape(r.name)}{period_note}</td>']
         if with_targets:
-            cells += [f'<td class="goal">{target_html(r.targets, r.statuses)}</td>', f'<td class="signal">{signal_html(r.signal)}</td>']
+            cells += [f'<td class="goal">{target_html(r.targets, r.statuses)}</td>',
+                      f'<td class="signal">{signal_html(r.signal)}</td>']
         cells += [f'<td class="num">{value_html(r.ytd, r.measure)}</td>',
                   f'<td class="num">{value_html(r.ytd_last, r.measure)}</td>',
                   f'<td class="num">{fmt.measure_change(r.change_ytd, r.measure)}</td>',

@@ -1,0 +1,126 @@
+"""AppTest of the målekort page: deep links, the reference numbers, too few points, bad parameters."""
+
+from __future__ import annotations
+
+import csv
+import re
+from pathlib import Path
+
+import pytest
+
+from navdash import ingest
+from tests.pagetest import app, body_rows, html_tables
+from tests.test_demo_reference import reference_rows
+
+PAGE = "pages/malekort.py"
+
+
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory) -> Path:
+    db = tmp_path_factory.mktemp("demo") / "demo.duckdb"
+    ingest.load_demo(db)
+    return db
+
+
+def _rows_by_id(at) -> dict[str, list[str]]:
+    return {row[0]: row for table in html_tables(at) for row in body_rows(table)}
+
+
+def test_deep_link_to_norge_shows_the_2021_malekort_numbers(demo_db, monkeypatch):
+    at = app(demo_db, monkeypatch, PAGE, enhet="0000", periode="2021-12")
+    assert at.title[0].value == "Målekort for 0000 Norge"
+    rows = _rows_by_id(at)
+    for ref in reference_rows():
+        row = rows[ref["mk_id"]]
+        # columns: MK ID, Navn, Mål, Signal, YTD i år, YTD i fjor, endring, period i år, period i fjor, endring
+        ytd_now, ytd_last, p_now, p_last = row[4], row[5], row[7], row[8]
+        for shown, expected in ((ytd_now, "hittil_i_aar_i_aar"), (ytd_last, "hittil_i_aar_i_fjor"),
+                                (p_now, "denne_perioden_i_aar"), (p_last, "denne_perioden_i_fjor")):
+            number = re.match(r"[\d\s,]+", shown).group(0).replace(" ", "").replace(",", ".")
+            assert round(float(number)) == int(ref[expected]), f"{ref['mk_id']} {expected}: {shown}"
+    assert any("lastet inn for nivået selv" in i.value for i in at.info)
+
+
+def test_shares_change_in_percentage_points_and_counts_in_numbers(demo_db, monkeypatch):
+    rows = _rows_by_id(app(demo_db, monkeypatch, PAGE, enhet="0000", periode="2021-12"))
+    assert rows["B.15"][6].endswith("pp") and rows["B.15"][6].startswith("+17")
+    assert rows["B.31"][6] == "+811"  # 2 104 - 1 293, a count: no pp, no percent
+
+
+def test_every_share_shows_its_base(demo_db, monkeypatch):
+    rows = _rows_by_id(app(demo_db, monkeypatch, PAGE, enhet="0312", periode="2021-12"))
+    assert " av " in rows["B.15"][4]  # "87,6 % 2 369 av 2 703"
+
+
+def test_targets_in_the_letters_words_with_who_set_them(demo_db, monkeypatch):
+    rows = _rows_by_id(app(demo_db, monkeypatch, PAGE, enhet="0312", periode="2021-12"))
+    goal = rows["B.15"][2]
+    assert "Skal bevege seg i retning 2019-nivået" in goal and "Direktoratet · absolutt krav" in goal
+    assert "Kontoret" in rows["M.SF"][2]  # the office's own sykefravær target
+
+
+def test_signal_has_text_and_names_its_rule(demo_db, monkeypatch):
+    at = app(demo_db, monkeypatch, PAGE, enhet="0312", periode="2021-12")
+    assert "Særskilt variasjon – forbedring" in _rows_by_id(at)["B.47"][3]
+    body = "".join(e.proto.body for e in at.get("html"))
+    assert 'title="Regelen som slo til: et punkt utenfor kontrollgrensene' in body
+
+
+def test_key_information_is_apart_and_without_targets(demo_db, monkeypatch):
+    at = app(demo_db, monkeypatch, PAGE, enhet="0312", periode="2021-12")
+    tables = html_tables(at)
+    key_table = next(t for t in tables if "Mål" not in t[0])
+    assert body_rows(key_table) and all(r[0].startswith("N.") for r in body_rows(key_table))
+    assert "Nøkkelinformasjon" in [h.value for h in at.header]
+
+
+def test_office_with_too_few_points(demo_db, monkeypatch):
+    rows = _rows_by_id(app(demo_db, monkeypatch, PAGE, enhet="0312", periode="2019-06"))
+    assert "For få datapunkter" in rows["B.15"][3]
+
+
+def test_fylke_is_computed_and_says_so(demo_db, monkeypatch):
+    at = app(demo_db, monkeypatch, PAGE, enhet="1100", periode="2021-12")
+    assert at.title[0].value == "Målekort for 1100 NAV Rogaland"
+    assert any("beregnet fra kontorene" in i.value for i in at.info)
+
+
+def test_choice_lives_in_the_url(demo_db, monkeypatch):
+    at = app(demo_db, monkeypatch, PAGE, enhet="0312", periode="2021-12")
+    unit_box = next(s for s in at.sidebar.selectbox if s.label == "Enhet")
+    unit_box.set_value("1103").run()
+    period_box = next(s for s in at.sidebar.selectbox if s.label == "Periode")
+    period_box.set_value("2022-06").run()
+    assert at.query_params["enhet"] == "1103" and at.query_params["periode"] == "2022-06"
+    assert at.title[0].value == "Målekort for 1103 NAV Stavanger"
+
+
+def test_indicator_detail_from_the_url(demo_db, monkeypatch):
+    at = app(demo_db, monkeypatch, PAGE, enhet="0312", periode="2021-12", indikator="B.47")
+    assert len(at.get("plotly_chart")) == 1
+    assert at.subheader[-1].value.startswith("B.47 ")
+    table = at.dataframe[-1].value
+    assert list(table.columns[:4]) == ["Periode", "Teller", "Nevner", "Verdi"]
+    assert table.iloc[0]["Periode"] == "desember 2021"
+
+
+def test_unknown_unit_and_period_in_the_url_are_explained(demo_db, monkeypatch):
+    at = app(demo_db, monkeypatch, PAGE, enhet="9999", periode="2031-01")
+    errors = " ".join(e.value for e in at.error)
+    assert "Enheten «9999» finnes ikke" in errors
+    assert "ingen tall for perioden «2031-01»" in errors
+    assert at.title[0].value.startswith("Målekort for 0312")
+
+
+def test_rows_follow_the_catalogue_not_the_results(demo_db, monkeypatch):
+    at = app(demo_db, monkeypatch, PAGE, enhet="0300", periode="2021-12")
+    first = body_rows(html_tables(at)[0])
+    ids = [r[0] for r in first]
+    numbered = [i for i in ids if i.split(".")[1].isdigit()]
+    assert numbered == sorted(numbered, key=lambda i: int(i.split(".")[1]))
+
+
+def test_reference_file_has_the_columns_the_page_test_reads():
+    with open(Path(__file__).parent / "data" / "malekort_norge_2021.csv", encoding="utf-8") as fh:
+        header = next(csv.reader(line for line in fh if not line.startswith("#")))
+    assert {"hittil_i_aar_i_aar", "denne_perioden_i_fjor"} <= set(header)
