@@ -15,7 +15,7 @@ if not store.db_path().exists():
         store.ensure_database()
 
 pages = [
-    st.Page("pages/start.py", title="Oversikt", icon=":material/home:", url_path="start", default=True),
+    st.Page("pages/start.py", title="Oversikt", icon=":material/home:", default=True),
     st.Page("pages/malekort.py", title="Målekort", icon=":material/table_chart:", url_path="malekort"),
 ]
 navigation = st.navigation(pages)

@@ -21,8 +21,8 @@ st.markdown(
     "resultatene med grunnlaget bak hvert tall, og utviklingen over tid – til læring, ikke rangering."
 )
 
-first = parse_period(coverage["first_month"]).label() if coverage["first_month"] else "–"
-last = parse_period(coverage["last_month"]).label() if coverage["last_month"] else "–"
+first = parse_period(coverage["first_month"]).short_label() if coverage["first_month"] else "–"
+last = parse_period(coverage["last_month"]).short_label() if coverage["last_month"] else "–"
 c1, c2, c3 = st.columns(3)
 c1.metric("Enheter", fmt.number(len(units)))
 c2.metric("Indikatorer med resultater", fmt.number(coverage["indicators"]))
@@ -46,13 +46,11 @@ top = units[units["parent_id"].isna()]
 for _, root in top.iterrows():
     st.markdown(f"**{root['name']}** ({root['unit_id']})")
 children = units[units["parent_id"].isin(top["unit_id"])]
-for _, parent in children.sort_values(["type", "unit_id"]).iterrows():
+leaves = children[~children["unit_id"].isin(units["parent_id"])]
+for _, parent in children[~children.index.isin(leaves.index)].sort_values(["type", "unit_id"]).iterrows():
     below = units[units["parent_id"] == parent["unit_id"]]
     kind = LABELS["type"].get(parent["type"], parent["type"])
     title = f"{parent['name']} ({parent['unit_id']}) · {kind}"
-    if below.empty:
-        st.markdown(f"- {title}")
-        continue
     active = below[below["valid_to"].isna()]
     with st.expander(f"{title} · {len(active)} kontorer"):
         shown = below.assign(
@@ -64,5 +62,15 @@ for _, parent in children.sort_values(["type", "unit_id"]).iterrows():
         )[["Enhet", "Navn", "Sammenligningsgruppe", "Ansatte", "Status"]]
         st.dataframe(shown, hide_index=True, width="stretch")
 
+if not leaves.empty:
+    with st.expander(f"Spesialenheter og styringsenheter · {len(leaves)}"):
+        st.dataframe(
+            leaves.assign(Enhet=leaves["unit_id"], Navn=leaves["name"],
+                          Type=leaves["type"].map(LABELS["type"]), Ansatte=leaves["employees"].map(fmt.number))
+            [["Enhet", "Navn", "Type", "Ansatte"]].sort_values("Enhet"),
+            hide_index=True, width="stretch",
+        )
+
 st.header("Sidene")
-st.page_link("pages/start.py", label="Oversikt (denne siden)", icon=":material/home:")
+st.page_link("pages/malekort.py", label="Målekort: styringsparametere, mål og signaler for en enhet",
+             icon=":material/table_chart:")

@@ -16,8 +16,17 @@ def demo_notice() -> None:
             "kontorene er laget for demonstrasjon.",
             icon=":material/science:",
         )
-    published = meta.get("published_at", "").replace("T", " kl. ")
-    st.sidebar.caption(f"Dataversjon {version} · publisert {published}")
+    st.sidebar.caption(f"Dataversjon {version} · publisert {published_text(meta.get('published_at', ''))}")
+
+
+def published_text(iso: str) -> str:
+    """`2026-11-24T10:04:15` -> `24.11.2026 kl. 10:04`."""
+    from datetime import datetime
+
+    try:
+        return f"{datetime.fromisoformat(iso):%d.%m.%Y kl. %H:%M}"
+    except ValueError:
+        return "ukjent tid"
 
 
 def ensure_routed() -> None:

@@ -1,0 +1,35 @@
+"""The start page in a real browser: it renders inside the app's frame, says what it should, and has no serious or
+critical axe findings."""
+
+from __future__ import annotations
+
+from tests.e2e.conftest import axe_violations, format_violations, goto_app, screenshot
+
+TITLE = "Mål og resultater i NAV"
+
+
+def test_deep_link_on_a_fresh_server_runs_inside_the_frame(page, server):
+    # Keep this the first test that opens the app: on a fresh server Streamlit treats a `pages/` folder next to
+    # app.py as a legacy multipage app until st.navigation has run once, so a shared link would skip app.py.
+    # goto_app fails on Streamlit's "Page not found" modal, which it shows when the URL is not a page's url_path.
+    for visit in ("første", "andre"):  # fresh server, then after app.py's st.navigation has run
+        goto_app(page, f"{server}/malekort?enhet=0312&periode=2021-12", text="Målekort for 0312")
+        sidebar = page.get_by_test_id("stSidebar").inner_text()
+        assert "Dataversjon" in sidebar, f"{visit} besøk: lenken ble vist uten rammen fra app.py: {sidebar!r}"
+        assert "Demo – ikke innlogget" in sidebar
+
+
+def test_start_page_content_and_accessibility(page, server, e2e_db):
+    goto_app(page, f"{server}/", text=TITLE)  # the default page is served at the app's root
+
+    assert page.get_by_role("heading", name=TITLE).is_visible()
+    assert page.get_by_role("heading", name="Data og ferskhet").is_visible()
+    assert page.get_by_role("heading", name="Enhetene").is_visible()
+    assert page.get_by_text(e2e_db.unit_name, exact=False).first.is_visible(), e2e_db.unit_name
+    assert "Dataversjon" in page.get_by_test_id("stSidebar").inner_text()
+
+    shot = screenshot(page, f"start-{e2e_db.kind}")
+    assert shot.stat().st_size > 0
+
+    violations = axe_violations(page)
+    assert not violations, format_violations(violations)
