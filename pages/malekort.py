@@ -51,13 +51,15 @@ elif card.loaded_for_unit and card.unit.type in ("land", "fylke"):
 with st.expander("Slik leser du signalene"):
     st.markdown(
         "**Signal** bygger på et XmR-diagram (NHS *Making Data Count*) for de siste 24 månedene. "
-        "▲ *Særskilt variasjon – forbedring* og ▼ *bekymring* betyr at minst én regel slo til: et punkt utenfor "
-        "kontrollgrensene, 7 punkter på rad som stiger eller synker, 7 punkter på rad på samme side av "
-        "gjennomsnittet, eller 2 av 3 punkter nær en kontrollgrense. ● *Vanlig variasjon* betyr at ingen regel slo "
-        "til. Med færre enn 12 punkter står det *For få datapunkter*. Hold musen over et signal for å se regelen.\n\n"
-        "**Mål** viser resultatkravet slik brevet formulerer det, hvem som har satt det, og om det er nådd hittil "
-        "i år. Retningskrav vurderes mot samme periode i fjor; er forskjellen mindre enn tilfeldig variasjon kan "
-        "gi, står det ≈ *Innenfor normal variasjon*. Endringer i andeler er i prosentpoeng (pp)."
+        "▲ *Forbedring* og ▼ *Bekymring* betyr særskilt variasjon i god eller dårlig retning: minst én regel "
+        "slo til (et punkt utenfor kontrollgrensene, 7 punkter på rad som stiger eller synker, 7 punkter på "
+        "rad på samme side av gjennomsnittet, eller 2 av 3 punkter nær en kontrollgrense). "
+        "● *Vanlig variasjon* betyr at ingen regel slo til. ◆ *Særskilt variasjon* brukes der ingen retning "
+        "er bedre enn en annen. Med færre enn 12 punkter står det *For få datapunkter*. Hold musen over et "
+        "signal for å se regelen.\n\n"
+        "**Mål** viser resultatkravet slik brevet formulerer det, hvem som har satt det, og om det er nådd "
+        "hittil i år. Retningskrav vurderes mot samme periode i fjor; er forskjellen mindre enn tilfeldig "
+        "variasjon kan gi, står det ≈ *Innenfor normal variasjon*. Endringer i andeler er i prosentpoeng (pp)."
     )
 st.html(scorecard_view.CSS)
 

@@ -61,9 +61,9 @@ def test_targets_in_the_letters_words_with_who_set_them(demo_db, monkeypatch):
 
 def test_signal_has_text_and_names_its_rule(demo_db, monkeypatch):
     at = app(demo_db, monkeypatch, PAGE, enhet="0312", periode="2021-12")
-    assert "Særskilt variasjon – forbedring" in _rows_by_id(at)["B.47"][3]
+    assert "▲ Forbedring" in _rows_by_id(at)["B.47"][3]
     body = "".join(e.proto.body for e in at.get("html"))
-    assert 'title="Regelen som slo til: et punkt utenfor kontrollgrensene' in body
+    assert 'title="Særskilt variasjon – forbedring. Regelen som slo til: et punkt utenfor kontrollgrensene' in body
 
 
 def test_key_information_is_apart_and_without_targets(demo_db, monkeypatch):

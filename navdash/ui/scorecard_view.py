@@ -34,6 +34,13 @@ STATUS_STYLE = {
     "normal_variasjon": ("≈", "#5a5a5a", "#f1f1f1"),
     "ukjent": ("?", "#5a5a5a", "#f1f1f1"),
 }
+# Short labels keep the table readable at 1400 px; the full wording and the rule are in the tooltip and legend.
+VARIATION_SHORT = {
+    "common_cause": "Vanlig variasjon",
+    "special_cause_improvement": "Forbedring",
+    "special_cause_concern": "Bekymring",
+    "special_cause_neither": "Særskilt variasjon",
+}
 POINT_COLOUR = {"special_cause_improvement": "#0067C5", "special_cause_concern": "#C77300",
                 "special_cause_neither": "#7B3FA0"}
 POINT_SYMBOL = {"special_cause_improvement": "triangle-up", "special_cause_concern": "triangle-down",
@@ -70,8 +77,9 @@ def signal_html(signal: Signal | None) -> str:
         return '<span class="nd-who">Ikke månedstall</span>'
     if signal.too_few_points:
         return badge("…", "For få datapunkter", "#5a5a5a", "#f1f1f1", signal.reason)
-    symbol, colour, bg = VARIATION_STYLE[signal.variation or "common_cause"]
-    out = badge(symbol, signal.variation_text, colour, bg, signal.reason)
+    variation = signal.variation or "common_cause"
+    symbol, colour, bg = VARIATION_STYLE[variation]
+    out = badge(symbol, VARIATION_SHORT[variation], colour, bg, f"{signal.variation_text}. {signal.reason}")
     if signal.assurance:
         a_symbol, a_colour, a_bg = ASSURANCE_STYLE[signal.assurance]
         out += "<br>" + badge(a_symbol, signal.assurance_text or "", a_colour, a_bg, signal.reason)

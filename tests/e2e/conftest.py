@@ -126,11 +126,21 @@ def _stop(proc: subprocess.Popen) -> None:
 
 @pytest.fixture(scope="session")
 def server(e2e_db: E2EDatabase, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """Base URL (http://127.0.0.1:<port>) of the app served against `e2e_db`."""
+    """Base URL (http://127.0.0.1:<port>) of the app served against `e2e_db`, shared by the session."""
+    yield from serve(e2e_db.path, tmp_path_factory.mktemp("e2e-server"))
+
+
+@pytest.fixture
+def fresh_server(e2e_db: E2EDatabase, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A server of its own that no session has visited yet (Streamlit keeps some routing state per process)."""
+    yield from serve(e2e_db.path, tmp_path_factory.mktemp("e2e-fresh-server"))
+
+
+def serve(db: Path, logs: Path) -> Iterator[str]:
+    """Start `streamlit run app.py` on a free loopback port against `db`; yield its URL; stop it by its PID."""
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
-    logs = tmp_path_factory.mktemp("e2e-server")
-    env = {**os.environ, "NAVDASH_DB": str(e2e_db.path), "PYTHONUNBUFFERED": "1"}
+    env = {**os.environ, "NAVDASH_DB": str(db), "PYTHONUNBUFFERED": "1"}
     cmd = [
         sys.executable, "-m", "streamlit", "run", "app.py",
         "--server.headless", "true",

@@ -8,9 +8,10 @@ from tests.e2e.conftest import axe_violations, format_violations, goto_app, scre
 TITLE = "Mål og resultater i NAV"
 
 
-def test_deep_link_on_a_fresh_server_runs_inside_the_frame(page, server):
-    # Keep this the first test that opens the app: on a fresh server Streamlit treats a `pages/` folder next to
-    # app.py as a legacy multipage app until st.navigation has run once, so a shared link would skip app.py.
+def test_deep_link_on_a_fresh_server_runs_inside_the_frame(page, fresh_server):
+    # On a fresh server Streamlit treats a `pages/` folder next to app.py as a legacy multipage app until
+    # st.navigation has run once, so a shared link opened first would skip app.py without our guard.
+    server = fresh_server
     # goto_app fails on Streamlit's "Page not found" modal, which it shows when the URL is not a page's url_path.
     for visit in ("første", "andre"):  # fresh server, then after app.py's st.navigation has run
         goto_app(page, f"{server}/malekort?enhet=0312&periode=2021-12", text="Målekort for 0312")

@@ -1,0 +1,53 @@
+"""The målekort in a real browser: a shared link, the reference numbers, signals with text, the detail chart,
+an import from the command line while the server serves, and axe."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+
+from tests.e2e.conftest import ROOT, axe_violations, format_violations, goto_app, screenshot
+
+LINK = "/malekort?enhet=0000&periode=2021-12&indikator=B.15"
+
+
+def test_norge_link_shows_the_reference_malekort(page, server, e2e_db):
+    if e2e_db.kind != "demo":
+        raise AssertionError("the målekort browser test needs the demo database (data/demo/*.csv)")
+    goto_app(page, server + LINK, text="Målekort for 0000 Norge")
+    row = page.locator("table.nd-table tr", has=page.locator("th a", has_text="B.15")).first
+    cells = row.locator("td").all_inner_texts()
+    assert cells[3].startswith("82,0") and cells[4].startswith("65,0"), cells  # hittil i år, i år / i fjor
+    assert cells[6].startswith("77,0") and cells[7].startswith("60,0"), cells  # denne perioden
+    badge = row.locator("td.signal .nd-badge").first
+    assert re.search(r"(Særskilt|Vanlig) variasjon.*(Regelen som slo til|Ingen av reglene)",
+                     badge.get_attribute("title") or "")
+    assert page.get_by_test_id("stPlotlyChart").count() == 1
+    screenshot(page, "malekort-norge")
+    violations = axe_violations(page)
+    assert not violations, format_violations(violations)
+
+
+def test_office_link_and_key_information(page, server):
+    goto_app(page, server + "/malekort?enhet=0312&periode=2021-12&indikator=B.47", text="Målekort for 0312")
+    assert page.get_by_role("heading", name="Nøkkelinformasjon").is_visible()
+    assert page.locator(".nd-badge", has_text="Forbedring").first.is_visible()
+    screenshot(page, "malekort-0312")
+    violations = axe_violations(page)
+    assert not violations, format_violations(violations)
+
+
+def test_import_while_serving_is_seen_on_the_next_visit(page, server, e2e_db, tmp_path):
+    goto_app(page, server + "/malekort?enhet=0312&periode=2021-12", text="Målekort for 0312")
+    before = int(re.search(r"Dataversjon (\d+)", page.get_by_test_id("stSidebar").inner_text()).group(1))
+    f = tmp_path / "ny.csv"
+    f.write_text("enhet,indikator,periode,teller,nevner,verdi\n0312,B.15,2016-01,10,20,\n", encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "navdash", "import", "verdier", str(f)], cwd=ROOT,
+                          env={**os.environ, "NAVDASH_DB": str(e2e_db.path)}, capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr
+    goto_app(page, server + "/malekort?enhet=0312&periode=2021-12", text="Målekort for 0312")
+    after = int(re.search(r"Dataversjon (\d+)", page.get_by_test_id("stSidebar").inner_text()).group(1))
+    assert after == before + 1
