@@ -74,3 +74,5 @@ if not leaves.empty:
 st.header("Sidene")
 st.page_link("pages/malekort.py", label="Målekort: styringsparametere, mål og signaler for en enhet",
              icon=":material/table_chart:")
+st.page_link("pages/mal.py", label="Mål og prioriteringer: hvilke mål som gjelder, hvem som satte dem og hvorfor",
+             icon=":material/flag:")

@@ -1,0 +1,177 @@
+"""Mål og prioriteringer: the goals that apply to a unit in a year, who set them, and the office's own priorities.
+
+Readable by everyone. Only the office's leader gets the form for the office's priorities (the core checks again).
+Unit and year live in the URL (`?enhet=0312&aar=2021`), so a shared link shows the same page to everyone.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+import streamlit as st
+
+from navdash import goals
+from navdash.access import User, can_edit_priorities
+from navdash.schemas import LABELS
+from navdash.ui import data, frame
+from navdash.ui.identity import current_user
+
+CAPTIONS = {  # group -> (what it is, what to say when it is empty)
+    "central": ("Styringsparametere med resultatkrav i mål- og disponeringsbrevet for {year}. De gjelder alle enheter.",
+                "Det er ikke lastet inn resultatkrav fra mål- og disponeringsbrevet for {year}."),
+    "fylke": ("Resultatkrav fylket har lagt til for {year}. De gjelder fylket og kontorene i det.",
+              "Fylket har ikke lagt til egne resultatkrav for {year}."),
+    "local": ("Mål enheten har satt selv, eller avtalt i partnerskapet med kommunen, for {year}.",
+              "Enheten har ikke satt egne resultatkrav for {year}."),
+}
+FIELDS = ("tittel", "begrunnelse", "indikatorer")
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>$~:])")
+
+
+def md(text: object, keep_lines: bool = False) -> str:
+    """Text from the database as literal markdown: no links, emphasis, math or directives can sneak in."""
+    lines = [_MD_SPECIAL.sub(r"\\\1", " ".join(line.split())) for line in str(text).splitlines()]
+    return ("  \n" if keep_lines else " ").join(line for line in lines if line)
+
+
+def when(t: object) -> str:
+    return t.strftime("%d.%m.%Y kl. %H:%M") if hasattr(t, "strftime") else "–"
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def load_view(db: str, version: int, unit: str, year: int) -> goals.GoalsView | None:
+    return goals.view(db, unit, year)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def load_lists(db: str, version: int) -> tuple[list[int], int | None, dict[str, str]]:
+    return goals.years(db), goals.default_year(db), goals.indicator_choices(db)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def load_history(db: str, version: int, unit: str, year: int):
+    return goals.history(db, unit, year)
+
+
+def choose(label: str, options: list, param: str, default: object, fmt: Callable[[object], str]) -> object:
+    """A sidebar choice that starts from the URL and writes itself back to it."""
+    wanted = st.query_params.get(param)
+    lookup = {str(o): o for o in options}
+    if wanted is not None and wanted not in lookup:
+        st.sidebar.warning(f"Fant ikke {label.lower()} «{md(wanted)}». Viser {md(fmt(default))}.")
+    value = lookup.get(wanted, default)
+    chosen = st.sidebar.selectbox(label, options, index=options.index(value), format_func=fmt, key=f"mal_{param}")
+    st.query_params[param] = str(chosen)
+    return chosen
+
+
+def goal_table(items: tuple[goals.Goal, ...]) -> str:
+    nbsp = "\u00a0"  # keeps "MK ID" and "Absolutt krav" on one line in narrow columns
+    rows = [f"| [{g.indicator_id}]({g.link}) | {md(g.name)} | {md(g.text)} | {g.obligation.replace(' ', nbsp)} | "
+            f"{g.set_by_text} ({md(g.scope_name)}) |" for g in items]
+    head = f"| MK{nbsp}ID | Styringsparameter | Resultatkrav | Krav eller anbefaling | Satt av |"
+    return "\n".join([head, "|---|---|---|---|---|", *rows])
+
+
+def save(db: str, user: User, unit: str, year: int, keys: list[dict[str, str]]) -> None:
+    items = [{f: st.session_state.get(k[f]) for f in FIELDS} for k in keys]
+    items = [i for i in items if (i["tittel"] or "").strip() or (i["begrunnelse"] or "").strip() or i["indikatorer"]]
+    try:
+        result = goals.save_priorities(db, user, unit, year, items)
+    except goals.PrioritiesInvalid as exc:
+        lines = "\n".join(f"- {md(p)}" for p in exc.problems)
+        st.session_state["mal_message"] = ("error", f"Prioriteringene ble ikke lagret:\n{lines}")
+    except goals.NotAllowed as exc:
+        st.session_state["mal_message"] = ("error", md(exc))
+    else:
+        st.session_state["mal_message"] = ("success", result.message)
+        for k in keys:  # show the saved (renumbered) priorities, not what was typed
+            for name in k.values():
+                st.session_state.pop(name, None)
+
+
+def priority_form(db: str, user: User, view: goals.GoalsView, names: dict[str, str]) -> None:
+    unit, year = view.unit.unit_id, view.year
+    keys = [{f: f"mal_{f}_{unit}_{year}_{i}" for f in FIELDS} for i in range(1, goals.MAX_PRIORITIES + 1)]
+    with st.form(f"mal_form_{unit}_{year}"):
+        st.markdown(f"Fyll ut {goals.MIN_PRIORITIES}–{goals.MAX_PRIORITIES} prioriteringer. Rekkefølgen blir "
+                    "nummereringen. Tøm alle feltene i en prioritering for å slette den.")
+        for i, k in enumerate(keys, start=1):
+            old = view.priorities[i - 1] if i <= len(view.priorities) else None
+            st.markdown(f"**Prioritering {i}**")
+            st.text_input(f"Tittel, prioritering {i}", value=old.title if old else "", key=k["tittel"], max_chars=200)
+            st.text_area(f"Hvorfor er den valgt? (prioritering {i})", value=(old.reason or "") if old else "",
+                         key=k["begrunnelse"], height=80)
+            st.multiselect(f"Indikatorer som følger prioritering {i}", list(names),
+                           default=[x.indicator_id for x in old.indicators if x.indicator_id in names] if old else [],
+                           format_func=lambda x: f"{x} {names[x]}", key=k["indikatorer"],
+                           placeholder="Velg indikatorer")
+        st.form_submit_button("Lagre prioriteringene", type="primary", on_click=save, args=(db, user, unit, year, keys))
+        kind, message = st.session_state.pop("mal_message", (None, ""))
+        if kind:  # right under the button, where the leader is looking
+            getattr(st, kind)(message)
+
+
+frame.ensure_routed()
+user = current_user()
+db, version = data.source()
+units = data.units(db, version).set_index("unit_id")
+years, latest, indicator_names = load_lists(db, version)
+st.title("Mål og prioriteringer")
+if not years:
+    st.info("Det er ikke lastet inn resultatkrav eller prioriteringer ennå.")
+    st.stop()
+unit_ids = list(units.index)
+unit_id = choose("Enhet", unit_ids, "enhet", user.unit_id if user.unit_id in units.index else unit_ids[0],
+                 lambda u: f"{u} {units.at[u, 'name']}")
+year = choose("År", years, "aar", latest if latest in years else years[0], str)
+view = load_view(db, version, unit_id, year)
+unit = view.unit
+st.caption(" · ".join([f"{md(unit.name)} ({unit.unit_id})", LABELS["type"].get(unit.type, unit.type), str(year)]
+                      + [f"under {md(name)}" for _, name in unit.ancestors[:1]]))
+if units.at[unit_id, "status"] != "Aktiv":
+    st.warning(md(units.at[unit_id, "status"]))
+
+st.header("Samfunnsoppdraget og NAVs hovedmål")
+st.markdown(f"NAVs samfunnsoppdrag er **{goals.SAMFUNNSOPPDRAG.lower()}**. NAVs hovedmål er "
+            + ", ".join(f"**{g}**" for g in goals.MAIN_GOALS[:-1]) + f" og **{goals.MAIN_GOALS[-1]}**.")
+
+for key, heading, _ in goals.GROUPS:
+    st.header(heading)
+    about, empty = (text.format(year=year) for text in CAPTIONS[key])
+    items = view.group(key)
+    st.caption(about + (" Klikk på MK ID for å se raden i målekortet." if items else ""))
+    st.markdown(goal_table(items) if items else empty)
+
+st.header(f"Prioriteringer for {year}")
+st.caption(f"Enheten velger selv {goals.MIN_PRIORITIES}–{goals.MAX_PRIORITIES} prioriteringer i virksomhetsplanen "
+           "og begrunner dem. De er satt av lederen, ikke krav fra direktoratet eller fylket.")
+if not view.priorities:
+    st.info(f"{md(unit.name)} har ikke registrert prioriteringer for {year}.")
+for p in view.priorities:
+    with st.container(border=True):
+        st.subheader(f"{p.no}\\. {md(p.title)}")
+        st.markdown(f"**Hvorfor:** {md(p.reason, keep_lines=True) if p.reason else 'Ikke oppgitt.'}")
+        st.markdown("**Følges med:**\n" + "\n".join(f"- [{i.indicator_id}]({i.link}) {md(i.name)}"
+                                                    for i in p.indicators) if p.indicators else "**Følges med:** –")
+        st.caption(f"Satt av kontoret · sist endret av {md(p.changed_by or '–')} {when(p.changed_at)}")
+
+if can_edit_priorities(user, unit_id):
+    with st.expander("Endre prioriteringene", icon=":material/edit:"):
+        priority_form(db, user, view, indicator_names)
+else:
+    st.caption("Bare lederen for kontoret kan endre kontorets prioriteringer. Mål satt av direktoratet eller "
+               "fylket endres ikke her.")
+
+with st.expander("Endringshistorikk"):
+    hist = load_history(db, version, unit_id, year)
+    if hist.empty:
+        st.markdown(f"Ingen endringer registrert for {year}.")
+    else:
+        st.dataframe(hist.assign(
+            Tidspunkt=hist["changed_at"].map(when), Endring=hist["action"].map(goals.ACTION_TEXT),
+            Nr=hist["no"], Tittel=hist["title"], Begrunnelse=hist["reason"].fillna(""),
+            Indikatorer=hist["indicators"].map(lambda x: ", ".join(x) if x is not None else ""), Av=hist["changed_by"],
+        )[["Tidspunkt", "Endring", "Nr", "Tittel", "Indikatorer", "Av", "Begrunnelse"]], hide_index=True,
+            width="stretch")
