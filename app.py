@@ -24,6 +24,7 @@ pages = [
     st.Page("pages/mal.py", title="Mål og prioriteringer", icon=":material/flag:", url_path="mal"),
 ]
 navigation = st.navigation(pages)
+frame.set_language()
 persona_picker()
 frame.demo_notice()
 navigation.run()

@@ -7,6 +7,15 @@ import streamlit as st
 from navdash.ui import data
 
 
+def set_language() -> None:
+    """Tell browsers and screen readers that the page is in Norwegian bokmål.
+
+    Streamlit serves `<html lang="en">` and has no setting for it; a screen reader would read the Norwegian text
+    with English pronunciation. The script is a constant written here, never user input.
+    """
+    st.html("<script>document.documentElement.lang = 'nb';</script>", unsafe_allow_javascript=True)
+
+
 def demo_notice() -> None:
     db, version = data.source()
     meta = data.meta(db, version)

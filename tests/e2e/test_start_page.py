@@ -28,6 +28,7 @@ def test_start_page_content_and_accessibility(page, server, e2e_db):
     assert page.get_by_role("heading", name="Enhetene").is_visible()
     assert page.get_by_text(e2e_db.unit_name, exact=False).first.is_visible(), e2e_db.unit_name
     assert "Dataversjon" in page.get_by_test_id("stSidebar").inner_text()
+    assert page.evaluate("document.documentElement.lang") == "nb"  # screen readers read it as Norwegian
 
     shot = screenshot(page, f"start-{e2e_db.kind}")
     assert shot.stat().st_size > 0
