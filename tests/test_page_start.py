@@ -1,0 +1,60 @@
+"""AppTest of the frame and the start page, including the very first start on a machine with no database."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from navdash import ingest, store
+from tests.pagetest import app
+
+
+def test_first_start_creates_the_demo_database(tmp_path: Path, monkeypatch):
+    db = tmp_path / "ny" / "navdash.duckdb"
+    assert not db.exists()
+    at = app(db, monkeypatch)
+    assert db.exists()
+    assert store.meta(db)["demo"] == "ja"
+    assert at.title[0].value == "Mål og resultater i NAV"
+    assert any("Demodata" in i.value for i in at.sidebar.info)
+
+
+def test_start_page_shows_tree_freshness_and_navigation(tmp_path: Path, monkeypatch):
+    db = tmp_path / "demo.duckdb"
+    ingest.load_demo(db)
+    at = app(db, monkeypatch)
+    assert [h.value for h in at.header] == ["Data og ferskhet", "Enhetene", "Sidene"]
+    freshness = at.dataframe[0].value
+    assert list(freshness["Data"]) == ["Enheter", "Indikatorkatalog", "Verdier", "Resultatkrav",
+                                       "Medarbeiderundersøkelse"]
+    assert freshness.loc[freshness["Data"] == "Verdier", "Rader"].item() == "41\u00a0092"
+    assert set(freshness["Fil"]) >= {"verdier.csv", "enheter.csv"}
+    labels = [e.label for e in at.expander]
+    assert "NAV Oslo (0300) · Fylke · 15 kontorer" in labels
+    assert "NAV Rogaland (1100) · Fylke · 20 kontorer" in labels
+    rogaland = at.dataframe[2].value
+    assert "Slått sammen med NAV Stavanger fra 01.01.2020" in set(rogaland["Status"])
+    assert list(rogaland["Enhet"]) == sorted(rogaland["Enhet"])  # by unit number, never by results
+    assert "Dataversjon 1" in " ".join(c.value for c in at.sidebar.caption)
+
+
+def test_start_page_on_a_database_without_values(tmp_path: Path, monkeypatch):
+    db = tmp_path / "tom.duckdb"
+    store.ensure_database(db, demo=False)
+    at = app(db, monkeypatch)
+    assert at.title[0].value == "Mål og resultater i NAV"
+    assert at.metric[0].value == "0"
+
+
+def test_new_data_version_is_seen_without_restart(tmp_path: Path, monkeypatch):
+    from tests.conftest import build_small_db
+
+    db = build_small_db(tmp_path / "small.duckdb")
+    at = app(db, monkeypatch)
+    before = at.dataframe[0].value
+    f = tmp_path / "ny.csv"
+    f.write_text("enhet,indikator,periode,teller,nevner,verdi\n0312,B.15,2020-05,1,2,\n", encoding="utf-8")
+    assert ingest.import_file("verdier", f, db=db).ok
+    at.run()
+    after = at.dataframe[0].value
+    rows = dict(zip(after["Data"], after["Rader"], strict=True))
+    assert rows["Verdier"] == "7" and dict(zip(before["Data"], before["Rader"], strict=True))["Verdier"] == "6"
