@@ -322,9 +322,15 @@ class Target:
     types: tuple[pa.DataType, ...]
 
 
+_PERIOD_DB: dict[Any, tuple[Any, ...]] = {}
+
+
 def _value_db(r: ValueRow) -> tuple[Any, ...]:
     p = r.periode
-    return (r.enhet, r.indikator, p.key, p.kind, p.year, p.number, r.teller, r.nevner, r.verdi)
+    parts = _PERIOD_DB.get(p)
+    if parts is None:
+        parts = _PERIOD_DB[p] = (p.key, p.kind, p.year, p.number)
+    return (r.enhet, r.indikator, *parts, r.teller, r.nevner, r.verdi)
 
 
 def _unit_db(r: UnitRow) -> tuple[Any, ...]:
@@ -454,30 +460,40 @@ def import_into(
     con.execute(f"CREATE OR REPLACE TEMP TABLE {staging} AS SELECT {', '.join(target.columns)}, "
                 f"0::BIGINT AS _row FROM {target.table} LIMIT 0")
     schema = pa.schema([(c, t) for c, t in zip(target.columns, target.types, strict=True)] + [("_row", pa.int64())])
-    buffer: list[tuple[Any, ...]] = []
+    ncols = len(schema.types)
+    buffer: list[list[Any]] = [[] for _ in range(ncols)]
+    appends = [b.append for b in buffer]
     width = len(columns)
+    names = [c for c in columns if c]
+    full_row = len(names) == width  # every column named: a row is dict(zip(names, cells))
 
     def flush() -> None:
-        if not buffer:
+        if not buffer[0]:
             return
-        arrays = list(zip(*buffer, strict=True))
-        batch = pa.Table.from_arrays([pa.array(a, type=t) for a, t in zip(arrays, schema.types, strict=True)],
+        batch = pa.Table.from_arrays([pa.array(a, type=t) for a, t in zip(buffer, schema.types, strict=True)],
                                      schema=schema)
         con.register("_chunk", batch)
         con.execute(f"INSERT INTO {staging} SELECT * FROM _chunk")
         con.unregister("_chunk")
-        buffer.clear()
+        for b in buffer:
+            b.clear()
 
     validate = model.model_validate
     to_db = target.to_db
     for row_no, cells in table.rows:
-        if not any(c not in (None, "") and (not isinstance(c, str) or c.strip()) for c in cells):
+        first = cells[0] if cells else None
+        if not (type(first) is str and first.strip()) and not any(
+                c not in (None, "") and (not isinstance(c, str) or c.strip()) for c in cells):
             continue  # blank line, as Excel leaves at the end
         report.rows += 1
-        if len(cells) > width and any(str(c).strip() for c in cells[width:] if c is not None):
+        n = len(cells)
+        if n > width and any(str(c).strip() for c in cells[width:] if c is not None):
             report.add(row_no, None, f"raden har {len(cells)} celler, men overskriften har {width} kolonner")
             continue
-        record = {col: (cells[i] if i < len(cells) else None) for i, col in enumerate(columns) if col}
+        if full_row and n >= width:
+            record = dict(zip(names, cells, strict=False))  # trailing empty cells beyond the header are ignored
+        else:
+            record = {col: (cells[i] if i < n else None) for i, col in enumerate(columns) if col}
         try:
             item = validate(record, context=ctx)
         except ValidationError as exc:
@@ -491,8 +507,9 @@ def import_into(
             report.add(row_no, "indikator", f"{item.indikator} er ikke en lokal indikator du kan laste opp")
             continue
         if report.problem_count == 0:  # once the file is refused, keep validating but stop staging
-            buffer.append((*to_db(item), row_no))
-            if len(buffer) >= CHUNK_ROWS:
+            for append, v in zip(appends, (*to_db(item), row_no), strict=True):
+                append(v)
+            if len(buffer[0]) >= CHUNK_ROWS:
                 flush()
                 if progress:
                     progress(report.rows)
@@ -523,8 +540,9 @@ def _check_duplicates(con: duckdb.DuckDBPyConnection, staging: str, kind: Kind, 
                       report: ImportReport) -> None:
     keys = ", ".join(target.key)
     dups = con.execute(
-        f"SELECT list(_row ORDER BY _row) FROM {staging} GROUP BY {keys} HAVING count(*) > 1 "
-        f"ORDER BY min(_row) LIMIT {MAX_LISTED_PROBLEMS}"
+        f"""WITH d AS (SELECT hash({keys}) AS h FROM {staging} GROUP BY h HAVING count(*) > 1)
+            SELECT list(_row ORDER BY _row) FROM {staging} WHERE hash({keys}) IN (SELECT h FROM d)
+            GROUP BY {keys} HAVING count(*) > 1 ORDER BY min(_row) LIMIT {MAX_LISTED_PROBLEMS}"""
     ).fetchall()
     label = ", ".join(kind.key)
     for (rows,) in dups:
