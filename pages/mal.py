@@ -6,7 +6,6 @@ Unit and year live in the URL (`?enhet=0312&aar=2021`), so a shared link shows t
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 
 import streamlit as st
@@ -16,6 +15,7 @@ from navdash.access import User, can_edit_priorities
 from navdash.schemas import LABELS
 from navdash.ui import data, frame
 from navdash.ui.identity import current_user
+from navdash.ui.text import md
 
 CAPTIONS = {  # group -> (what it is, what to say when it is empty)
     "central": ("Styringsparametere med resultatkrav i mål- og disponeringsbrevet for {year}. De gjelder alle enheter.",
@@ -26,32 +26,10 @@ CAPTIONS = {  # group -> (what it is, what to say when it is empty)
               "Enheten har ikke satt egne resultatkrav for {year}."),
 }
 FIELDS = ("tittel", "begrunnelse", "indikatorer")
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>$~:])")
-
-
-def md(text: object, keep_lines: bool = False) -> str:
-    """Text from the database as literal markdown: no links, emphasis, math or directives can sneak in."""
-    lines = [_MD_SPECIAL.sub(r"\\\1", " ".join(line.split())) for line in str(text).splitlines()]
-    return ("  \n" if keep_lines else " ").join(line for line in lines if line)
 
 
 def when(t: object) -> str:
     return t.strftime("%d.%m.%Y kl. %H:%M") if hasattr(t, "strftime") else "–"
-
-
-@st.cache_data(show_spinner=False, max_entries=64)
-def load_view(db: str, version: int, unit: str, year: int) -> goals.GoalsView | None:
-    return goals.view(db, unit, year)
-
-
-@st.cache_data(show_spinner=False, max_entries=64)
-def load_lists(db: str, version: int) -> tuple[list[int], int | None, dict[str, str]]:
-    return goals.years(db), goals.default_year(db), goals.indicator_choices(db)
-
-
-@st.cache_data(show_spinner=False, max_entries=64)
-def load_history(db: str, version: int, unit: str, year: int):
-    return goals.history(db, unit, year)
 
 
 def choose(label: str, options: list, param: str, default: object, fmt: Callable[[object], str]) -> object:
@@ -117,7 +95,7 @@ frame.ensure_routed()
 user = current_user()
 db, version = data.source()
 units = data.units(db, version).set_index("unit_id")
-years, latest, indicator_names = load_lists(db, version)
+years, latest, indicator_names = data.goal_lists(db, version)
 st.title("Mål og prioriteringer")
 if not years:
     st.info("Det er ikke lastet inn resultatkrav eller prioriteringer ennå.")
@@ -126,7 +104,7 @@ unit_ids = list(units.index)
 unit_id = choose("Enhet", unit_ids, "enhet", user.unit_id if user.unit_id in units.index else unit_ids[0],
                  lambda u: f"{u} {units.at[u, 'name']}")
 year = choose("År", years, "aar", latest if latest in years else years[0], str)
-view = load_view(db, version, unit_id, year)
+view = data.goals_view(db, version, unit_id, year)
 unit = view.unit
 st.caption(" · ".join([f"{md(unit.name)} ({unit.unit_id})", LABELS["type"].get(unit.type, unit.type), str(year)]
                       + [f"under {md(name)}" for _, name in unit.ancestors[:1]]))
@@ -165,7 +143,7 @@ else:
                "fylket endres ikke her.")
 
 with st.expander("Endringshistorikk"):
-    hist = load_history(db, version, unit_id, year)
+    hist = data.priority_history(db, version, unit_id, year)
     if hist.empty:
         st.markdown(f"Ingen endringer registrert for {year}.")
     else:

@@ -64,3 +64,24 @@ def indicator_detail(db: str, version: int, unit_id: str, indicator_id: str, per
     from navdash.periods import parse_period
 
     return core.indicator_detail(unit_id, indicator_id, parse_period(period), Path(db))
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def goals_view(db: str, version: int, unit: str, year: int):  # noqa: ANN201 - a navdash.goals.GoalsView or None
+    from navdash import goals
+
+    return goals.view(db, unit, year)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def goal_lists(db: str, version: int) -> tuple[list[int], int | None, dict[str, str]]:
+    from navdash import goals
+
+    return goals.years(db), goals.default_year(db), goals.indicator_choices(db)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def priority_history(db: str, version: int, unit: str, year: int) -> pd.DataFrame:
+    from navdash import goals
+
+    return goals.history(db, unit, year)
