@@ -94,26 +94,57 @@ def ratio_value(numerator: float | None, denominator: float | None, measure: str
     return value * 100 if measure == "prosent" else value
 
 
+@dataclass(frozen=True)
+class PeriodValue:
+    """One indicator's numbers for one period (a row of `unit_series`)."""
+
+    numerator: float | None
+    denominator: float | None
+    value: float | None
+    source: str
+    n_units: int
+
+
+def _number(x: object) -> float | None:
+    return None if x is None or pd.isna(x) else float(x)  # type: ignore[arg-type]
+
+
+def by_period(rows: pd.DataFrame) -> dict[str, PeriodValue]:
+    """One indicator's rows keyed by period, for combining many period sets without filtering a DataFrame."""
+    return {
+        period: PeriodValue(_number(num), _number(den), _number(val), src, int(n))
+        for period, num, den, val, src, n in zip(
+            rows["period"], rows["numerator"], rows["denominator"], rows["value"], rows["source"], rows["n_units"],
+            strict=True,
+        )
+    }
+
+
+def combine_values(values: Sequence[PeriodValue], aggregation: str, measure: str) -> Combined:
+    """Combine one indicator's per-period numbers into one value, by the catalogue's aggregation rule."""
+    if not values:
+        return Combined(None)
+    sources = {v.source for v in values}
+    source = sources.pop() if len(sources) == 1 else "blandet"
+    units = max(v.n_units for v in values)
+    if aggregation == "forholdstall":
+        nums = [v.numerator for v in values if v.numerator is not None]
+        dens = [v.denominator for v in values if v.denominator is not None]
+        num = float(sum(nums)) if nums else None
+        den = float(sum(dens)) if dens else None
+        return Combined(ratio_value(num, den, measure), num, den, len(values), source, units)
+    present = [v.value for v in values if v.value is not None]
+    if not present:
+        return Combined(None, periods=0, source=source, units=units)
+    total = float(sum(present))
+    if aggregation == "sum":
+        return Combined(total, periods=len(present), source=source, units=units)
+    return Combined(total / len(present), periods=len(present), source=source, units=units)
+
+
 def combine(rows: pd.DataFrame, aggregation: str, measure: str) -> Combined:
     """Combine one indicator's per-period rows (from `unit_series`) into one value."""
-    if rows.empty:
-        return Combined(None)
-    sources = set(rows["source"])
-    source = sources.pop() if len(sources) == 1 else "blandet"
-    units = int(rows["n_units"].max())
-    n = len(rows)
-    if aggregation == "forholdstall":
-        num = rows["numerator"].sum(min_count=1)
-        den = rows["denominator"].sum(min_count=1)
-        num = None if pd.isna(num) else float(num)
-        den = None if pd.isna(den) else float(den)
-        return Combined(ratio_value(num, den, measure), num, den, n, source, units)
-    values = rows["value"].dropna()
-    if values.empty:
-        return Combined(None, periods=0, source=source, units=units)
-    if aggregation == "sum":
-        return Combined(float(values.sum()), periods=len(values), source=source, units=units)
-    return Combined(float(values.mean()), periods=len(values), source=source, units=units)
+    return combine_values(list(by_period(rows).values()), aggregation, measure)
 
 
 def select_periods(rows: pd.DataFrame, periods: Iterable[Period]) -> pd.DataFrame:

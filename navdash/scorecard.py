@@ -347,18 +347,15 @@ def monthly_series(rows: pd.DataFrame, end: Period, aggregation: str, measure: s
                    window: int = SPC_WINDOW) -> pd.Series:
     """The indicator's monthly values for the `window` months up to `end`, index = period key."""
     keys = [end.shift(-i).key for i in range(window - 1, -1, -1)]
-    monthly = rows[rows["period_kind"] == "M"].set_index("period")
-    out = []
-    for k in keys:
-        if k not in monthly.index:
-            out.append(None)
-            continue
-        r = monthly.loc[k]
-        if aggregation == "forholdstall":
-            out.append(aggregate.ratio_value(r["numerator"], r["denominator"], measure))
-        else:
-            out.append(None if pd.isna(r["value"]) else float(r["value"]))
-    series = pd.Series(out, index=keys, dtype="float64")
+    monthly = rows[rows["period_kind"] == "M"]
+    if aggregation == "forholdstall":
+        den = monthly["denominator"].astype("float64")
+        shown = monthly["numerator"].astype("float64") / den.where(den != 0)
+        if measure == "prosent":
+            shown = shown * 100
+    else:
+        shown = monthly["value"].astype("float64")
+    series = pd.Series(shown.to_numpy(), index=monthly["period"].to_numpy()).reindex(keys)
     first_data = series.first_valid_index()  # leading months before the series began are not gaps
     return series.loc[first_data:] if first_data is not None else series.iloc[0:0]
 
@@ -373,12 +370,14 @@ def build(con: duckdb.DuckDBPyConnection, unit_id: str, period: Period) -> Score
     series = aggregate.unit_series(con, unit_id, first_year=first_year, last_year=period.year)
     targets = targets_for(con, unit, period.year)
     steering, key_info, context = [], [], []
+    per_indicator = dict(tuple(series.groupby("indicator_id", sort=False)))
     for ind in cat.itertuples(index=False):
-        rows = series[series["indicator_id"] == ind.indicator_id]
-        if rows.empty:
+        rows = per_indicator.get(ind.indicator_id)
+        if rows is None or rows.empty:
             continue
         kind = _kind_for(rows)
         rows = rows[rows["period_kind"] == kind]
+        numbers = aggregate.by_period(rows)
         this = _period_of_kind(period, kind)
         if this is None:
             continue
@@ -386,8 +385,9 @@ def build(con: duckdb.DuckDBPyConnection, unit_id: str, period: Period) -> Score
         if kind == "T" and not ytd_periods:
             ytd_periods = [this]
 
-        def combine(ps: list[Period], rows: pd.DataFrame = rows, ind: tuple = ind) -> Combined:
-            return aggregate.combine(aggregate.select_periods(rows, ps), ind.aggregation, ind.measure)
+        def combine(ps: list[Period], numbers: dict = numbers, ind: tuple = ind) -> Combined:
+            found = [numbers[p.key] for p in ps if p.key in numbers]
+            return aggregate.combine_values(found, ind.aggregation, ind.measure)
 
         row = Row(
             ind.indicator_id, ind.name, ind.description, ind.perspective, ind.chain_step, ind.role, ind.measure,

@@ -80,7 +80,8 @@ def test_ratio_with_zero_denominator_is_missing_not_zero():
 
 
 def test_mixed_sources_are_called_mixed():
-    rows = pd.concat([_rows([(1, 2, None)]), _rows([(1, 2, None)], source="beregnet")])
+    computed = _rows([(1, 2, None)], source="beregnet").assign(period="2021-02")
+    rows = pd.concat([_rows([(1, 2, None)]), computed])
     assert aggregate.combine(rows, "forholdstall", "prosent").source == "blandet"
 
 
