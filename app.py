@@ -18,10 +18,23 @@ if not store.db_path().exists():
     with st.spinner("Oppretter demodatabasen … (bare første gang)"):
         store.ensure_database()
 
+ROOT = Path(__file__).resolve().parent
+# (file, title, icon, url path); a page is listed once its file exists, so navigation shows only real pages.
+PAGES = (
+    ("pages/start.py", "Oversikt", ":material/home:", None),
+    ("pages/malekort.py", "Målekort", ":material/table_chart:", "malekort"),
+    ("pages/mal.py", "Mål og prioriteringer", ":material/flag:", "mal"),
+    ("pages/kvalitet.py", "Kvalitet – nøkkelinformasjon", ":material/fact_check:", "kvalitet"),
+    ("pages/sammenligning.py", "Sammenligning", ":material/compare_arrows:", "sammenligning"),
+    ("pages/undersokelser.py", "Medarbeiderundersøkelser", ":material/forum:", "undersokelser"),
+    ("pages/styringsdialog.py", "Månedsmøtet", ":material/groups:", "styringsdialog"),
+    ("pages/erfaringer.py", "Erfaringer", ":material/lightbulb:", "erfaringer"),
+    ("pages/last_opp.py", "Last opp data", ":material/upload:", "last-opp"),
+)
 pages = [
-    st.Page("pages/start.py", title="Oversikt", icon=":material/home:", default=True),
-    st.Page("pages/malekort.py", title="Målekort", icon=":material/table_chart:", url_path="malekort"),
-    st.Page("pages/mal.py", title="Mål og prioriteringer", icon=":material/flag:", url_path="mal"),
+    st.Page(path, title=title, icon=icon, default=url is None, **({"url_path": url} if url else {}))
+    for path, title, icon, url in PAGES
+    if (ROOT / path).exists()
 ]
 navigation = st.navigation(pages)
 frame.set_language()
