@@ -6,9 +6,9 @@ from pathlib import Path
 
 import streamlit as st
 
-from navdash import store
+from navdash import access, store
 from navdash.ui import frame
-from navdash.ui.identity import persona_picker
+from navdash.ui.identity import require_user
 
 # A local favicon: Material icons as favicons are fetched from an external font CDN, which closed networks block.
 FAVICON = str(Path(__file__).resolve().parent / "assets" / "favicon.png")
@@ -31,13 +31,13 @@ PAGES = (
     ("pages/erfaringer.py", "Erfaringer", ":material/lightbulb:", "erfaringer"),
     ("pages/last_opp.py", "Last opp data", ":material/upload:", "last-opp"),
 )
+frame.set_language()
+user = require_user()  # a login screen, a refusal or a configuration error stops the run here
 pages = [
     st.Page(path, title=title, icon=icon, default=url is None, **({"url_path": url} if url else {}))
     for path, title, icon, url in PAGES
-    if (ROOT / path).exists()
+    if (ROOT / path).exists() and access.can_open(user, Path(path).stem)
 ]
 navigation = st.navigation(pages)
-frame.set_language()
-persona_picker()
 frame.demo_notice()
 navigation.run()

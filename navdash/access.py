@@ -1,14 +1,28 @@
-"""Who the user is and what they may change. Roles: ansatt, leder, fylkesleder, analytiker.
+"""Who the user is allowed to be, and what each role may see and change.
 
-Until login lands, the app runs in demo mode with a persona per role at a real demo unit. The rules here are the
-single place that decides what a user may edit; pages ask, they do not decide.
+Roles:
+* **ansatt** reads the open pages for their own unit, the units above it, and the other units under the same
+  parent (NAV's fylker show every office's results to all offices, for learning, not ranking; 000:608);
+* **leder** also edits their own office's priorities and uploads the office's own statistics (values for their own
+  unit, for indicators marked as local);
+* **fylkesleder** sees the fylke, every unit under it and the units above, and runs the fylke's meetings;
+* **analytiker** sees everything and manages units, the indicator catalogue, central targets and all imports.
+
+Anything not granted here is denied. Pages ask these functions; they never decide access themselves.
 """
 
 from __future__ import annotations
 
+import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
 
-ROLES = ("ansatt", "leder", "fylkesleder", "analytiker")
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+Role = Literal["ansatt", "leder", "fylkesleder", "analytiker"]
+ROLES: tuple[str, ...] = ("ansatt", "leder", "fylkesleder", "analytiker")
 ROLE_TEXT = {"ansatt": "Ansatt", "leder": "NAV-leder", "fylkesleder": "Fylkesledelse", "analytiker": "Analytiker"}
 
 
@@ -23,6 +37,11 @@ class User:
     def label(self) -> str:
         return f"{self.name} ({ROLE_TEXT.get(self.role, self.role)})"
 
+    @property
+    def cache_key(self) -> str:
+        """What this user may see is decided by role and unit alone; cached results are keyed on this."""
+        return f"{self.role}:{self.unit_id}"
+
 
 DEMO_PERSONAS: dict[str, User] = {
     "ansatt": User("Demo-ansatt", "ansatt", "0312"),
@@ -32,7 +51,148 @@ DEMO_PERSONAS: dict[str, User] = {
 }
 DEFAULT_PERSONA = "leder"
 
+# ---------------------------------------------------------------------------------------------------------
+# Seeing
+# ---------------------------------------------------------------------------------------------------------
+
+
+def visible_units(user: User, parents: Mapping[str, str | None]) -> frozenset[str]:
+    """The units whose results the user may see. `parents` maps every unit to its parent (None at the root)."""
+    if user.role == "analytiker":
+        return frozenset(parents)
+    if user.unit_id not in parents:
+        return frozenset()
+    above = _ancestors(user.unit_id, parents)
+    if user.role == "fylkesleder":
+        return frozenset({user.unit_id, *above, *_descendants(user.unit_id, parents)})
+    if user.role in ("leder", "ansatt"):
+        parent = parents.get(user.unit_id)
+        siblings = {u for u, p in parents.items() if p is not None and p == parent}
+        return frozenset({user.unit_id, *above, *siblings})
+    return frozenset()
+
+
+def _ancestors(unit: str, parents: Mapping[str, str | None]) -> list[str]:
+    out, current = [], parents.get(unit)
+    while current is not None and current not in out:
+        out.append(current)
+        current = parents.get(current)
+    return out
+
+
+def _descendants(unit: str, parents: Mapping[str, str | None]) -> set[str]:
+    children: dict[str | None, list[str]] = {}
+    for u, p in parents.items():
+        children.setdefault(p, []).append(u)
+    out, todo = set(), [unit]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            if child not in out:
+                out.add(child)
+                todo.append(child)
+    return out
+
+
+PAGES_BY_ROLE: dict[str, frozenset[str]] = {
+    role: frozenset({"start", "malekort", "mal", "kvalitet", "sammenligning", "undersokelser", "erfaringer"})
+    for role in ROLES
+}
+PAGES_BY_ROLE["leder"] |= {"last_opp", "styringsdialog"}
+PAGES_BY_ROLE["fylkesleder"] |= {"styringsdialog"}
+PAGES_BY_ROLE["analytiker"] |= {"last_opp", "styringsdialog"}
+
+
+def can_open(user: User | None, page: str) -> bool:
+    """May the user open the page (by its file stem, e.g. `last_opp`)? Unknown users open nothing."""
+    return user is not None and page in PAGES_BY_ROLE.get(user.role, frozenset())
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Changing
+# ---------------------------------------------------------------------------------------------------------
+
 
 def can_edit_priorities(user: User, unit_id: str) -> bool:
     """Only the leader of an office edits that office's local priorities."""
     return user.role == "leder" and user.unit_id == unit_id
+
+
+@dataclass(frozen=True)
+class UploadScope:
+    """What a user may import: the kinds, and for restricted users the units and indicators a file may touch."""
+
+    kinds: tuple[str, ...]
+    units: frozenset[str] | None = None  # None: any unit
+    local_indicators_only: bool = False
+
+
+def upload_scope(user: User | None) -> UploadScope | None:
+    if user is None:
+        return None
+    if user.role == "analytiker":
+        return UploadScope(("enheter", "indikatorer", "verdier", "resultatkrav", "undersokelse"))
+    if user.role == "leder":
+        return UploadScope(("verdier",), frozenset({user.unit_id}), local_indicators_only=True)
+    return None
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Logged-in identities: the role mapping (default deny)
+# ---------------------------------------------------------------------------------------------------------
+
+
+class Grant(BaseModel):
+    """One line of the role mapping: an identity (e-mail or group claim) gets a role at a unit."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    epost: str | None = None
+    gruppe: str | None = None
+    rolle: Role
+    enhet: str = Field(pattern=r"^\d{4}$")
+
+    @model_validator(mode="after")
+    def _one_identity(self) -> Grant:
+        if (self.epost is None) == (self.gruppe is None):
+            raise ValueError("hver tilgang må ha enten «epost» eller «gruppe»")
+        return self
+
+
+class RoleMap(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    tilgang: list[Grant] = Field(default_factory=list)
+    gruppeclaim: str = "groups"  # the claim that lists group ids (Microsoft Entra ID: "groups")
+
+
+class RoleMapError(ValueError):
+    """The role mapping file cannot be used; the message is Norwegian, for whoever runs the app."""
+
+
+def load_role_map(path: Path) -> RoleMap:
+    if not path.exists():
+        raise RoleMapError(f"fant ikke rollefilen {path}; uten den får ingen innloggede brukere tilgang")
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        return RoleMap.model_validate(data)
+    except tomllib.TOMLDecodeError as exc:
+        raise RoleMapError(f"rollefilen {path} er ikke gyldig TOML: {exc}") from None
+    except ValidationError as exc:
+        problems = "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors())
+        raise RoleMapError(f"rollefilen {path} har feil: {problems}") from None
+
+
+def user_from_claims(claims: Mapping[str, object], role_map: RoleMap) -> User | None:
+    """The user a logged-in identity maps to, or None (default deny). An e-mail grant wins over a group grant;
+    among groups, the first matching line in the file wins."""
+    email = str(claims.get("email") or claims.get("preferred_username") or "").strip().lower()
+    name = str(claims.get("name") or email or "ukjent")
+    raw_groups = claims.get(role_map.gruppeclaim) or []
+    groups = {str(g) for g in raw_groups} if isinstance(raw_groups, list | tuple | set) else {str(raw_groups)}
+    for grant in role_map.tilgang:
+        if grant.epost is not None and email and grant.epost.strip().lower() == email:
+            return User(name, grant.rolle, grant.enhet, demo=False)
+    for grant in role_map.tilgang:
+        if grant.gruppe is not None and grant.gruppe in groups:
+            return User(name, grant.rolle, grant.enhet, demo=False)
+    return None

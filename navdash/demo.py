@@ -147,6 +147,7 @@ class Indicator:
     aggregering: str
     kilde: str
     lenke: str
+    lokal: str = "nei"  # "ja": an office's own statistics, which its leader may upload
 
 
 _STAT = "https://www.nav.no/no/nav-og-samfunn/statistikk"
@@ -352,8 +353,24 @@ def indicators() -> list[Indicator]:
                   "bruker", "effekt", "kontekst", "antall", "noytral", "snitt_per_periode",
                   "NAV, statistikk om nedsatt arbeidsevne",
                   f"{_STAT}/aap-nedsatt-arbeidsevne-og-uforetrygd-statistikk"),
+        Indicator("L.KLUBB", "Deltakere på jobbklubb",
+                  "Antall brukere som deltok på kontorets jobbklubb i måneden. Lokal statistikk som kontoret selv "
+                  f"registrerer og laster opp («følge med på»-statistikk). {_OWN}",
+                  "bruker", "aktivitet", "kontekst", "antall", "noytral", "sum",
+                  "Kontorets egen registrering", "https://www.nav.no/arbeid", lokal="ja"),
     ]
     return out
+
+
+def _local_rows() -> list[Row]:
+    """The local indicator, reported by two offices themselves from 2021."""
+    rows: list[Row] = []
+    for unit, level in (("0312", 14.0), ("1103", 31.0)):
+        rng = _rng(unit, "L.KLUBB")
+        months = [m for y in (2021, 2022) for m in _months(y)]
+        counts = rng.poisson(level, len(months))
+        rows += [(unit, "L.KLUBB", m, None, None, int(c)) for m, c in zip(months, counts, strict=True)]
+    return rows
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -752,6 +769,7 @@ def values(all_units: Sequence[Unit]) -> list[Row]:
             rows += _office_rows(u, all_units, national)
         elif u.type in ("spesialenhet", "styringsenhet"):
             rows += _special_rows(u)
+    rows += _local_rows()
     rows.sort(key=lambda r: (r[0], r[1], r[2]))
     return rows
 
@@ -1050,9 +1068,9 @@ def write_demo_csvs(out_dir: Path) -> dict[str, Path]:
             for u in all_units))
     _write(paths["indikatorer"],
            ("indikator", "navn", "beskrivelse", "perspektiv", "resultatkjede", "rolle", "maaleenhet", "polaritet",
-            "aggregering", "kilde", "lenke"),
+            "aggregering", "kilde", "lenke", "lokal"),
            ((i.indikator, i.navn, i.beskrivelse, i.perspektiv, i.resultatkjede, i.rolle, i.maaleenhet, i.polaritet,
-             i.aggregering, i.kilde, i.lenke) for i in indicators()))
+             i.aggregering, i.kilde, i.lenke, i.lokal) for i in indicators()))
     _write(paths["verdier"], ("enhet", "indikator", "periode", "teller", "nevner", "verdi"), values(all_units))
     _write(paths["resultatkrav"],
            ("indikator", "enhet", "aar", "kravtype", "terskel", "referanseaar", "fastsatt_av", "absolutt", "tekst"),

@@ -340,7 +340,7 @@ def _unit_db(r: UnitRow) -> tuple[Any, ...]:
 
 def _indicator_db(r: IndicatorRow) -> tuple[Any, ...]:
     return (r.indikator, r.navn, r.beskrivelse, r.perspektiv, r.resultatkjede, r.rolle, r.maaleenhet, r.polaritet,
-            r.aggregering, r.kilde, r.lenke)
+            r.aggregering, r.kilde, r.lenke, bool(r.lokal))
 
 
 def _target_db(r: TargetRow) -> tuple[Any, ...]:
@@ -372,11 +372,11 @@ TARGETS: dict[str, Target] = {
     "indikatorer": Target(
         "indicators",
         ("indicator_id", "name", "description", "perspective", "chain_step", "role", "measure", "polarity",
-         "aggregation", "source", "link"),
+         "aggregation", "source", "link", "local"),
         ("indicator_id",),
         ("name", "description", "perspective", "chain_step", "role", "measure", "polarity", "aggregation",
-         "source", "link"),
-        _indicator_db, (S,) * 11,
+         "source", "link", "local"),
+        _indicator_db, (S,) * 11 + (B,),
     ),
     "resultatkrav": Target(
         "targets",
@@ -678,7 +678,7 @@ def _log_rejection(db: Path, report: ImportReport, who: str) -> None:
     """Refused files leave the database untouched, so their trace goes to a log file beside it."""
     entry = {
         "file_name": report.file_name, "sha256": report.sha256, "kind": report.kind, "rows": report.rows,
-        "who": who, "at": datetime.now().isoformat(timespec="seconds"), "outcome": "avvist",
+        "who": who, "at": datetime.now().isoformat(), "outcome": "avvist",
         "problems": report.problem_count, "first_problem": str(report.problems[0]) if report.problems else "",
     }
     with open(db.with_name(db.name + ".avvist.jsonl"), "a", encoding="utf-8") as fh:
@@ -736,6 +736,8 @@ def _export_columns(kind_name: str) -> list[str]:
     if kind_name == "resultatkrav":
         return ["indicator_id", "unit_id", "year", "kind", "threshold", "reference_year", "set_by",
                 "CASE WHEN absolute THEN 'ja' ELSE 'nei' END", "text"]
+    if kind_name == "indikatorer":
+        return [*TARGETS[kind_name].columns[:-1], "CASE WHEN local THEN 'ja' ELSE 'nei' END"]
     return list(TARGETS[kind_name].columns)
 
 

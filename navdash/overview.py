@@ -59,6 +59,11 @@ def is_demo(db: Path | None = None) -> bool:
     return store.meta(db).get("demo") == "ja"
 
 
+def unit_parents(db: Path | None = None) -> dict[str, str | None]:
+    with store.reading(db) as con:
+        return dict(con.execute("SELECT unit_id, parent_id FROM units").fetchall())
+
+
 EM_SPACE = "\u2003"
 
 

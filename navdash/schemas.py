@@ -378,6 +378,7 @@ class IndicatorRow(_Row):
     aggregering: Annotated[Aggregation, _coded(Aggregation, "aggregering")]
     kilde: Text = None
     lenke: Url = None
+    lokal: Bool = False  # an office's own statistics: its leader may upload values for it
 
     @model_validator(mode="after")
     def _consistent(self) -> IndicatorRow:
@@ -596,7 +597,7 @@ KINDS: dict[str, Kind] = {
     "indikatorer": Kind(
         "indikatorer", IndicatorRow,
         ("indikator", "navn", "beskrivelse", "perspektiv", "resultatkjede", "rolle", "maaleenhet", "polaritet",
-         "aggregering", "kilde", "lenke"),
+         "aggregering", "kilde", "lenke", "lokal"),
         ("indikator",),
         ("indikator", "navn", "perspektiv", "resultatkjede", "rolle", "maaleenhet", "polaritet", "aggregering"),
         "indikatorkatalog",

@@ -170,6 +170,14 @@ MIGRATIONS: list[tuple[int, str, str]] = [
         );
         """,
     ),
+    (
+        3,
+        "indicators an office reports itself (its leader may upload values for them)",
+        """
+        ALTER TABLE indicators ADD COLUMN local BOOLEAN DEFAULT false;
+        UPDATE indicators SET local = false;
+        """,
+    ),
 ]
 
 SCHEMA_VERSION = MIGRATIONS[-1][0]

@@ -100,7 +100,11 @@ st.title("Mål og prioriteringer")
 if not years:
     st.info("Det er ikke lastet inn resultatkrav eller prioriteringer ennå.")
     st.stop()
-unit_ids = list(units.index)
+visible = data.visible_units(user)
+unit_ids = [u for u in units.index if u in visible]  # open to every employee, for their unit and those around it
+if st.query_params.get("enhet") in units.index and st.query_params.get("enhet") not in visible:
+    st.error(f"Du har ikke tilgang til enhet «{md(st.query_params.get('enhet'))}». Viser din egen enhet.")
+    st.query_params["enhet"] = user.unit_id
 unit_id = choose("Enhet", unit_ids, "enhet", user.unit_id if user.unit_id in units.index else unit_ids[0],
                  lambda u: f"{u} {units.at[u, 'name']}")
 year = choose("År", years, "aar", latest if latest in years else years[0], str)

@@ -13,7 +13,8 @@ from navdash.ui.identity import current_user
 
 frame.ensure_routed()
 db, version = data.source()
-options = data.unit_options(db, version)
+user = current_user()
+options = data.unit_options(db, version, user.cache_key)
 labels = dict(options)
 months = data.months_with_data(db, version)
 if not months:
@@ -21,10 +22,12 @@ if not months:
     st.stop()
 
 params = st.query_params
-unit_id = params.get("enhet") or current_user().unit_id
+unit_id = params.get("enhet") or user.unit_id
 if unit_id not in labels:
-    st.error(f"Enheten «{unit_id}» finnes ikke. Velg en enhet i menyen.")
-    unit_id = current_user().unit_id if current_user().unit_id in labels else options[0][0]
+    known = unit_id in data.unit_parents(db, version)
+    st.error(f"Du har ikke tilgang til målekortet for enhet «{unit_id}». Viser din egen enhet." if known
+             else f"Enheten «{unit_id}» finnes ikke. Velg en enhet i menyen.")
+    unit_id = user.unit_id if user.unit_id in labels else options[0][0]
 period_key = params.get("periode") or months[0]
 if period_key not in months:
     st.error(f"Det finnes ingen tall for perioden «{period_key}». Viser siste måned med tall.")

@@ -140,7 +140,7 @@ def test_files_are_utf8_comma_separated_with_expected_headers() -> None:
     headers = {
         "enheter": "enhet,navn,type,overordnet,sammenligningsgruppe,ansatte,gyldig_fra,gyldig_til,erstattet_av",
         "indikatorer": "indikator,navn,beskrivelse,perspektiv,resultatkjede,rolle,maaleenhet,polaritet,aggregering,"
-                       "kilde,lenke",
+                       "kilde,lenke,lokal",
         "verdier": "enhet,indikator,periode,teller,nevner,verdi",
         "resultatkrav": "indikator,enhet,aar,kravtype,terskel,referanseaar,fastsatt_av,absolutt,tekst",
         "undersokelse": "undersokelse,runde,enhet,gruppe,sporsmal,tema,svaralternativ,antall",
@@ -318,3 +318,10 @@ def test_priorities(prioriteringer: pd.DataFrame) -> None:
     for _, plan in prioriteringer.groupby(["enhet", "aar"]):
         assert sorted(plan["nr"].astype(int)) == list(range(1, len(plan) + 1))
     assert (prioriteringer["indikatorer"] != "").all()
+
+
+def test_local_indicators_are_context_with_office_values_only(indikatorer: pd.DataFrame) -> None:
+    local = indikatorer[indikatorer["lokal"] == "ja"]
+    assert list(local["indikator"]) == ["L.KLUBB"]
+    assert set(indikatorer["lokal"]) == {"ja", "nei"}
+    assert (local["rolle"] != "styringsparameter").all()  # an office's own statistics carry no central target

@@ -92,7 +92,7 @@ def test_without_parameters_the_users_office_and_the_newest_year_are_shown(demo_
 
 
 def test_choosing_in_the_sidebar_updates_the_url(demo_db: Path):
-    at = run_page(enhet="0312", aar="2021")
+    at = run_page(enhet="0312", aar="2021", persona="analytiker")  # sees every unit
     at.sidebar.selectbox(key="mal_enhet").set_value("1103").run()
     at.sidebar.selectbox(key="mal_aar").set_value(2022).run()
     assert at.query_params["enhet"] == "1103" and at.query_params["aar"] == "2022"
@@ -168,9 +168,13 @@ def test_employee_reads_everything_but_gets_no_form(demo_db: Path):
 
 
 def test_leader_cannot_edit_another_office_through_a_crafted_link(demo_db: Path):
+    # An office in another fylke is not even readable for the leader of 0312: the page falls back to 0312.
     at = run_page(enhet="1103", aar="2021", persona="leder")
-    assert "NAV Stavanger (1103)" in texts(at)
-    assert len(at.subheader) == 3  # Stavanger's priorities are readable
+    assert any("Du har ikke tilgang til enhet «1103»" in e.value for e in at.error)
+    assert "NAV Stavanger (1103)" not in texts(at) and "NAV Frogner (0312)" in texts(at)
+    # A neighbouring office in the same fylke is readable, but there is no form.
+    at = run_page(enhet="0313", aar="2021", persona="leder")
+    assert "NAV St\\. Hanshaugen (0313)" in texts(at)  # markdown-escaped name
     assert not at.text_input and not [b for b in at.button if b.label == "Lagre prioriteringene"]
     before = fingerprint(demo_db)
     with pytest.raises(PermissionError, match="Du kan ikke endre prioriteringene til NAV Stavanger"):

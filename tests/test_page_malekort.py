@@ -80,13 +80,13 @@ def test_office_with_too_few_points(demo_db, monkeypatch):
 
 
 def test_fylke_is_computed_and_says_so(demo_db, monkeypatch):
-    at = app(demo_db, monkeypatch, PAGE, enhet="1100", periode="2021-12")
+    at = app(demo_db, monkeypatch, PAGE, enhet="1100", periode="2021-12", persona="analytiker")
     assert at.title[0].value == "Målekort for 1100 NAV Rogaland"
     assert any("beregnet fra kontorene" in i.value for i in at.info)
 
 
 def test_choice_lives_in_the_url(demo_db, monkeypatch):
-    at = app(demo_db, monkeypatch, PAGE, enhet="0312", periode="2021-12")
+    at = app(demo_db, monkeypatch, PAGE, enhet="0312", periode="2021-12", persona="analytiker")
     unit_box = next(s for s in at.sidebar.selectbox if s.label == "Enhet")
     unit_box.set_value("1103").run()
     period_box = next(s for s in at.sidebar.selectbox if s.label == "Periode")

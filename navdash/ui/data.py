@@ -12,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from navdash import overview, store
+from navdash import access, overview, store
 
 
 def source() -> tuple[str, int]:
@@ -42,8 +42,24 @@ def meta(db: str, version: int) -> dict[str, str]:
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def unit_options(db: str, version: int) -> list[tuple[str, str]]:
-    return overview.unit_options(Path(db))
+def unit_parents(db: str, version: int) -> dict[str, str | None]:
+    return overview.unit_parents(Path(db))
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def unit_options(db: str, version: int, scope: str) -> list[tuple[str, str]]:
+    """The units the user may pick, in tree order. `scope` is the user's cache key (role and unit), so a cached
+    list is only ever served to users who may see exactly those units."""
+    role, _, unit = scope.partition(":")
+    visible = access.visible_units(access.User("", role, unit), overview.unit_parents(Path(db)))
+    return [(u, label) for u, label in overview.unit_options(Path(db)) if u in visible]
+
+
+def visible_units(user: access.User | None) -> frozenset[str]:
+    if user is None:
+        return frozenset()
+    db, version = source()
+    return access.visible_units(user, unit_parents(db, version))
 
 
 @st.cache_data(show_spinner=False, max_entries=64)

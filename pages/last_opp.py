@@ -1,0 +1,80 @@
+"""Last opp data: choose the kind, drop a file, see a preview and the full check, then confirm."""
+
+from __future__ import annotations
+
+import hashlib
+import tempfile
+from pathlib import Path
+
+import streamlit as st
+
+from navdash import access, upload
+from navdash.schemas import KINDS
+from navdash.ui import data, frame
+from navdash.ui.identity import current_user
+
+frame.ensure_routed()
+user = current_user()
+scope = access.upload_scope(user)
+st.title("Last opp data")
+if scope is None:
+    st.error("Du har ikke tilgang til å laste opp data. NAV-ledere laster opp kontorets egne tall; "
+             "analytikere laster opp alt annet.")
+    st.stop()
+db, version = data.source()
+db_path = Path(db)
+if scope.units is not None:
+    st.info(f"Som NAV-leder kan du laste opp verdier for din egen enhet ({user.unit_id}) på indikatorer som er "
+            "merket som lokale: " + (", ".join(sorted(upload.local_indicators(db_path))) or "ingen ennå") + ".")
+
+kind = st.selectbox("Hva inneholder filen?", scope.kinds, format_func=lambda k: KINDS[k].label.capitalize())
+st.caption("Kolonner: " + ", ".join(KINDS[kind].columns) + ". CSV med semikolon eller komma, desimalkomma går "
+           "fint, eller Excel (.xlsx). Se filformatene i docs/filformater.md.")
+uploaded = st.file_uploader("Velg en CSV- eller Excel-fil", type=["csv", "xlsx"], key=f"fil_{kind}")
+if uploaded is not None:
+    content = uploaded.getvalue()
+    digest = hashlib.sha256(content).hexdigest()[:16]
+    folder = Path(tempfile.gettempdir()) / "navdash-opplasting" / digest
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / Path(uploaded.name).name
+    path.write_bytes(content)
+    done_key = f"importert_{digest}_{kind}"
+    if st.session_state.get(done_key):
+        st.success(st.session_state[done_key])
+    else:
+        report = upload.check(db_path, user, kind, path, uploaded.name)
+        if report.problem_count and not report.rows:
+            st.error(report.summary())
+        else:
+            st.subheader("Forhåndsvisning")
+            try:
+                st.dataframe(upload.preview(path, uploaded.name), hide_index=True, width="stretch")
+            except Exception:  # the report below says what is wrong with the file
+                st.caption("Filen kan ikke vises.")
+        st.subheader("Kontroll")
+        if not report.ok:
+            st.error(report.summary() + " Rett feilene under i filen og last den opp på nytt.")
+            st.dataframe(upload.problems_table(report), hide_index=True, width="stretch")
+            hidden = report.problem_count - len(report.problems)
+            if hidden > 0:
+                st.caption(f"… og {hidden} feil til.")
+        else:
+            st.success(report.summary())
+            if st.button("Bekreft import", type="primary"):
+                bar = st.progress(0.0, text="Importerer …")
+                total = max(report.rows, 1)
+                result = upload.commit(db_path, user, kind, path, uploaded.name,
+                                       progress=lambda n: bar.progress(min(n / total, 1.0), text=f"{n} rader …"))
+                bar.progress(1.0, text="Ferdig")
+                if result.ok:
+                    st.session_state[done_key] = result.summary()
+                    st.success(result.summary())
+                else:  # the database changed between the check and the import
+                    st.error(result.full_report())
+
+st.header("Importhistorikk")
+history = upload.history(db_path)
+st.dataframe(history.rename(columns=str.capitalize), hide_index=True, width="stretch")
+if user.role == "analytiker":
+    with st.expander("Endringslogg: alle endringer, hvem og når"):
+        st.dataframe(upload.audit_log(db_path).rename(columns=str.capitalize), hide_index=True, width="stretch")
