@@ -1,0 +1,295 @@
+"""Employee surveys: Likert aggregation with disclosure control that subtraction cannot break.
+
+What is stored is only the number of people in a unit and group who gave each answer to a question
+(`survey_counts`); never individual answers. Only the answer scale 1-5 is used. Any other answer value (free-text
+categories, "vet ikke", typed comments that slipped into an import) is dropped before anything is computed, so
+free text can never reach a page.
+
+Disclosure rule ("blocks", as survey tools do)
+----------------------------------------------
+No figure is shown for fewer than `k` respondents (`k` >= 5, `MIN_RESPONDENTS`; a setting may raise it, never lower
+it: `check_threshold` raises ValueError). Checking each shown figure is not enough: a fylke total minus its visible
+offices, or an office total minus its visible groups, would give away a hidden group. So every figure is built
+only from *blocks*, per survey, round and question:
+
+1. the leaf cells are (unit where the answers were loaded, group);
+2. a leaf cell with at least `k` respondents is a block of its own;
+3. the leaf cells of one unit that are under `k` are pooled; the pool is a block if it has at least `k`
+   respondents together, otherwise its answers are left out of every figure;
+4. a shown figure for unit U and group g is the sum of the group-g blocks in U's subtree; the figure for all
+   groups is the sum of every block (group blocks and pools) in U's subtree.
+
+Blocks are disjoint sets of at least `k` people, and every published number is a sum of whole blocks. Whatever an
+attacker adds or subtracts (parent minus children, unit minus groups, group across the unit tree, one question or
+filter against another), the result is a combination of blocks: the smallest set of people it can isolate has at
+least `k` members, and a hidden group's answers do not change any published number (tests/test_survey.py checks
+this by changing them). We chose this over complementary suppression (hiding a next-smallest sibling too) because
+units x groups x the unit tree is a two-dimensional hierarchical table, where complementary suppression needs an
+optimisation over all relations to be safe, and a pattern chosen per view can be undone by combining views. The
+price: a total leaves out small groups (the page says so), and "n" is the number of answers that count.
+
+A figure whose sum is under `k` (which can only be 0 under the rule, checked again anyway) is hidden and says why
+(`hidden_text`). Zero and one to four respondents look the same, so not even whether anybody answered leaks.
+Rounds are different sets of people and every figure is one round; a change between rounds is shown only when both
+rounds' figures are shown, otherwise the change would give the hidden round (shown value minus change). The
+response rate uses the shown number of respondents, so it is hidden exactly when that number is.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from navdash import store
+
+MIN_RESPONDENTS = 5
+THRESHOLD_ENV = "NAVDASH_UNDERSOKELSE_MIN_SVAR"
+SCALE = ("1", "2", "3", "4", "5")
+ANSWER_TEXT = {"1": "Helt uenig", "2": "Uenig", "3": "Verken enig eller uenig", "4": "Enig", "5": "Helt enig"}
+AGREE = ("4", "5")
+ALL = "*"  # the group key of "all groups"; never a group name in data because import text is trimmed words
+GROUP_ORDER = ("leder", "medarbeider", "tillitsvalgt")
+GROUP_TEXT = {ALL: "Alle", "leder": "Ledere", "medarbeider": "Medarbeidere", "tillitsvalgt": "Tillitsvalgte"}
+COUNT_COLUMNS = tuple(f"a{a}" for a in SCALE)
+SHARE_COLUMNS = tuple(f"p{a}" for a in SCALE)
+
+
+def check_threshold(k: int) -> int:
+    """The smallest number of respondents a shown figure may have; never below 5."""
+    if isinstance(k, bool) or not isinstance(k, int):
+        raise ValueError(f"terskelen må være et heltall, ikke {k!r}")
+    if k < MIN_RESPONDENTS:
+        raise ValueError(f"terskelen kan ikke være lavere enn {MIN_RESPONDENTS} svar (fikk {k})")
+    return k
+
+
+def threshold() -> int:
+    """The configured threshold: `NAVDASH_UNDERSOKELSE_MIN_SVAR` if set (5 or more), else 5."""
+    raw = os.environ.get(THRESHOLD_ENV, "").strip()
+    if not raw:
+        return MIN_RESPONDENTS
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ValueError(f"{THRESHOLD_ENV} må være et heltall, ikke «{raw}»") from None
+    return check_threshold(value)
+
+
+def hidden_text(k: int) -> str:
+    return f"færre enn {k} svar"
+
+
+def group_text(grp: str) -> str:
+    return GROUP_TEXT.get(grp, grp.capitalize())
+
+
+def order_groups(groups: list[str] | set[str]) -> list[str]:
+    known = [g for g in GROUP_ORDER if g in groups]
+    return known + sorted(g for g in groups if g not in GROUP_ORDER)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Reading
+# ---------------------------------------------------------------------------------------------------------
+
+
+def surveys(db: Path | str | None = None) -> list[str]:
+    with store.reading(Path(db) if db else None) as con:
+        return [r[0] for r in con.execute("SELECT DISTINCT survey FROM survey_counts ORDER BY survey").fetchall()]
+
+
+def rounds(db: Path | str | None, survey: str) -> list[str]:
+    """The survey's rounds, oldest first."""
+    with store.reading(Path(db) if db else None) as con:
+        rows = con.execute("SELECT DISTINCT round FROM survey_counts WHERE survey = ? ORDER BY round",
+                           [survey]).fetchall()
+    return [r[0] for r in rows]
+
+
+def raw_counts(db: Path | str | None, survey: str) -> pd.DataFrame:
+    """The stored counts of one survey on the answer scale. Internal: never hand this to a page."""
+    placeholders = ", ".join("?" for _ in SCALE)
+    with store.reading(Path(db) if db else None) as con:
+        return con.execute(
+            f"""SELECT round, unit_id, grp, question, theme, answer, count FROM survey_counts
+                WHERE survey = ? AND answer IN ({placeholders}) ORDER BY rowid""", [survey, *SCALE]
+        ).df()
+
+
+def unit_table(db: Path | str | None = None) -> pd.DataFrame:
+    with store.reading(Path(db) if db else None) as con:
+        return con.execute("SELECT unit_id, name, type, parent_id, employees FROM units ORDER BY unit_id").df()
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Disclosure control: the published table
+# ---------------------------------------------------------------------------------------------------------
+
+
+def ancestors(units: pd.DataFrame) -> dict[str, list[str]]:
+    """unit -> [the unit, its parent, ..., the root]; stops at a ring instead of looping."""
+    parent = dict(zip(units["unit_id"], units["parent_id"], strict=True))
+    out: dict[str, list[str]] = {}
+    for unit in parent:
+        chain, seen = [unit], {unit}
+        nxt = parent.get(unit)
+        while isinstance(nxt, str) and nxt and nxt not in seen:
+            chain.append(nxt)
+            seen.add(nxt)
+            nxt = parent.get(nxt)
+        out[unit] = chain
+    return out
+
+
+def publish(counts: pd.DataFrame, units: pd.DataFrame, k: int = MIN_RESPONDENTS) -> pd.DataFrame:
+    """Every figure a page may show for one survey, with the block rule applied (see the module docstring).
+
+    `counts` has columns round, unit_id, grp, question, theme, answer, count; `units` unit_id and parent_id.
+    Returns one row per round, unit (every unit with answers in its subtree), group (ALL and each group), and
+    question asked in that round: n, a1..a5 (counts), p1..p5 and agree (shares in percent), shown and reason.
+    Hidden rows carry no numbers at all (NA), only the reason.
+    """
+    k = check_threshold(k)
+    columns = ["round", "unit_id", "grp", "theme", "question", "order", "n", *COUNT_COLUMNS, *SHARE_COLUMNS, "agree",
+               "shown", "reason"]
+    counts = counts[counts["answer"].astype(str).isin(SCALE)]
+    if counts.empty:
+        return pd.DataFrame(columns=columns)
+    counts = counts.assign(count=counts["count"].astype("int64"))
+    leaf = (counts.pivot_table(index=["round", "unit_id", "grp", "question"], columns="answer", values="count",
+                               aggfunc="sum", fill_value=0)
+            .reindex(columns=list(SCALE), fill_value=0))
+    leaf.columns = list(COUNT_COLUMNS)
+    leaf = leaf.reset_index()
+    leaf["n"] = leaf[list(COUNT_COLUMNS)].sum(axis=1)
+    leaf = leaf[leaf["n"] > 0]
+
+    # Rules 2 and 3: group blocks, and per unit one pool of the small groups when the pool reaches k.
+    big = leaf["n"] >= k
+    group_blocks = leaf[big]
+    pools = leaf[~big].groupby(["round", "unit_id", "question"], as_index=False)[["n", *COUNT_COLUMNS]].sum()
+    pools = pools[pools["n"] >= k]
+    blocks = pd.concat([group_blocks.assign(grp=group_blocks["grp"]), group_blocks.assign(grp=ALL),
+                        pools.assign(grp=ALL)], ignore_index=True)
+
+    # Rule 4: a figure is the sum of the blocks in its subtree.
+    chains = ancestors(units)
+    blocks["owner"] = blocks["unit_id"].map(lambda u: chains.get(u, [u]))
+    blocks = blocks.explode("owner")
+    figures = (blocks.groupby(["round", "owner", "grp", "question"])[["n", *COUNT_COLUMNS]].sum()
+               .rename_axis(["round", "unit_id", "grp", "question"]))
+
+    # Every combination is listed, so that a missing row never tells more than a hidden one.
+    data_units = sorted({o for u in counts["unit_id"].unique() for o in chains.get(u, [u])})
+    groups = [ALL, *order_groups(set(counts["grp"]))]
+    # Themes and questions keep the order of the questionnaire (first appearance), never an order by results.
+    asked = counts[["round", "question", "theme"]].drop_duplicates(["round", "question"])
+    theme_no = {t: i for i, t in enumerate(dict.fromkeys(counts["theme"]))}
+    question_no = {q: i for i, q in enumerate(dict.fromkeys(counts["question"]))}
+    asked = asked.assign(order=asked["theme"].map(theme_no) * 10_000 + asked["question"].map(question_no))
+    grid = (asked.merge(pd.DataFrame({"unit_id": data_units}), how="cross")
+            .merge(pd.DataFrame({"grp": groups}), how="cross"))
+    out = grid.merge(figures.reset_index(), on=["round", "unit_id", "grp", "question"], how="left")
+    out["n"] = out["n"].fillna(0).astype("int64")
+    out["shown"] = out["n"] >= k
+    for c, p in zip(COUNT_COLUMNS, SHARE_COLUMNS, strict=True):
+        out[p] = out[c] / out["n"].where(out["shown"]) * 100
+    out["agree"] = out[[f"a{a}" for a in AGREE]].sum(axis=1) / out["n"].where(out["shown"]) * 100
+    numeric = ["n", *COUNT_COLUMNS, *SHARE_COLUMNS, "agree"]
+    out[numeric] = out[numeric].astype("Float64").where(out["shown"], pd.NA)
+    out["reason"] = out["shown"].map({True: None, False: hidden_text(k)})
+    return out[columns].sort_values(["round", "unit_id", "grp", "order"], ignore_index=True)
+
+
+def published(db: Path | str | None, survey: str, k: int | None = None) -> pd.DataFrame:
+    """The published table of one survey from the store (`publish` on the stored counts)."""
+    return publish(raw_counts(db, survey), unit_table(db), threshold() if k is None else k)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# What a page shows: a selection of the published table
+# ---------------------------------------------------------------------------------------------------------
+
+
+def chain(units: pd.DataFrame, unit_id: str) -> list[str]:
+    """The unit, its fylke and Norge (the root), without repeats: the comparison a page shows."""
+    by_id = units.set_index("unit_id")
+    up = ancestors(units).get(unit_id, [unit_id])
+    fylke = next((u for u in up[1:] if by_id.at[u, "type"] == "fylke"), None) if unit_id in by_id.index else None
+    out = [unit_id] + ([fylke] if fylke else []) + ([up[-1]] if len(up) > 1 else [])
+    return list(dict.fromkeys(out))
+
+
+def previous_round(all_rounds: list[str], round_: str) -> str | None:
+    ordered = sorted(all_rounds)
+    i = ordered.index(round_)
+    return ordered[i - 1] if i > 0 else None
+
+
+@dataclass(frozen=True)
+class Selection:
+    """What one view of the page shows. Every number in it comes from the published table."""
+
+    round: str
+    previous: str | None
+    units: list[str]
+    groups: list[str]  # ALL first; just [ALL] when the survey has no groups
+    cells: pd.DataFrame  # published rows of `round` for `units` x `groups`, plus prev_agree, change, change_reason
+    response: pd.DataFrame  # unit_id, name, respondents, employees, rate (NA when hidden), reason
+    k: int
+
+
+def select(table: pd.DataFrame, units: pd.DataFrame, round_: str, unit_ids: list[str], k: int) -> Selection:
+    """The rows of the published table a page shows for a round and units, with the change from the previous
+    round (percentage points) where both rounds are shown."""
+    k = check_threshold(k)
+    all_rounds = sorted(table["round"].unique())
+    prev = previous_round(all_rounds, round_) if round_ in all_rounds else None
+    groups = [g for g in table["grp"].unique() if g != ALL]
+    groups = [ALL] + (order_groups(groups) if len(groups) > 1 else [])
+    now = table[(table["round"] == round_) & table["unit_id"].isin(unit_ids) & table["grp"].isin(groups)]
+    if prev is not None:
+        before = table[table["round"] == prev][["unit_id", "grp", "question", "agree", "shown"]]
+        now = now.merge(before.rename(columns={"agree": "prev_agree", "shown": "prev_shown"}),
+                        on=["unit_id", "grp", "question"], how="left")
+    else:
+        now = now.assign(prev_agree=pd.NA, prev_shown=pd.NA)
+    both = now["shown"] & (now["prev_shown"] == True)  # noqa: E712 - NA (not asked) is not True
+    now = now.assign(change=(now["agree"] - now["prev_agree"]).where(both, pd.NA))
+    now["prev_agree"] = now["prev_agree"].where(both, pd.NA)
+    now["change_reason"] = None
+    if prev is None:
+        now.loc[:, "change_reason"] = "ingen tidligere runde"
+    else:
+        not_asked = now["prev_shown"].isna()
+        now.loc[not_asked, "change_reason"] = f"ikke spurt i {prev}"
+        now.loc[~both & ~not_asked & now["shown"], "change_reason"] = f"{hidden_text(k)} i {prev}"
+        now.loc[~now["shown"], "change_reason"] = f"{hidden_text(k)} i {round_}"
+    order = {u: i for i, u in enumerate(unit_ids)}
+    now = (now.drop(columns=["prev_shown"])
+           .assign(_u=now["unit_id"].map(order), _g=now["grp"].map({g: i for i, g in enumerate(groups)}))
+           .sort_values(["_u", "_g", "order"]).drop(columns=["_u", "_g"]).reset_index(drop=True))
+    return Selection(round_, prev, unit_ids, groups, now, response_rates(table, units, round_, unit_ids, k), k)
+
+
+def response_rates(table: pd.DataFrame, units: pd.DataFrame, round_: str, unit_ids: list[str], k: int) -> pd.DataFrame:
+    """Respondents (the most answers any question got, among shown figures) over the unit's employees."""
+    by_id = units.set_index("unit_id")
+    rows = []
+    for unit in unit_ids:
+        cells = table[(table["round"] == round_) & (table["unit_id"] == unit) & (table["grp"] == ALL)
+                      & table["shown"]]
+        respondents = cells["n"].max() if not cells.empty else pd.NA
+        employees = by_id.at[unit, "employees"] if unit in by_id.index else None
+        employees = int(employees) if employees is not None and not pd.isna(employees) else None
+        shown = not pd.isna(respondents) and respondents >= k
+        rows.append({
+            "unit_id": unit, "name": by_id.at[unit, "name"] if unit in by_id.index else unit,
+            "respondents": int(respondents) if shown else None, "employees": employees,
+            "rate": respondents / employees * 100 if shown and employees else None,
+            "reason": None if shown else hidden_text(k),
+        })
+    return pd.DataFrame(rows)
