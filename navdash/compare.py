@@ -1,0 +1,387 @@
+"""Comparison between units without ranking: funnel plots (Spiegelhalter 2005) and comparison groups.
+
+A funnel plot shows each unit's share against its denominator, with control limits around the group's value
+(the ratio of the summed numerators to the summed denominators of the compared units). Limits narrow as the
+denominator grows: a small office varies more by chance than a large one. A unit inside the limits is not
+different from the group in any way the numbers can show; the order of the units never carries meaning here.
+
+Statistical choices, stated once:
+* limits without adjustment are exact binomial: the p-quantile of Binomial(n, p0), interpolated between integers
+  as in Spiegelhalter (2005, appendix A.1.1), divided by n. `method="normal"` gives p0 ± z·sqrt(p0(1-p0)/n);
+* overdispersion is estimated from 10 % winsorised z-scores (phi = mean of the squared winsorised z-scores) and
+  is tested by comparing k·phi with the 95 % quantile of chi-square on k-1 degrees of freedom (Wilson-Hilferty);
+* the adjustment, when asked for, is additive by default (random effects, tau² by DerSimonian-Laird from the
+  winsorised z-scores; limits p0 ± z·sqrt(p0(1-p0)/n + tau²)) because NAV offices differ tenfold in size and a
+  multiplicative phi would still flag nearly every large office. `adjust="multiplicative"` gives
+  p0 ± z·sqrt(phi·p0(1-p0)/n). Adjusted limits are on the normal scale;
+* a unit is "over" or "under forventet variasjon" outside the 99,8 % limits (about three standard errors, as in
+  the XmR charts); between the 95 % and 99,8 % limits it is "innenfor" and marked as near a limit. With exact
+  limits the label comes from the exact tail probability of the unit's own count (P(R >= y) or P(R <= y) below
+  0,001; 0,025 for "near"), so that a small unit at 0 % or 100 % is not flagged by the interpolation.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import duckdb
+import numpy as np
+import pandas as pd
+
+from navdash.periods import Period, parse_period
+
+COVERAGES = (0.95, 0.998)
+Z = {0.95: 1.959963984540054, 0.998: 3.090232306167813}
+WINSOR = 0.10
+STATUS_TEXT = {"over": "Over forventet variasjon", "innenfor": "Innenfor forventet variasjon",
+               "under": "Under forventet variasjon"}
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Limits
+# ---------------------------------------------------------------------------------------------------------
+
+
+def _binom_window(n: int, p0: float) -> tuple[np.ndarray, np.ndarray]:
+    """k and the binomial pmf over every k with more than negligible mass (the full range for small n)."""
+    mu = n * p0
+    sd = math.sqrt(n * p0 * (1 - p0))
+    lo = max(0, int(mu - 15 * sd) - 20)
+    hi = min(n, int(mu + 15 * sd) + 20)
+    k = np.arange(lo, hi + 1, dtype=np.float64)
+    log_pmf = (math.lgamma(n + 1) - math.lgamma(lo + 1) - math.lgamma(n - lo + 1)
+               + lo * math.log(p0) + (n - lo) * math.log1p(-p0))
+    # log pmf(k+1) - log pmf(k) = log((n-k)/(k+1)) + log(p0/(1-p0)): one cumulative sum instead of lgamma per k
+    steps = np.log((n - k[:-1]) / (k[:-1] + 1)) + math.log(p0 / (1 - p0))
+    logs = np.concatenate([[log_pmf], log_pmf + np.cumsum(steps)])
+    return k, np.exp(logs)
+
+
+def binomial_limit(p: float, n: int, p0: float) -> float:
+    """The interpolated p-quantile of Binomial(n, p0) divided by n (Spiegelhalter 2005, A.1.1).
+
+    r is the smallest count with P(R <= r) >= p; alpha = (P(R <= r) - p) / P(R = r); the limit is (r - alpha)/n.
+    """
+    return binomial_limits((p,), n, p0)[0]
+
+
+def binomial_limits(ps: Sequence[float], n: int, p0: float) -> list[float]:
+    if n <= 0:
+        return [math.nan for _ in ps]
+    if p0 <= 0 or p0 >= 1:
+        return [p0 for _ in ps]
+    k, pmf = _binom_window(n, p0)
+    cdf = np.cumsum(pmf)
+    out = []
+    for p in ps:
+        i = min(int(np.searchsorted(cdf, p, side="left")), len(k) - 1)
+        alpha = (cdf[i] - p) / pmf[i] if pmf[i] > 0 else 0.0
+        out.append(min(1.0, max(0.0, float((k[i] - alpha) / n))))  # a share is never below 0 or above 1
+    return out
+
+
+def binomial_tails(count: float, n: int, p0: float) -> tuple[float, float]:
+    """P(R <= count) and P(R >= count) for R ~ Binomial(n, p0): how extreme an observed count is."""
+    if p0 <= 0 or p0 >= 1 or n <= 0:
+        return 1.0, 1.0
+    k, pmf = _binom_window(n, p0)
+    lower = float(pmf[k <= count].sum())
+    upper = float(pmf[k >= count].sum())
+    return min(1.0, lower), min(1.0, upper)
+
+
+def normal_limits(p0: float, n: float, coverage: float, extra_variance: float = 0.0,
+                  scale: float = 1.0) -> tuple[float, float]:
+    """p0 ± z·sqrt(scale·p0(1-p0)/n + extra_variance)."""
+    se = math.sqrt(scale * p0 * (1 - p0) / n + extra_variance)
+    return p0 - Z[coverage] * se, p0 + Z[coverage] * se
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Overdispersion
+# ---------------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Overdispersion:
+    phi: float  # mean squared winsorised z-score; 1 when units vary as chance alone would make them
+    tau2: float  # between-unit variance on the share scale (additive model), 0 when phi·k <= k-1
+    k: int
+    critical: float  # 95 % quantile of chi-square on k-1 degrees of freedom
+    present: bool  # k·phi above the critical value: units vary more than chance explains
+
+
+def chi2_quantile_95(df: int) -> float:
+    """Wilson-Hilferty approximation to the 95 % quantile of chi-square (within 1 % for df >= 3)."""
+    if df <= 0:
+        return math.inf
+    c = 2 / (9 * df)
+    return df * (1 - c + 1.6448536269514722 * math.sqrt(c)) ** 3
+
+
+def winsorise(z: np.ndarray, fraction: float = WINSOR) -> np.ndarray:
+    """Values below the `fraction` quantile set to that quantile, above 1-`fraction` to that one (linear)."""
+    lo, hi = np.quantile(z, [fraction, 1 - fraction])
+    return np.clip(z, lo, hi)
+
+
+def overdispersion(numerators: Sequence[float], denominators: Sequence[float], p0: float) -> Overdispersion:
+    num = np.asarray(numerators, dtype=float)
+    den = np.asarray(denominators, dtype=float)
+    k = len(num)
+    if k < 2 or p0 <= 0 or p0 >= 1:
+        return Overdispersion(1.0, 0.0, k, math.inf, False)
+    s2 = p0 * (1 - p0) / den
+    z = winsorise((num / den - p0) / np.sqrt(s2))
+    phi = float(np.mean(z**2))
+    w = 1 / s2
+    tau2 = max(0.0, (k * phi - (k - 1)) / (w.sum() - (w**2).sum() / w.sum()))
+    critical = chi2_quantile_95(k - 1)
+    return Overdispersion(phi, float(tau2), k, critical, k * phi > critical)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The funnel
+# ---------------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FunnelPoint:
+    unit_id: str
+    name: str
+    numerator: float
+    denominator: float
+    share: float  # 0..1
+    limits: dict[float, tuple[float, float]]  # coverage -> (lower, upper) at this unit's denominator
+    status: str  # "over", "innenfor", "under" (99,8 % limits)
+    near_limit: bool  # inside 99,8 % but outside 95 %
+
+    @property
+    def status_text(self) -> str:
+        return STATUS_TEXT[self.status]
+
+
+@dataclass(frozen=True)
+class Funnel:
+    indicator_id: str
+    period: str
+    p0: float | None  # the group's share: sum of numerators / sum of denominators
+    method: str  # "exact" or "normal"
+    adjust: str | None  # None, "additive" or "multiplicative"
+    dispersion: Overdispersion
+    points: list[FunnelPoint]  # in the order the units were given, never by value
+    missing: list[tuple[str, str]] = field(default_factory=list)  # (unit_id, name) without numbers
+
+    @property
+    def adjusted(self) -> bool:
+        return self.adjust is not None and (self.dispersion.tau2 > 0 if self.adjust == "additive"
+                                            else self.dispersion.phi > 1)
+
+    def limits_at(self, n: float) -> dict[float, tuple[float, float]]:
+        return limits_at(self.p0, n, self.method, self.adjust, self.dispersion)
+
+    def curve(self, steps: int = 80) -> pd.DataFrame:
+        """The funnel's limits over denominators from a little below the smallest to a little above the largest."""
+        if self.p0 is None or not self.points:
+            return pd.DataFrame(columns=["n", "lo95", "hi95", "lo998", "hi998"])
+        dens = [p.denominator for p in self.points]
+        lo, hi = max(1.0, min(dens) * 0.8), max(dens) * 1.1
+        ns = np.unique(np.round(np.geomspace(lo, hi, steps)))
+        rows = []
+        for n in ns:
+            lim = self.limits_at(float(n))
+            rows.append({"n": n, "lo95": lim[0.95][0], "hi95": lim[0.95][1],
+                         "lo998": lim[0.998][0], "hi998": lim[0.998][1]})
+        return pd.DataFrame(rows)
+
+
+def limits_at(p0: float | None, n: float, method: str = "exact", adjust: str | None = None,
+              dispersion: Overdispersion | None = None) -> dict[float, tuple[float, float]]:
+    """Control limits (share scale) at denominator n, for 95 % and 99,8 %."""
+    if p0 is None or n <= 0:
+        return {c: (math.nan, math.nan) for c in COVERAGES}
+    if adjust == "additive" and dispersion is not None and dispersion.tau2 > 0:
+        return {c: normal_limits(p0, n, c, extra_variance=dispersion.tau2) for c in COVERAGES}
+    if adjust == "multiplicative" and dispersion is not None and dispersion.phi > 1:
+        return {c: normal_limits(p0, n, c, scale=dispersion.phi) for c in COVERAGES}
+    if method == "normal":
+        return {c: normal_limits(p0, n, c) for c in COVERAGES}
+    lo95, hi95, lo998, hi998 = binomial_limits((0.025, 0.975, 0.001, 0.999), int(round(n)), p0)
+    return {0.95: (lo95, hi95), 0.998: (lo998, hi998)}
+
+
+def funnel(units: pd.DataFrame, indicator_id: str = "", period: str = "", *, method: str = "exact",
+           adjust: str | None = None) -> Funnel:
+    """The funnel for units with columns unit_id, name, numerator, denominator (rows in the caller's order)."""
+    usable = units["denominator"].notna() & (units["denominator"] > 0) & units["numerator"].notna()
+    good, bad = units[usable], units[~usable]
+    missing = list(zip(bad["unit_id"], bad["name"], strict=True))
+    if good.empty:
+        return Funnel(indicator_id, period, None, method, adjust, Overdispersion(1.0, 0.0, 0, math.inf, False),
+                      [], missing)
+    p0 = float(good["numerator"].sum() / good["denominator"].sum())
+    disp = overdispersion(good["numerator"], good["denominator"], p0)
+    points = []
+    for unit_id, name, num, den in zip(good["unit_id"], good["name"], good["numerator"], good["denominator"],
+                                       strict=True):
+        share = float(num) / float(den)
+        lim = limits_at(p0, float(den), method, adjust, disp)
+        lo998, hi998 = lim[0.998]
+        lo95, hi95 = lim[0.95]
+        if method == "exact" and not (adjust and (disp.tau2 > 0 if adjust == "additive" else disp.phi > 1)):
+            # with counts, judge by the exact tail probability: the interpolated limits are for drawing, and a
+            # small unit at 100 % (7 of 7) sits on its limit without being unusual
+            below, above = binomial_tails(float(num), int(round(den)), p0)
+            status = "over" if above < 0.001 else "under" if below < 0.001 else "innenfor"
+            near = status == "innenfor" and min(below, above) < 0.025
+        else:
+            status = "over" if share > hi998 else "under" if share < lo998 else "innenfor"
+            near = status == "innenfor" and (share > hi95 or share < lo95)
+        points.append(FunnelPoint(str(unit_id), str(name), float(num), float(den), share, lim, status, near))
+    return Funnel(indicator_id, period, p0, method, adjust, disp, points, missing)
+
+
+def better(status: str, polarity: str) -> bool:
+    """Whether a unit stands out for the better: outside the limits on the good side (never for neutral ones)."""
+    if status == "innenfor" or polarity not in ("hoy_er_bra", "lav_er_bra"):
+        return False
+    return (status == "over") == (polarity == "hoy_er_bra")
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Data access
+# ---------------------------------------------------------------------------------------------------------
+
+UNITS_SQL = """
+SELECT unit_id, name, type, parent_id, comparison_group FROM units
+WHERE ($parent IS NULL OR parent_id = $parent) AND ($group IS NULL OR comparison_group = $group)
+  AND (valid_from IS NULL OR valid_from <= $end) AND (valid_to IS NULL OR valid_to >= $start)
+ORDER BY unit_id
+"""
+
+VALUES_SQL = """
+WITH RECURSIVE req(root) AS (SELECT unnest($units::VARCHAR[])),
+tree(root, unit_id) AS (
+    SELECT root, root FROM req
+    UNION ALL
+    SELECT t.root, u.unit_id FROM units u JOIN tree t ON u.parent_id = t.unit_id
+),
+leaves AS (
+    SELECT root, unit_id FROM tree t
+    WHERE t.unit_id <> t.root AND NOT EXISTS (SELECT 1 FROM units c WHERE c.parent_id = t.unit_id)
+),
+own AS (
+    SELECT unit_id AS root, period, numerator, denominator, 'lastet' AS source FROM "values"
+    WHERE indicator_id = $indicator AND list_contains($periods, period) AND list_contains($units, unit_id)
+),
+below AS (
+    SELECT l.root, v.period, sum(v.numerator) AS numerator, sum(v.denominator) AS denominator,
+           'beregnet' AS source
+    FROM "values" v JOIN leaves l USING (unit_id)
+    WHERE v.indicator_id = $indicator AND list_contains($periods, v.period)
+    GROUP BY l.root, v.period
+)
+SELECT root AS unit_id, period, numerator, denominator, source FROM own
+UNION ALL
+SELECT b.root, b.period, b.numerator, b.denominator, b.source FROM below b
+WHERE NOT EXISTS (SELECT 1 FROM own o WHERE o.root = b.root AND o.period = b.period)
+"""
+
+
+def comparable_indicators(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Indicators a funnel is valid for: shares with a numerator and a denominator (binomial counts)."""
+    return con.execute(
+        """SELECT indicator_id, name, role, polarity, measure,
+                  (SELECT any_value(period_kind) FROM "values" v WHERE v.indicator_id = i.indicator_id) AS kind
+           FROM indicators i WHERE aggregation = 'forholdstall' AND measure = 'prosent'
+             AND EXISTS (SELECT 1 FROM "values" v WHERE v.indicator_id = i.indicator_id
+                         AND v.denominator IS NOT NULL)
+           ORDER BY indicator_id"""
+    ).df()
+
+
+def units_under(con: duckdb.DuckDBPyConnection, parent: str | None = None, group: str | None = None,
+                period: Period | None = None) -> pd.DataFrame:
+    """Units under a parent and/or in a comparison group that existed during the period, by enhetsnummer."""
+    start = period.start if period else None
+    end = period.end if period else None
+    return con.execute(UNITS_SQL, {"parent": parent, "group": group, "start": start, "end": end}).df()
+
+
+def unit_values(con: duckdb.DuckDBPyConnection, units: Sequence[str], indicator: str,
+                periods: Sequence[str]) -> pd.DataFrame:
+    """Numerator and denominator per unit and period: loaded for the unit, or summed from its offices."""
+    return con.execute(VALUES_SQL, {"units": list(units), "indicator": indicator,
+                                    "periods": list(periods)}).df()
+
+
+def _names(con: duckdb.DuckDBPyConnection, units: Sequence[str]) -> dict[str, str]:
+    rows = con.execute("SELECT unit_id, name FROM units WHERE list_contains(?, unit_id)", [list(units)]).fetchall()
+    return dict(rows)
+
+
+def funnel_for(con: duckdb.DuckDBPyConnection, parent_or_units: str | Sequence[str], indicator: str,
+               period: str | Period, *, method: str = "exact", adjust: str | None = None) -> Funnel:
+    """The funnel for one indicator and period: a parent's id compares the units directly under it that existed
+    in the period; a sequence of ids compares exactly those units, in that order."""
+    p = parse_period(period) if isinstance(period, str) else period
+    if isinstance(parent_or_units, str):
+        ids = list(units_under(con, parent_or_units, period=p)["unit_id"])
+    else:
+        ids = list(parent_or_units)
+    names = _names(con, ids)
+    vals = unit_values(con, ids, indicator, [p.key]).set_index("unit_id")
+    frame = pd.DataFrame({
+        "unit_id": ids,
+        "name": [names.get(u, u) for u in ids],
+        "numerator": [vals["numerator"].get(u, np.nan) for u in ids],
+        "denominator": [vals["denominator"].get(u, np.nan) for u in ids],
+    })
+    return funnel(frame, indicator, p.key, method=method, adjust=adjust)
+
+
+def periods_back(end: Period, count: int) -> list[Period]:
+    return [end.shift(-i) for i in range(count - 1, -1, -1)]
+
+
+def history(con: duckdb.DuckDBPyConnection, units: Sequence[str], indicator: str, end: Period,
+            count: int = 24) -> pd.DataFrame:
+    """Each unit's share per period for the `count` periods up to `end` (same kind as `end`), with the group's
+    share per period (ratio of sums over the units) for reference."""
+    keys = [p.key for p in periods_back(end, count)]
+    vals = unit_values(con, units, indicator, keys)
+    vals = vals[vals["denominator"] > 0].copy()
+    vals["share"] = vals["numerator"] / vals["denominator"]
+    group = vals.groupby("period")[["numerator", "denominator"]].sum()
+    vals["group_share"] = vals["period"].map(group["numerator"] / group["denominator"])
+    order = {k: i for i, k in enumerate(keys)}
+    vals["order"] = vals["period"].map(order)
+    return vals.sort_values(["unit_id", "order"]).reset_index(drop=True)
+
+
+def own_history(hist: pd.DataFrame, current: str) -> dict[str, float]:
+    """Each unit's share over the periods before `current` in `hist` (ratio of sums): its own baseline."""
+    at = hist.loc[hist["period"] == current, "order"]
+    before = hist[hist["order"] < at.iloc[0]] if len(at) else hist
+    sums = before.groupby("unit_id")[["numerator", "denominator"]].sum()
+    return (sums["numerator"] / sums["denominator"]).to_dict()
+
+
+def latest_period(con: duckdb.DuckDBPyConnection, indicator: str, units: Sequence[str]) -> str | None:
+    """The newest period with a value for the indicator among the units or the offices under them."""
+    row = con.execute(
+        """WITH RECURSIVE tree(unit_id) AS (SELECT unnest(?::VARCHAR[]) UNION ALL
+               SELECT u.unit_id FROM units u JOIN tree t ON u.parent_id = t.unit_id)
+           SELECT period FROM "values" WHERE indicator_id = ? AND unit_id IN (SELECT unit_id FROM tree)
+           ORDER BY year DESC, period_no DESC LIMIT 1""", [list(units), indicator]).fetchone()
+    return row[0] if row else None
+
+
+def periods_with_data(con: duckdb.DuckDBPyConnection, indicator: str) -> list[str]:
+    """Periods with values for the indicator, newest first."""
+    rows = con.execute(
+        """SELECT DISTINCT period, year, period_no FROM "values" WHERE indicator_id = ?
+           ORDER BY year DESC, period_no DESC""", [indicator]).fetchall()
+    return [r[0] for r in rows]

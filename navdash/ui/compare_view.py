@@ -1,0 +1,179 @@
+"""Drawing the comparison page: cached reads, the funnel plot, small multiples and the table, never ranked.
+
+Units appear in the order they are given (enhetsnummer, which follows the unit tree, or name); no chart or table
+here sorts by value. Every marker carries a symbol and, outside the limits, the unit's name, so colour is never
+the only carrier of meaning.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from urllib.parse import urlencode
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+from plotly.subplots import make_subplots
+
+from navdash import compare, fmt, store
+from navdash.compare import Funnel
+from navdash.periods import Period, parse_period
+
+HISTORY = {"M": 24, "T": 9, "Y": 5}  # periods in the small multiples: two years of months, three of tertials
+SYMBOL = {"over": "triangle-up", "innenfor": "circle", "under": "triangle-down"}
+COLOUR = {"over": "#00347d", "innenfor": "#5a5a5a", "under": "#7a3b00"}
+METHOD_TEXT = {
+    "exact": "Grensene er eksakte binomiske (Spiegelhalter 2005, med interpolasjon mellom hele tall); merkingen "
+             "bygger på den eksakte sannsynligheten for enhetens eget antall.",
+    "additive": "Grensene er justert for overspredning med en additiv tilfeldig effekt (τ², DerSimonian–Laird "
+                "fra winsoriserte z-verdier, Spiegelhalter 2005) og beregnet med normaltilnærming.",
+    "multiplicative": "Grensene er justert for overspredning med en multiplikativ faktor φ (fra winsoriserte "
+                      "z-verdier, Spiegelhalter 2005) og beregnet med normaltilnærming.",
+}
+HOW_TO_READ = """
+**Slik leser du traktdiagrammet.** Hvert punkt er en enhet: andelen (loddrett) mot antallet det er regnet av,
+nevneren (vannrett). Den heltrukne linjen er gruppens andel, regnet som summen av tellerne delt på summen av
+nevnerne. De stiplede linjene er 95 %-grensene, de prikkede 99,8 %-grensene. Grensene er vide for små enheter
+og smale for store, fordi tilfeldigheter betyr mer når nevneren er liten.
+
+**Enheter inne i trakten er ikke forskjellige.** Forskjellene mellom dem er så små at tilfeldig variasjon kan
+forklare dem, og rekkefølgen mellom dem sier ingenting. Bare en enhet utenfor 99,8 %-grensene er *over* eller
+*under forventet variasjon*, og også da er det et spørsmål å undersøke (oppgaver, brukergruppe, registrering),
+ikke en dom. En enhet som skiller seg ut i god retning kan være en å lære av.
+"""
+RANKING_NOTE = ("Tabellen står i rekkefølge etter enhetstreet eller navn, ikke etter resultat. Du kan sortere en "
+                "kolonne ved å klikke på den, men en rangering villeder: plassene skifter av tilfeldige grunner, "
+                "og enheter inne i trakten er ikke forskjellige fra hverandre.")
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def indicators(db: str, version: int) -> pd.DataFrame:
+    with store.reading(Path(db)) as con:
+        return compare.comparable_indicators(con)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def periods(db: str, version: int, indicator: str) -> list[str]:
+    with store.reading(Path(db)) as con:
+        return compare.periods_with_data(con, indicator)
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def candidates(db: str, version: int, parent: str | None, group: str | None, period: str) -> pd.DataFrame:
+    with store.reading(Path(db)) as con:
+        return compare.units_under(con, parent, group, parse_period(period))
+
+
+@st.cache_data(show_spinner="Beregner traktdiagrammet …", max_entries=256)
+def funnel_and_history(db: str, version: int, units: tuple[str, ...], indicator: str, period: str,
+                       adjust: str | None) -> tuple[Funnel, pd.DataFrame]:
+    end = parse_period(period)
+    with store.reading(Path(db)) as con:
+        f = compare.funnel_for(con, list(units), indicator, end, adjust=adjust)
+        hist = compare.history(con, list(units), indicator, end, HISTORY[end.kind])
+    return f, hist
+
+
+def period_label(key: str) -> str:
+    return parse_period(key).label()
+
+
+def malekort_link(unit_id: str, period: str, indicator: str) -> str:
+    p = parse_period(period)
+    month = p if p.kind == "M" else Period(p.year, "M", p.last_month)  # the målekort is per month
+    return "/malekort?" + urlencode({"enhet": unit_id, "periode": month.key, "indikator": indicator})
+
+
+def _pct(share: float | None, decimals: int = 1) -> str:
+    return fmt.percent(None if share is None or math.isnan(share) else share * 100, decimals)
+
+
+def funnel_figure(f: Funnel, own_unit: str | None = None) -> go.Figure:
+    fig = go.Figure()
+    curve = f.curve()
+    if not curve.empty:
+        for col, name, dash in (("lo998", "99,8 %-grense", "dot"), ("hi998", None, "dot"),
+                                ("lo95", "95 %-grense", "dash"), ("hi95", None, "dash")):
+            fig.add_trace(go.Scatter(x=curve["n"], y=curve[col] * 100, mode="lines", name=name or "",
+                                     showlegend=name is not None, legendgroup=dash, hoverinfo="skip",
+                                     line={"color": "#6f6f6f", "dash": dash, "width": 1.5}))
+        fig.add_trace(go.Scatter(x=curve["n"], y=[f.p0 * 100] * len(curve), mode="lines",
+                                 name=f"Gruppens andel ({_pct(f.p0)})", hoverinfo="skip",
+                                 line={"color": "#23262A", "width": 2}))
+    for status in ("innenfor", "over", "under"):
+        pts = [p for p in f.points if p.status == status]
+        if not pts:
+            continue
+        labels = [p.name.removeprefix("NAV ") if p.status != "innenfor" or p.unit_id == own_unit else ""
+                  for p in pts]
+        fig.add_trace(go.Scatter(
+            x=[p.denominator for p in pts], y=[p.share * 100 for p in pts], mode="markers+text",
+            name=compare.STATUS_TEXT[status], text=labels, textposition="top center",
+            marker={"symbol": SYMBOL[status], "size": 11 if status != "innenfor" else 9, "color": COLOUR[status],
+                    "line": {"width": 1, "color": "white"}},
+            customdata=[[p.name, fmt.number(p.numerator), fmt.number(p.denominator), _pct(p.share)] for p in pts],
+            hovertemplate="%{customdata[0]}<br>%{customdata[3]} (%{customdata[1]} av %{customdata[2]})"
+                          f"<br>{compare.STATUS_TEXT[status]}<extra></extra>"))
+    fig.update_layout(separators=", ", height=460, margin={"l": 10, "r": 10, "t": 30, "b": 10},
+                      plot_bgcolor="white", legend={"orientation": "h", "y": -0.18},
+                      xaxis={"title": "Nevner (antall det er regnet av)", "gridcolor": "#eeeeee"},
+                      yaxis={"title": "Andel", "ticksuffix": " %", "gridcolor": "#e5e5e5"})
+    return fig
+
+
+def small_multiples(hist: pd.DataFrame, order: list[tuple[str, str]], current: str, columns: int = 5) -> go.Figure:
+    """One panel per unit in the table's order, all on the same scale: the unit's share over time, the group's
+    share (grey) and the unit's own level before the current period (dotted)."""
+    rows = max(1, math.ceil(len(order) / columns))
+    fig = make_subplots(rows=rows, cols=columns, shared_yaxes=True, shared_xaxes=True, vertical_spacing=0.09,
+                        horizontal_spacing=0.02, subplot_titles=[name.removeprefix("NAV ") for _, name in order])
+    own = compare.own_history(hist, current)
+    keys = sorted(hist["period"].unique(), key=lambda k: parse_period(k))
+    labels = {k: parse_period(k).short_label() for k in keys}
+    for i, (unit_id, _name) in enumerate(order):
+        r, c = i // columns + 1, i % columns + 1
+        h = hist[hist["unit_id"] == unit_id]
+        first = i == 0
+        group = hist.drop_duplicates("period").sort_values("order")
+        fig.add_trace(go.Scatter(x=[labels[k] for k in group["period"]], y=group["group_share"] * 100,
+                                 mode="lines", line={"color": "#b0b0b0", "width": 1.5}, name="Gruppens andel",
+                                 showlegend=first, legendgroup="g", hoverinfo="skip"), row=r, col=c)
+        if unit_id in own and len(h):
+            fig.add_trace(go.Scatter(x=[labels[k] for k in h["period"]], y=[own[unit_id] * 100] * len(h),
+                                     mode="lines", line={"color": "#00347d", "width": 1, "dash": "dot"},
+                                     name="Enhetens eget nivå før perioden", showlegend=first, legendgroup="o",
+                                     hoverinfo="skip"), row=r, col=c)
+        fig.add_trace(go.Scatter(x=[labels[k] for k in h["period"]], y=h["share"] * 100, mode="lines+markers",
+                                 marker={"size": 3}, line={"color": "#23262A", "width": 1.5}, name="Enheten",
+                                 showlegend=first, legendgroup="u",
+                                 hovertemplate="%{x}: %{y:,.1f} %<extra></extra>"), row=r, col=c)
+    valid = hist["share"].dropna()
+    if len(valid):
+        lo, hi = valid.min() * 100, valid.max() * 100
+        pad = max(1.0, (hi - lo) * 0.08)
+        fig.update_yaxes(range=[lo - pad, hi + pad], ticksuffix=" %", gridcolor="#eeeeee")
+    fig.update_xaxes(showticklabels=False)
+    fig.update_annotations(font_size=12)
+    fig.update_layout(separators=", ", height=max(260, 170 * rows + 60), plot_bgcolor="white",
+                      margin={"l": 10, "r": 10, "t": 30, "b": 10}, legend={"orientation": "h", "y": -0.05})
+    return fig
+
+
+def table(f: Funnel, hist: pd.DataFrame, polarity: str, indicator: str) -> pd.DataFrame:
+    """One row per unit in the funnel's order (the caller's order), no rank, no value-sorted order."""
+    own = compare.own_history(hist, f.period)
+    rows = []
+    for p in f.points:
+        lo, hi = p.limits[0.998]
+        link = malekort_link(p.unit_id, f.period, indicator) if compare.better(p.status, polarity) else ""
+        rows.append({
+            "Enhetsnr": p.unit_id, "Enhet": p.name, "Teller": fmt.number(p.numerator),
+            "Nevner": fmt.number(p.denominator), "Andel": _pct(p.share),
+            "99,8 %-grenser": f"{_pct(lo)} – {_pct(hi)}",
+            "Forventet variasjon": p.status + (" (nær en grense)" if p.near_limit else ""),
+            "Eget nivå før": _pct(own.get(p.unit_id)),
+            "Mot eget nivå": fmt.pp(None if p.unit_id not in own else (p.share - own[p.unit_id]) * 100),
+            "Målekort": link,
+        })
+    return pd.DataFrame(rows)

@@ -1,0 +1,129 @@
+"""Kvalitet – nøkkelinformasjon: a unit's quality key information grouped by source, each item with its level, its
+development, its base and the fylke and Norge for context. Information, not targets: no status, no colours, no
+arrows. Unit and month live in the URL."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from navdash import fmt, quality, store
+from navdash.periods import parse_period
+from navdash.ui import data, frame
+from navdash.ui.identity import current_user
+from navdash.ui.text import md
+
+frame.ensure_routed()
+
+
+@st.cache_data(show_spinner="Henter nøkkelinformasjonen …", max_entries=256)
+def load(db: str, version: int, unit_id: str, period: str) -> tuple[quality.QualityView | None, pd.DataFrame]:
+    with store.reading(Path(db)) as con:
+        view = quality.build(con, unit_id, parse_period(period))
+    return view, quality.side_by_side(view) if view else pd.DataFrame()
+
+
+DASH = ("solid", "dash", "dot")
+SYMBOL = ("circle", "square", "diamond")
+
+
+def history_figure(item: quality.Item, names: dict[str, str]) -> go.Figure:
+    """The item over time for the unit and its context, each line with its own dash, marker and name."""
+    fig = go.Figure()
+    suffix = " %" if item.measure == "prosent" else ""
+    history = item.history
+    if item.measure != "prosent":  # counts grow with size: a fylke's or Norge's total on the same axis hides the unit
+        history = history[history["unit_id"] == history["unit_id"].iloc[0]]
+    for i, (uid, h) in enumerate(history.groupby("unit_id", sort=False)):
+        fig.add_trace(go.Scatter(
+            x=[parse_period(p).short_label() for p in h["period"]], y=h["value"], mode="lines+markers",
+            name=names.get(uid, uid).removeprefix("NAV "), line={"dash": DASH[i % 3], "color": ("#23262A", "#00347d",
+                                                                                              "#6f6f6f")[i % 3]},
+            marker={"symbol": SYMBOL[i % 3], "size": 6}, hovertemplate="%{x}: %{y:,.1f}" + suffix + "<extra></extra>"))
+    fig.update_layout(separators=", ", height=210, margin={"l": 10, "r": 10, "t": 10, "b": 10}, plot_bgcolor="white",
+                      showlegend=True, legend={"orientation": "h", "y": -0.3},
+                      xaxis={"type": "category", "nticks": 9, "tickangle": 0, "categoryorder": "array",
+                             "categoryarray": [parse_period(p).short_label()  # one time order for every line
+                                               for p in sorted(set(history["period"]), key=parse_period)]},
+                      yaxis={"ticksuffix": suffix, "gridcolor": "#e5e5e5"})
+    return fig
+
+
+def base_text(c) -> str:  # noqa: ANN001 - an aggregate.Combined
+    if c.denominator:
+        return f"{fmt.number(c.numerator)} av {fmt.number(c.denominator)}"
+    return "ingen grunnlagstall" if c.value is None else "antall"
+
+
+db, version = data.source()
+user = current_user()
+options = data.unit_options(db, version, user.cache_key)
+labels = dict(options)
+months = data.months_with_data(db, version)
+if not months:
+    st.warning("Det finnes ingen tall ennå. Last opp verdier først.")
+    st.stop()
+params = st.query_params
+unit_id = params.get("enhet") or user.unit_id
+if unit_id not in labels:
+    known = unit_id in data.unit_parents(db, version)
+    st.error(f"Du har ikke tilgang til enhet «{unit_id}». Viser din egen enhet." if known
+             else f"Enheten «{unit_id}» finnes ikke. Velg en enhet i menyen.")
+    unit_id = user.unit_id if user.unit_id in labels else options[0][0]
+period_key = params.get("periode") or months[0]
+if period_key not in months:
+    st.error(f"Det finnes ingen tall for perioden «{period_key}». Viser siste måned med tall.")
+    period_key = months[0]
+unit_id = st.sidebar.selectbox("Enhet", list(labels), index=list(labels).index(unit_id),
+                               format_func=lambda u: labels[u].strip())
+period_key = st.sidebar.selectbox("Til og med måned", months, index=months.index(period_key),
+                                  format_func=lambda p: parse_period(p).label())
+params["enhet"], params["periode"] = unit_id, period_key
+
+view, together = load(db, version, unit_id, period_key)
+st.title(f"Kvalitet – nøkkelinformasjon for {view.unit.unit_id} {view.unit.name}")
+st.markdown(f"Siste måling til og med **{parse_period(period_key).label()}**. Hver opplysning vises i sin egen "
+            "periode: tertialmålinger som tertial (for eksempel 2022 T1), månedstall som måned.")
+st.info("Dette er informasjon å følge med på og se i sammenheng, ikke mål. Det er ingen resultatkrav, "
+        "ingen farger for godt eller dårlig og ingen piler.", icon=":material/info:")
+names = {view.unit.unit_id: view.unit.name, **dict(view.context_units)}
+if not view.groups:
+    st.warning("Enheten har ingen nøkkelinformasjon med tall til og med denne måneden.")
+
+for _key, title, items in view.groups:
+    st.header(title)
+    for item in items:
+        with st.container(border=True):
+            left, right = st.columns([2, 3])
+            with left:
+                st.markdown(f"**{md(item.name)}** · {item.indicator_id}")
+                st.markdown(f"{view.unit.name}: måles ikke ({item.period_label})" if item.value.value is None else
+                            f"{view.unit.name}: **{fmt.measure_value(item.value.value, item.measure)}** "
+                            f"({item.period_label}) · grunnlag: {base_text(item.value)}")
+                for _uid, name, c in item.context:
+                    st.markdown(f"{name}: måles ikke" if c.value is None else
+                                f"{name}: {fmt.measure_value(c.value, item.measure)} · grunnlag: {base_text(c)}")
+                if item.value.value is None:
+                    st.caption("Måles ikke for enheten; tallet for nivået over gir bildet.")
+                if item.measure != "prosent":
+                    st.caption("Diagrammet viser bare enheten: antall avhenger av størrelsen.")
+                st.caption(f"Kilde: {md(item.source or 'ukjent')}")
+            with right:
+                st.plotly_chart(history_figure(item, names), width="stretch", config={"displaylogo": False},
+                                key=f"chart-{item.indicator_id}")
+
+st.header("Se i sammenheng")
+st.caption(f"{view.unit.name}, de siste tertialene side om side. Månedstall er summert til tertial (teller og nevner "
+           "hver for seg) og merket slik; årstall er ikke med. Tomt felt: ingen måling det tertialet.")
+if together.empty:
+    st.write("Ingen nøkkelinformasjon for enheten de siste tertialene.")
+else:
+    shown = pd.DataFrame({"Nøkkelinformasjon": together["name"]})
+    for col in together.columns[3:]:
+        shown[col] = [fmt.measure_value(v, m) if pd.notna(v) else "" for v, m in zip(together[col],
+                                                                                        together["measure"],
+                                                                                        strict=True)]
+    st.dataframe(shown, hide_index=True, width="stretch")

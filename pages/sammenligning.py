@@ -1,0 +1,117 @@
+"""Sammenligning uten rangering: a funnel plot of units against their group, each unit over time on the same
+scale, and a table in the unit tree's order. Indicator, period, units and options live in the URL."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from navdash import compare, fmt
+from navdash.ui import compare_view as view
+from navdash.ui import data, frame
+from navdash.ui.identity import current_user
+
+frame.ensure_routed()
+db, version = data.source()
+user = current_user()
+params = st.query_params
+st.title("Sammenligning uten rangering")
+
+inds = view.indicators(db, version)
+if inds.empty:
+    st.warning("Det finnes ingen andelsindikatorer med teller og nevner å sammenligne ennå.")
+    st.stop()
+names = dict(zip(inds["indicator_id"], inds["name"], strict=True))
+ids = list(names)
+wanted = params.get("indikator")
+if wanted and wanted not in names:
+    st.error(f"Indikatoren «{wanted}» finnes ikke eller kan ikke vises i et traktdiagram. Viser en annen.")
+indicator = st.sidebar.selectbox("Indikator", ids, index=ids.index(wanted) if wanted in names else
+                                 ids.index("B.15") if "B.15" in names else 0, format_func=lambda i: f"{i} {names[i]}")
+info = inds.set_index("indicator_id").loc[indicator]
+
+periods = view.periods(db, version, indicator)
+wanted = params.get("periode")
+if wanted and wanted not in periods:
+    st.error(f"Det finnes ingen tall for perioden «{wanted}». Viser siste periode med tall.")
+period = st.sidebar.selectbox("Periode", periods, index=periods.index(wanted) if wanted in periods else 0,
+                              format_func=view.period_label)
+
+visible = data.visible_units(user)  # only units the user may see are ever compared or listed
+units = data.units(db, version)
+units = units[units["unit_id"].isin(visible)]
+labels = dict(zip(units["unit_id"], units["unit_id"] + " " + units["name"], strict=True))
+parents = [u for u in units["unit_id"] if (units["parent_id"] == u).any()]
+own_parent = units.set_index("unit_id")["parent_id"].get(user.unit_id)
+default_parent = user.unit_id if user.unit_id in parents else own_parent if own_parent in parents else parents[0]
+wanted = params.get("under")
+parent = st.sidebar.selectbox("Enheter under", parents, format_func=labels.get,
+                              index=parents.index(wanted if wanted in parents else default_parent))
+groups = sorted(units["comparison_group"].dropna().unique())
+wanted = params.get("gruppe")
+group = st.sidebar.selectbox("Eller en sammenligningsgruppe", [""] + groups,
+                             index=([""] + groups).index(wanted) if wanted in groups else 0,
+                             format_func=lambda g: g or "Ingen (alle under enheten over)")
+cands = view.candidates(db, version, None if group else parent, group or None, period)
+cand_ids = [u for u in cands["unit_id"] if u in visible]
+wanted = [u for u in (params.get("enheter") or "").split(",") if u in cand_ids]
+chosen = st.sidebar.multiselect("Enheter som sammenlignes", cand_ids, default=wanted or cand_ids,
+                                format_func=labels.get)
+order = st.sidebar.radio("Rekkefølge", ["tre", "navn"], index=1 if params.get("rekkefolge") == "navn" else 0,
+                         format_func={"tre": "Enhetsnummer (enhetstreet)", "navn": "Navn"}.get)
+adjust = st.sidebar.toggle("Juster for overspredning", value=params.get("juster") == "additiv",
+                           help="Når enhetene varierer mer enn tilfeldigheter forklarer, kan grensene gjøres "
+                                "videre med en tilfeldig effekt (τ²) mellom enhetene.")
+params.from_dict({k: v for k, v in {
+    "indikator": indicator, "periode": period, "under": parent if not group else None, "gruppe": group or None,
+    "enheter": ",".join(sorted(chosen)) if set(chosen) != set(cand_ids) else None,
+    "rekkefolge": "navn" if order == "navn" else None, "juster": "additiv" if adjust else None,
+    "persona": params.get("persona"),
+}.items() if v})
+
+if not chosen:
+    st.info("Velg minst én enhet å sammenligne.")
+    st.stop()
+chosen_sorted = sorted(chosen, key=lambda u: (units.set_index("unit_id")["name"][u] if order == "navn" else u))
+f, hist = view.funnel_and_history(db, version, tuple(chosen_sorted), indicator, period,
+                                  "additive" if adjust else None)
+scope = f"sammenligningsgruppen «{group}»" if group else f"enhetene under {labels[parent]}"
+st.markdown(f"**{indicator} {names[indicator]}** · {view.period_label(period)} · {scope}. "
+            f"Gruppens andel: **{fmt.percent(f.p0 * 100 if f.p0 is not None else None)}** "
+            f"(summen av tellerne delt på summen av nevnerne for {len(f.points)} enheter).")
+if f.missing:
+    st.caption("Uten tall for perioden: " + ", ".join(name for _, name in f.missing) + ".")
+if not f.points:
+    st.warning("Ingen av enhetene har tall for denne perioden.")
+    st.stop()
+
+with st.expander("Slik leser du traktdiagrammet", expanded=True):
+    st.markdown(view.HOW_TO_READ)
+st.plotly_chart(view.funnel_figure(f, user.unit_id), width="stretch", config={"displaylogo": False})
+d = f.dispersion
+method = view.METHOD_TEXT["additive" if f.adjusted else "exact"]
+spread = (f"Enhetene varierer mer enn tilfeldigheter alene forklarer (φ = {fmt.number(d.phi, 2)}, over "
+          f"grensen {fmt.number(d.critical / max(d.k, 1), 2)} for {d.k} enheter)." if d.present else
+          f"Enhetene varierer ikke mer enn tilfeldigheter kan forklare (φ = {fmt.number(d.phi, 2)}).")
+hint = "" if adjust or not d.present else " Slå på «Juster for overspredning» for å ta hensyn til det."
+if adjust and not f.adjusted:
+    hint = " Justeringen endrer ikke grensene her, fordi det ikke er overspredning å justere for."
+st.caption(f"{method} {spread}{hint} En enhet er over eller under forventet variasjon når den ligger utenfor "
+           "99,8 %-grensene; mellom 95 % og 99,8 % står det «nær en grense».")
+
+st.subheader("Enhetene")
+st.info(view.RANKING_NOTE, icon=":material/info:")
+table = view.table(f, hist, info["polarity"], indicator)
+st.dataframe(table, hide_index=True, width="stretch", height=36 * (len(table) + 1) + 4,
+             column_config={"Målekort": st.column_config.LinkColumn("Målekort", display_text="Se målekortet")})
+good = [p for p in f.points if compare.better(p.status, info["polarity"])]
+if good:
+    st.markdown("Skiller seg ut i god retning – se hva de gjør: " + " · ".join(
+        f"[{p.name}]({view.malekort_link(p.unit_id, period, indicator)})" for p in good))
+
+st.subheader("Hver enhet over tid")
+first = hist["period"].iloc[0] if len(hist) else period
+st.caption(f"{view.period_label(first)} – {view.period_label(period)}, samme skala for alle enhetene. Svart: "
+           "enheten. Grå: gruppens andel. Prikket: enhetens eget nivå i periodene før " + view.period_label(period)
+           + " (forholdet mellom summene).")
+order_pairs = [(p.unit_id, p.name) for p in f.points]
+st.plotly_chart(view.small_multiples(hist, order_pairs, period), width="stretch", config={"displaylogo": False})
