@@ -381,7 +381,22 @@ def scorecard_timing(db: Path, scale: Scale, repeat: int = 5) -> list[str]:
             built = _median_seconds(lambda u=unit: scorecard.build(con, u, period), repeat)
             lines.append(f"Målekort for {label}, {period.label()}: {n1(built * 1000)} ms; rå DuckDB-spørring etter "
                          f"de samme {n0(n)} radene: {n1(raw * 1000)} ms; forhold {n1(built / raw)}×")
+        lines.append(_funnel_timing(con, scale, period, repeat))
     return lines
+
+
+def _funnel_timing(con: Any, scale: Scale, period: Any, repeat: int) -> str:
+    """The comparison page's funnel for every office in the country against fetching the same rows raw."""
+    from navdash import compare
+
+    offices = [o for o, _f, _n in office_ids(scale)]
+    indicator = indicator_specs(scale)[0]["indikator"]
+    raw_sql = 'SELECT * FROM "values" WHERE indicator_id = ? AND period = ? AND list_contains(?, unit_id)'
+    n = len(con.execute(raw_sql, [indicator, period.key, offices]).df())
+    raw = _median_seconds(lambda: con.execute(raw_sql, [indicator, period.key, offices]).df(), repeat)
+    built = _median_seconds(lambda: compare.funnel_for(con, offices, indicator, period), repeat)
+    return (f"Traktdiagram for {n0(len(offices))} kontorer ({indicator}, {period.label()}): {n1(built * 1000)} ms; "
+            f"rå DuckDB-spørring etter de samme {n0(n)} radene: {n1(raw * 1000)} ms; forhold {n1(built / raw)}×")
 
 
 # ---------------------------------------------------------------------------------------------------------

@@ -31,7 +31,8 @@ def test_small_bench_imports_every_generated_row(tmp_path: Path, capsys):
     assert f"Ny import av samme fil ({bench.n0(generated)} uendret, 0 nye, 0 endret)" in out
     assert f"Målekort for kontor {bench.office_ids(bench.SMALL)[0][0]}" in out
     assert "Målekort for Norge (summert fra alle kontorene)" in out
-    assert out.count("rå DuckDB-spørring etter de samme") == 2
+    assert out.count("rå DuckDB-spørring etter de samme") == 3
+    assert f"Traktdiagram for {bench.SMALL.offices} kontorer" in out
 
 
 def test_generated_values_are_deterministic(tmp_path: Path):
