@@ -178,6 +178,71 @@ MIGRATIONS: list[tuple[int, str, str]] = [
         UPDATE indicators SET local = false;
         """,
     ),
+    (
+        4,
+        "the fylke's meetings (frozen snapshots), follow-up points, comments, and the register of what works",
+        """
+        CREATE SEQUENCE meeting_seq START 1;
+        -- A meeting freezes the numbers it shows: `snapshot` holds them as JSON, with the data version they came from.
+        CREATE TABLE meetings (
+            meeting_id INTEGER PRIMARY KEY DEFAULT nextval('meeting_seq'),
+            fylke_id VARCHAR NOT NULL,
+            period VARCHAR NOT NULL,
+            data_version INTEGER NOT NULL,
+            opened_by VARCHAR NOT NULL,
+            opened_at TIMESTAMP NOT NULL,
+            snapshot JSON NOT NULL
+        );
+
+        CREATE SEQUENCE followup_seq START 1;
+        CREATE TABLE followups (
+            followup_id INTEGER PRIMARY KEY DEFAULT nextval('followup_seq'),
+            unit_id VARCHAR NOT NULL,
+            meeting_id INTEGER NOT NULL,
+            text VARCHAR NOT NULL,
+            responsible VARCHAR,
+            due DATE,
+            status VARCHAR NOT NULL,
+            created_by VARCHAR NOT NULL,
+            created_at TIMESTAMP NOT NULL
+        );
+        CREATE TABLE followup_history (
+            followup_id INTEGER NOT NULL,
+            meeting_id INTEGER,
+            status VARCHAR NOT NULL,
+            note VARCHAR,
+            changed_by VARCHAR NOT NULL,
+            changed_at TIMESTAMP NOT NULL
+        );
+
+        CREATE TABLE comments (
+            unit_id VARCHAR NOT NULL,
+            indicator_id VARCHAR NOT NULL,
+            period VARCHAR NOT NULL,
+            text VARCHAR NOT NULL,
+            written_by VARCHAR NOT NULL,
+            written_at TIMESTAMP NOT NULL,
+            PRIMARY KEY (unit_id, indicator_id, period)
+        );
+
+        CREATE SEQUENCE practice_seq START 1;
+        CREATE TABLE practices (
+            practice_id INTEGER PRIMARY KEY DEFAULT nextval('practice_seq'),
+            unit_id VARCHAR NOT NULL,
+            title VARCHAR NOT NULL,
+            what VARCHAR NOT NULL,
+            for_whom VARCHAR,
+            indicators VARCHAR[],
+            effect VARCHAR,
+            theme VARCHAR,
+            first_period VARCHAR,
+            last_period VARCHAR,
+            contact VARCHAR,
+            registered_by VARCHAR NOT NULL,
+            registered_at TIMESTAMP NOT NULL
+        );
+        """,
+    ),
 ]
 
 SCHEMA_VERSION = MIGRATIONS[-1][0]
