@@ -63,6 +63,9 @@ CSS = """
 .nd-target {display: block; margin-bottom: 0.2rem;}
 .nd-who {display: block; font-size: 0.75rem; color: #4f4f4f;}
 .nd-table a {color: #00347d;}
+.nd-comment {display: block; margin-top: 0.25rem; padding: 0.2rem 0.4rem; background: #f4f6f8;
+             border-left: 3px solid #00347d; font-size: 0.75rem;}
+.nd-practice {display: block; margin-top: 0.2rem; font-size: 0.75rem;}
 </style>
 """
 
@@ -116,8 +119,15 @@ def row_link(unit_id: str, period: str, indicator_id: str) -> str:
     return "/malekort?" + urlencode({"enhet": unit_id, "periode": period, "indikator": indicator_id})
 
 
-def table_html(rows: list[Row], unit_id: str, period_key: str, caption: str, with_targets: bool) -> str:
-    """One perspective's rows: MK ID | Navn | Mål | Signal | Hittil i år (I år, I fjor, endring) | Denne perioden."""
+def table_html(rows: list[Row], unit_id: str, period_key: str, caption: str, with_targets: bool,
+               comments: dict[str, tuple[str, str]] | None = None,
+               practices: dict[str, int] | None = None) -> str:
+    """One perspective's rows: MK ID | Navn | Mål | Signal | Hittil i år (I år, I fjor, endring) | Denne perioden.
+
+    `comments` maps an indicator to (comment, who wrote it and when) for this unit and period; `practices` maps an
+    indicator to how many registered experiences affected it, linked to the register."""
+    comments = comments or {}
+    practices = practices or {}
     head_targets = '<th scope="col" rowspan="2">Mål</th><th scope="col" rowspan="2">Signal</th>' if with_targets else ""
     out = [f'<div class="nd-scroll" role="region" aria-label="{html.escape(caption)}" tabindex="0">'
            f'<table class="nd-table"><caption>{html.escape(caption)}</caption><thead><tr>'
@@ -129,6 +139,15 @@ def table_html(rows: list[Row], unit_id: str, period_key: str, caption: str, wit
     for r in rows:
         link = row_link(unit_id, period_key, r.indicator_id)
         period_note = "" if r.kind == "M" else f'<span class="nd-who">{html.escape(r.period_label)}</span>'
+        if r.indicator_id in comments:
+            text, by = comments[r.indicator_id]
+            period_note += (f'<span class="nd-comment"><strong>Kommentar:</strong> {html.escape(text)}'
+                            f'<span class="nd-who">{html.escape(by)}</span></span>')
+        if practices.get(r.indicator_id):
+            n = practices[r.indicator_id]
+            href = "/erfaringer?" + urlencode({"indikator": r.indicator_id})
+            period_note += (f'<a class="nd-practice" href="{html.escape(href)}" target="_self">'
+                            f'Se {n} {"erfaring" if n == 1 else "erfaringer"}</a>')
         cells = [f'<th scope="row"><a href="{html.escape(link)}" target="_self">{html.escape(r.indicator_id)}</a></th>',
                  f'<td class="name">{html.escape(r.name)}{period_note}</td>']
         if with_targets:
