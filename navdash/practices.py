@@ -1,0 +1,391 @@
+"""Erfaringsdeling: a register where every unit records methods and measures that worked, so others can learn (000:991).
+
+Everyone reads and searches the register. A leader registers for their own unit, the fylke's management for the
+fylke or any unit under it, an analyst for any unit; employees only read. The register is listed by newest or by
+the unit tree and never ranked by any result: it is for finding someone to learn from, not for competition.
+
+`register` validates an item with `PracticeItem` against the units and the indicator catalogue, checks
+`can_register`, and writes the row and an audit entry in one publish.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated, Literal
+
+import duckdb
+from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError, ValidationInfo, model_validator
+
+from navdash import access, store
+from navdash.ingest import load_context
+from navdash.periods import Period, PeriodError, parse_period
+from navdash.schemas import (
+    IndicatorId,
+    PeriodField,
+    RequiredText,
+    RowProblems,
+    Text,
+    UnitId,
+    ValidationContext,
+    is_blank,
+    row_errors,
+)
+
+DbPath = Path | str | None
+Order = Literal["newest", "tree"]
+
+# The form's labels: every message names the field as the person saw it.
+FIELD_LABELS: dict[str, str] = {
+    "enhet": "Enhet",
+    "tittel": "Tittel",
+    "hva": "Hva ble gjort",
+    "for_hvem": "For hvilke brukere",
+    "indikatorer": "Indikatorer",
+    "effekt": "Hvordan indikatorene ble påvirket",
+    "tema": "Tema",
+    "fra": "Fra (periode)",
+    "til": "Til (periode)",
+    "kontakt": "Kontaktperson",
+}
+MAX_LENGTH = {"tittel": 200, "hva": 4000, "for_hvem": 500, "effekt": 2000, "tema": 80, "kontakt": 200}
+
+
+def _db(db: DbPath) -> Path | None:
+    return Path(db) if db is not None else None
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The record
+# ---------------------------------------------------------------------------------------------------------
+
+
+def _optional_period(value: object) -> Period | None:
+    if is_blank(value):
+        return None
+    if isinstance(value, Period):
+        return value
+    try:
+        return parse_period(str(value).strip())
+    except PeriodError as exc:
+        raise ValueError(str(exc)) from None
+
+
+def _indicators(value: object) -> list[object]:
+    if is_blank(value):
+        return []
+    if isinstance(value, list | tuple):
+        return [v for v in value if not is_blank(v)]
+    return [p for p in str(value).replace(",", ";").split(";") if p.strip()]
+
+
+class PracticeItem(BaseModel):
+    """One registered practice, as the form (or a caller) gives it. Field names are the form's, in Norwegian."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore", str_strip_whitespace=True)
+
+    enhet: UnitId
+    tittel: RequiredText
+    hva: RequiredText
+    for_hvem: Text = None
+    indikatorer: Annotated[tuple[IndicatorId, ...], BeforeValidator(_indicators)] = ()
+    effekt: Text = None
+    tema: Text = None
+    fra: PeriodField
+    til: Annotated[Period | None, BeforeValidator(_optional_period)] = None
+    kontakt: Text = None
+
+    @model_validator(mode="after")
+    def _consistent(self, info: ValidationInfo) -> PracticeItem:
+        ctx = info.context if isinstance(info.context, ValidationContext) else None
+        problems: list[tuple[str, str]] = []
+        for name, limit in MAX_LENGTH.items():
+            text = getattr(self, name)
+            if text and len(text) > limit:
+                problems.append((name, f"er lengre enn {limit} tegn ({len(text)})"))
+        if not self.indikatorer:
+            problems.append(("indikatorer", "velg minst én indikator erfaringen påvirket"))
+        if len(set(self.indikatorer)) != len(self.indikatorer):
+            problems.append(("indikatorer", "samme indikator er valgt flere ganger"))
+        if self.til is not None and (self.til.year, self.til.last_month) < (self.fra.year, self.fra.first_month):
+            problems.append(("til", f"{self.til.label()} er før {self.fra.label()}"))
+        if ctx is not None:
+            if self.enhet not in ctx.units:
+                problems.append(("enhet", ctx.unknown_unit(self.enhet)))
+            for ind in self.indikatorer:
+                if ind not in ctx.indicators:
+                    problems.append(("indikatorer", ctx.unknown_indicator(ind)))
+            if self.fra.is_future(ctx.today):
+                problems.append(("fra", f"{self.fra.label()} har ikke begynt ennå; registrer det som har virket"))
+        if problems:
+            raise RowProblems(problems)
+        return self
+
+
+@dataclass(frozen=True)
+class Problem:
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{FIELD_LABELS.get(self.field, self.field)}: {self.message}"
+
+
+class PracticeInvalid(ValueError):
+    """The practice was refused; nothing was written. `problems` names every problem with its field."""
+
+    def __init__(self, problems: list[Problem]):
+        super().__init__("Erfaringen ble ikke registrert:\n" + "\n".join(f"- {p}" for p in problems))
+        self.problems = problems
+
+
+class NotAllowed(PermissionError):
+    """The user may not register for this unit. Norwegian message for a person."""
+
+
+def validate(ctx: ValidationContext, item: Mapping[str, object]) -> PracticeItem:
+    try:
+        return PracticeItem.model_validate(dict(item), context=ctx)
+    except ValidationError as exc:
+        raise PracticeInvalid([Problem(f, m) for f, m in row_errors(exc)]) from None
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Who may register
+# ---------------------------------------------------------------------------------------------------------
+
+
+def _ancestors(unit: str, parents: Mapping[str, str | None]) -> list[str]:
+    out, current = [], parents.get(unit)
+    while current is not None and current not in out:
+        out.append(current)
+        current = parents.get(current)
+    return out
+
+
+def can_register(user: access.User | None, unit_id: str, parents: Mapping[str, str | None]) -> bool:
+    """A leader for their own unit; the fylke's management for the fylke or its offices; an analyst for any unit.
+    Employees read only."""
+    if user is None or unit_id not in parents:
+        return False
+    if user.role == "analytiker":
+        return True
+    if user.role == "leder":
+        return unit_id == user.unit_id
+    if user.role == "fylkesleder":
+        return unit_id == user.unit_id or user.unit_id in _ancestors(unit_id, parents)
+    return False
+
+
+def _parents(con: duckdb.DuckDBPyConnection) -> dict[str, str | None]:
+    return dict(con.execute("SELECT unit_id, parent_id FROM units").fetchall())
+
+
+def registrable_units(db: DbPath, user: access.User | None) -> list[str]:
+    """The units the user may register for, in unit-id order (empty for employees)."""
+    with store.reading(_db(db)) as con:
+        parents = _parents(con)
+    return sorted(u for u in parents if can_register(user, u, parents))
+
+
+def _check_allowed(ctx: ValidationContext, parents: Mapping[str, str | None], user: access.User, unit: str) -> None:
+    if not can_register(user, unit, parents):
+        name = ctx.units.get(unit, "enheten")
+        raise NotAllowed(
+            f"Du kan ikke registrere erfaringer for {name} ({unit}). Ledere registrerer for sin egen enhet, "
+            "fylkesledelsen for fylket og kontorene i det; ansatte kan lese og søke."
+        )
+
+
+def register(db: DbPath, user: access.User, item: Mapping[str, object]) -> int:
+    """Register a practice for `item["enhet"]`; returns its id.
+
+    Raises NotAllowed (a PermissionError) and PracticeInvalid (naming every problem with its field); in both cases
+    nothing is written.
+    """
+    path = _db(db)
+    unit = str(item.get("enhet") or "").strip()
+    # Check on the published snapshot first, so a refused item never takes the write lock or copies the file.
+    with store.reading(path) as con:
+        ctx = load_context(con)
+        if user.role not in ("leder", "fylkesleder", "analytiker"):
+            _check_allowed(ctx, _parents(con), user, unit)
+        practice = validate(ctx, item)
+        _check_allowed(ctx, _parents(con), user, practice.enhet)
+    with store.writing(path, who=user.name) as con:
+        # Again inside the writer: the units may have changed since the snapshot above.
+        ctx = load_context(con)
+        practice = validate(ctx, item)
+        _check_allowed(ctx, _parents(con), user, practice.enhet)
+        row = con.execute(
+            """INSERT INTO practices (unit_id, title, what, for_whom, indicators, effect, theme, first_period,
+                   last_period, contact, registered_by, registered_at)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING practice_id""",
+            [practice.enhet, practice.tittel, practice.hva, practice.for_hvem, list(practice.indikatorer),
+             practice.effekt, practice.tema, practice.fra.key, practice.til.key if practice.til else None,
+             practice.kontakt, user.name, datetime.now()],
+        ).fetchone()
+        practice_id = int(row[0])
+        store.audit(con, user.name, "erfaring registrert", f"{practice.enhet} #{practice_id}",
+                    f"{practice.tittel} Rolle: {user.role}.")
+    return practice_id
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Reading
+# ---------------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Practice:
+    practice_id: int
+    unit_id: str
+    unit_name: str
+    fylke_id: str | None  # the fylke the unit belongs to (itself for a fylke), None for Norge and units outside
+    fylke_name: str | None
+    title: str
+    what: str
+    for_whom: str | None
+    indicators: tuple[str, ...]
+    indicator_names: tuple[str, ...]
+    effect: str | None
+    theme: str | None
+    first_period: str | None
+    last_period: str | None
+    contact: str | None
+    registered_by: str
+    registered_at: datetime
+
+    @property
+    def period_text(self) -> str:
+        """`april 2021 – desember 2021`, `fra april 2021` (still going on)."""
+        first = _period_label(self.first_period)
+        if not self.last_period:
+            return f"fra {first}" if first else ""
+        last = _period_label(self.last_period)
+        return first if first == last else f"{first} – {last}"
+
+
+def _period_label(key: str | None) -> str:
+    if not key:
+        return ""
+    try:
+        return parse_period(key).label()
+    except PeriodError:
+        return key
+
+
+def _fylke_of(unit: str, parents: Mapping[str, str | None], types: Mapping[str, str]) -> str | None:
+    for u in (unit, *_ancestors(unit, parents)):
+        if types.get(u) == "fylke":
+            return u
+    return None
+
+
+def _tree_order(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    """Norge, each fylke followed by its offices by name: the same order as the unit pickers."""
+    rows = con.execute("SELECT unit_id, name, type, parent_id FROM units").fetchall()
+    children: dict[str | None, list[tuple[int, str, str]]] = {}
+    for unit, name, kind, parent in rows:
+        children.setdefault(parent, []).append(({"fylke": 0, "kontor": 1}.get(kind, 2), name, unit))
+    order: dict[str, int] = {}
+    todo = sorted(children.get(None, []), reverse=True)
+    while todo:
+        _, _, unit = todo.pop()
+        if unit in order:
+            continue
+        order[unit] = len(order)
+        todo.extend(sorted(children.get(unit, []), reverse=True))
+    return order
+
+
+def search(
+    db: DbPath,
+    indicator: str | None = None,
+    theme: str | None = None,
+    fylke: str | None = None,
+    unit: str | None = None,
+    text: str | None = None,
+    order: Order = "newest",
+) -> list[Practice]:
+    """Practices matching every given filter: an indicator they affected, a theme, a fylke (the fylke and its
+    offices), one unit, and free text (title, what, users, effect, theme, contact, unit name; case-insensitive).
+    Newest first, or in the unit tree's order (newest first within a unit). Never by any result."""
+    with store.reading(_db(db)) as con:
+        units = {u: (n, t, p) for u, n, t, p in con.execute("SELECT unit_id, name, type, parent_id FROM units")
+                 .fetchall()}
+        names = dict(con.execute("SELECT indicator_id, name FROM indicators").fetchall())
+        tree = _tree_order(con) if order == "tree" else {}
+        where, params = [], []
+        if indicator:
+            where.append("list_contains(indicators, ?)")
+            params.append(indicator.strip().upper())
+        if theme:
+            where.append("lower(theme) = lower(?)")
+            params.append(theme.strip())
+        if unit:
+            where.append("unit_id = ?")
+            params.append(unit.strip())
+        rows = con.execute(
+            f"""SELECT practice_id, unit_id, title, what, for_whom, indicators, effect, theme, first_period,
+                       last_period, contact, registered_by, registered_at
+                FROM practices {'WHERE ' + ' AND '.join(where) if where else ''}
+                ORDER BY registered_at DESC, practice_id DESC""",  # the filters are fixed SQL; values are params
+            params,
+        ).fetchall()
+    parents = {u: p for u, (_, _, p) in units.items()}
+    types = {u: t for u, (_, t, _) in units.items()}
+    out: list[Practice] = []
+    needle = " ".join(text.split()).casefold() if text else ""
+    for pid, uid, title, what, for_whom, inds, effect, th, first, last, contact, by, at in rows:
+        fylke_id = _fylke_of(uid, parents, types)
+        if fylke and fylke_id != fylke:
+            continue
+        unit_name = units.get(uid, (uid, "", None))[0]
+        if needle:
+            haystack = " ".join(x or "" for x in (title, what, for_whom, effect, th, contact, unit_name, uid))
+            if needle not in " ".join(haystack.split()).casefold():
+                continue
+        inds = tuple(inds or ())
+        out.append(Practice(
+            pid, uid, unit_name, fylke_id, units[fylke_id][0] if fylke_id else None, title, what, for_whom, inds,
+            tuple(names.get(i, "") for i in inds), effect, th, first, last, contact, by, at,
+        ))
+    if order == "tree":
+        out.sort(key=lambda p: tree.get(p.unit_id, len(tree)))  # stable: newest first within a unit
+    return out
+
+
+def themes(db: DbPath) -> list[str]:
+    """The themes in use, alphabetically (as first written, case-insensitively unique)."""
+    with store.reading(_db(db)) as con:
+        rows = con.execute(
+            "SELECT min(theme) FROM practices WHERE theme IS NOT NULL GROUP BY lower(theme) ORDER BY lower(min(theme))"
+        ).fetchall()
+    return [r[0] for r in rows]
+
+
+def fylker(db: DbPath) -> dict[str, str]:
+    """Fylke id -> name, for the search filter (every fylke, also those without practices yet)."""
+    with store.reading(_db(db)) as con:
+        return dict(con.execute("SELECT unit_id, name FROM units WHERE type = 'fylke' ORDER BY unit_id").fetchall())
+
+
+def counts_by_indicator(db: DbPath) -> dict[str, int]:
+    """How many practices name each indicator, for links like «Se 2 erfaringer» on the målekort."""
+    with store.reading(_db(db)) as con:
+        rows = con.execute(
+            """SELECT ind, count(DISTINCT practice_id) FROM (SELECT practice_id, unnest(indicators) AS ind
+               FROM practices) GROUP BY ind ORDER BY ind"""
+        ).fetchall()
+    return {str(i): int(n) for i, n in rows}
+
+
+def link(indicator: str | None = None, unit: str | None = None) -> str:
+    """The page's deep link: `/erfaringer?indikator=B.47` or `/erfaringer?enhet=0312`."""
+    from urllib.parse import urlencode
+
+    params = {k: v for k, v in (("indikator", indicator), ("enhet", unit)) if v}
+    return "/erfaringer" + (f"?{urlencode(params)}" if params else "")
