@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from navdash import compare, fmt
+from navdash import compare, fmt, practices
 from navdash.ui import compare_view as view
 from navdash.ui import data, frame
 from navdash.ui.identity import current_user
@@ -106,7 +106,8 @@ st.dataframe(table, hide_index=True, width="stretch", height=36 * (len(table) + 
 good = [p for p in f.points if compare.better(p.status, info["polarity"])]
 if good:
     st.markdown("Skiller seg ut i god retning – se hva de gjør: " + " · ".join(
-        f"[{p.name}]({view.malekort_link(p.unit_id, period, indicator)})" for p in good))
+        f"[{p.name}]({view.malekort_link(p.unit_id, period, indicator)}) "
+        f"([erfaringer de har delt]({practices.link(unit=p.unit_id)}))" for p in good))
 
 st.subheader("Hver enhet over tid")
 first = hist["period"].iloc[0] if len(hist) else period

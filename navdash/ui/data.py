@@ -101,3 +101,11 @@ def priority_history(db: str, version: int, unit: str, year: int) -> pd.DataFram
     from navdash import goals
 
     return goals.history(db, unit, year)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def practice_counts(db: str, version: int) -> dict[str, int]:
+    """How many shared experiences name each indicator (open to everyone, so one entry serves all users)."""
+    from navdash import practices
+
+    return practices.counts_by_indicator(Path(db))
