@@ -212,7 +212,7 @@ def default_wording(kind: str, threshold: float | None, reference_year: int | No
 def latest_complete_month(con: duckdb.DuckDBPyConnection, unit_id: str | None = None) -> Period | None:
     """The latest month with results (for the unit's tree when given)."""
     row = con.execute(
-        """SELECT max(year * 100 + period_no) FROM "values" WHERE period_kind = 'M'"""
+        """SELECT max(CAST(year AS INTEGER) * 100 + period_no) FROM "values" WHERE period_kind = 'M'"""
     ).fetchone()
     if not row or row[0] is None:
         return None

@@ -66,6 +66,7 @@ with st.expander("Slik leser du signalene"):
     )
 st.html(scorecard_view.CSS)
 shared = data.practice_counts(db, version)
+notes = data.comments(db, version, unit_id, period_key)
 
 if not card.steering:
     st.warning("Enheten har ingen styringsparametere med tall for denne perioden.")
@@ -74,13 +75,13 @@ for perspective, label in LABELS["perspektiv"].items():
     if rows:
         st.subheader(label)
         st.html(scorecard_view.table_html(rows, unit_id, period_key, f"Styringsparametere – {label.lower()}",
-                                          with_targets=True, practices=shared))
+                                          with_targets=True, comments=notes, practices=shared))
 
 if card.key_information:
     st.header("Nøkkelinformasjon")
     st.caption("Informasjon for å følge med på utviklingen. Nøkkelinformasjon har ingen mål og ingen signal.")
     st.html(scorecard_view.table_html(card.key_information, unit_id, period_key, "Nøkkelinformasjon",
-                                      with_targets=False, practices=shared))
+                                      with_targets=False, comments=notes, practices=shared))
 
 st.header("Detaljer for en indikator")
 all_rows = card.steering + card.key_information + card.context

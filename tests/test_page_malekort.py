@@ -124,3 +124,18 @@ def test_reference_file_has_the_columns_the_page_test_reads():
     with open(Path(__file__).parent / "data" / "malekort_norge_2021.csv", encoding="utf-8") as fh:
         header = next(csv.reader(line for line in fh if not line.startswith("#")))
     assert {"hittil_i_aar_i_aar", "denne_perioden_i_fjor"} <= set(header)
+
+
+def test_fylke_comment_is_shown_beside_the_number(demo_db, monkeypatch, tmp_path):
+    from navdash import access, meetings
+
+    db = tmp_path / "d.duckdb"
+    db.write_bytes(demo_db.read_bytes())
+    meetings.write_comment(db, access.DEMO_PERSONAS["fylkesleder"], "0312", "B.47", "2021-12",
+                           "Ungdomsteamet virker – <del> del erfaringen")
+    rows = _rows_by_id(app(db, monkeypatch, PAGE, enhet="0312", periode="2021-12"))
+    assert "Kommentar: Ungdomsteamet virker – <del> del erfaringen" in rows["B.47"][1]  # escaped, shown as text
+    assert "Demo-fylkesleder" in rows["B.47"][1]
+    assert "Kommentar" not in rows["B.15"][1]
+    other_period = _rows_by_id(app(db, monkeypatch, PAGE, enhet="0312", periode="2021-11"))
+    assert "Kommentar" not in other_period["B.47"][1]

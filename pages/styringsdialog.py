@@ -1,0 +1,136 @@
+"""Månedsmøtet: the fylke's monthly results review from a frozen snapshot, with follow-up points per office,
+comments, and the meeting pack to download. The chosen meeting and office live in the URL."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import streamlit as st
+
+from navdash import meetings
+from navdash.periods import parse_period
+from navdash.ui import data, frame, meeting_view, scorecard_view
+from navdash.ui.identity import current_user
+
+frame.ensure_routed()
+db, version = data.source()
+user = current_user()
+units = data.units(db, version)
+names = dict(zip(units["unit_id"], units["name"], strict=True))
+params = st.query_params
+
+if user.role == "analytiker":
+    fylker = list(units[units["type"] == "fylke"].sort_values("unit_id")["unit_id"])
+    wanted = params.get("fylke")
+    fylke_id = st.sidebar.selectbox("Fylke", fylker, index=fylker.index(wanted) if wanted in fylker else 0,
+                                    format_func=lambda u: f"{u} {names[u]}")
+    params["fylke"] = fylke_id
+elif user.role == "fylkesleder":
+    fylke_id = user.unit_id
+else:
+    fylke_id = data.unit_parents(db, version).get(user.unit_id) or user.unit_id
+
+st.title(f"Månedsmøtet – {fylke_id} {names.get(fylke_id, '')}")
+st.markdown("Alle kontorene i fylket i én oversikt, i enhetsrekkefølge. Tallene er **frosset** da møtet ble åpnet: "
+            "nye data som kommer under møtet endrer ingenting, og et tidligere møte kan åpnes igjen slik det var.")
+
+if meetings.can_run_meeting(user, fylke_id):
+    months = data.months_with_data(db, version)
+    with st.container(border=True):
+        wanted = params.get("maned")
+        month = st.selectbox("Måned for nytt møte", months, index=months.index(wanted) if wanted in months else 0,
+                             format_func=lambda p: parse_period(p).label())
+        if st.button(f"Åpne møtet for {parse_period(month).label()}", type="primary") and month:
+            params["mote"] = str(meetings.open_meeting(db, user, fylke_id, month))
+            st.rerun()
+
+past = meetings.meetings_for(db, fylke_id)
+if not past:
+    st.info("Fylket har ingen møter ennå." + (" Velg en måned og åpne møtet." if meetings.can_run_meeting(
+        user, fylke_id) else " Fylkesledelsen åpner møtene."))
+    st.stop()
+ids = [m.meeting_id for m in past]
+wanted = params.get("mote")
+chosen = int(wanted) if wanted and wanted.isdigit() and int(wanted) in ids else ids[0]
+meeting_id = st.selectbox("Møte", ids, index=ids.index(chosen), format_func=lambda i: next(
+    m.label for m in past if m.meeting_id == i))
+params["mote"] = str(meeting_id)
+meeting = next(m for m in past if m.meeting_id == meeting_id)
+snap = meeting.snapshot
+st.caption(f"{meetings.stamp(snap)} av {snap.get('opened_by', meeting.opened_by)}. "
+           + (f"Endringer er målt mot møtet for {parse_period(snap['previous_period']).label()}."
+              if snap.get("previous_period") else "Første møte: ingen endringer å vise."))
+
+st.html(scorecard_view.CSS + meeting_view.CSS)
+open_points = {o["unit_id"]: sum(1 for f in meetings.carried_over(db, o["unit_id"], meeting_id)
+                                 + meetings.followups_created_in(db, o["unit_id"], meeting_id)
+                                 if f.status != "lukket") for o in snap["offices"]}
+only_concern = st.checkbox("Vis bare kontorer med særskilt variasjon – bekymring")
+st.html(meeting_view.overview_html(snap, open_points, only_concern))
+
+left, right = st.columns(2)
+left.download_button("Last ned møtepakken (Excel)", meetings.export_xlsx(snap),
+                     file_name=f"mote-{fylke_id}-{meeting.period}.xlsx",
+                     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+right.download_button("Last ned utskriftsvennlig side (HTML, skriv ut til PDF)", meetings.export_html(snap),
+                      file_name=f"mote-{fylke_id}-{meeting.period}.html", mime="text/html")
+
+st.header("Kontor")
+offices = [o["unit_id"] for o in snap["offices"]]
+if not offices:
+    st.warning("Fylket har ingen kontorer i dette møtet.")
+    st.stop()
+office_names = {o["unit_id"]: o["name"] for o in snap["offices"]}
+wanted = params.get("kontor")
+unit_id = st.selectbox("Kontor", offices, index=offices.index(wanted) if wanted in offices else 0,
+                       format_func=lambda u: f"{u} {office_names[u]}")
+params["kontor"] = unit_id
+office = next(o for o in snap["offices"] if o["unit_id"] == unit_id)
+st.html(meeting_view.office_html(office, meetings.comments_for(db, unit_id, meeting.period)))
+full, answer = meetings.may_edit_followups(db, user, unit_id)
+
+if full and office["rows"]:
+    with st.expander("Skriv en kommentar til et resultat"), st.form("kommentar", clear_on_submit=True):
+        row_ids = [r["indicator_id"] for r in office["rows"]]
+        row_names = {r["indicator_id"]: f"{r['indicator_id']} {r['name']}" for r in office["rows"]}
+        indicator = st.selectbox("Styringsparameter", row_ids, format_func=lambda i: row_names[i])
+        text = st.text_area("Kommentar (tom tekst fjerner kommentaren)")
+        if st.form_submit_button("Lagre kommentaren"):
+            meetings.write_comment(db, user, unit_id, indicator, meeting.period, text)
+            st.rerun()
+
+st.subheader("Oppfølgingspunkter")
+carried = meetings.carried_over(db, unit_id, meeting_id)
+points = carried + meetings.followups_created_in(db, unit_id, meeting_id)
+if points:
+    st.html(meeting_view.followups_html(points, {p.followup_id for p in carried},
+                                        f"Oppfølgingspunkter for {unit_id} {office_names[unit_id]}"))
+else:
+    st.caption("Ingen oppfølgingspunkter for kontoret i dette møtet.")
+
+if full:
+    with st.form("nytt_punkt", clear_on_submit=True):
+        st.markdown("**Nytt oppfølgingspunkt**")
+        text = st.text_area("Hva skal følges opp")
+        responsible = st.text_input("Ansvarlig")
+        due = st.date_input("Frist", value=None, format="DD.MM.YYYY", min_value=date(2000, 1, 1))
+        if st.form_submit_button("Legg til punktet"):
+            if text.strip():
+                meetings.add_followup(db, user, unit_id, meeting_id, text, responsible, due)
+                st.rerun()
+            st.error("Skriv hva som skal følges opp.")
+if answer and points:
+    with st.form("status"):
+        st.markdown("**Oppdater status**")
+        texts = {p.followup_id: p.text for p in points}
+        point = st.selectbox("Punkt", list(texts), format_func=lambda i: texts[i][:80])
+        status = st.selectbox("Status", meetings.STATUSES, format_func=lambda s: meetings.STATUS_TEXT[s])
+        note = st.text_input("Notat")
+        if st.form_submit_button("Lagre status"):
+            meetings.update_followup(db, user, point, status=status, note=note, meeting_id=meeting_id)
+            st.rerun()
+for p in points:
+    with st.expander(f"Historikk: {p.text[:60]}"):
+        st.dataframe([{"Tid": h.changed_at.strftime("%d.%m.%Y %H:%M"), "Status": meetings.STATUS_TEXT[h.status],
+                       "Notat": h.note or "", "Av": h.changed_by} for h in meetings.history(db, p.followup_id)],
+                     hide_index=True, width="stretch")

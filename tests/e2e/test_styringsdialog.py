@@ -1,0 +1,55 @@
+"""Månedsmøtet in a real browser: the fylkesleder opens a meeting, finds the offices with a concern without any
+ranking, downloads the Excel pack with the page's numbers, and the page has no serious axe findings."""
+
+from __future__ import annotations
+
+import io
+import re
+
+from openpyxl import load_workbook
+
+from tests.e2e.conftest import axe_violations, format_violations, goto_app, screenshot, wait_rendered
+
+
+def test_fylkesleder_opens_the_meeting_and_downloads_the_pack(page, server, e2e_db):
+    if e2e_db.kind != "demo":
+        raise AssertionError("the meeting browser test needs the demo database (data/demo/*.csv)")
+    # Other browser tests import months after 2022; the month in the URL keeps this test on the demo's last month.
+    goto_app(page, f"{server}/styringsdialog?persona=fylkesleder&maned=2022-12", text="Månedsmøtet – 0300 NAV Oslo")
+    page.get_by_role("button", name="Åpne møtet for desember 2022").click()
+    wait_rendered(page, "Kontorene i NAV Oslo")
+    assert re.search(r"mote=\d+", page.url), page.url
+
+    overview = page.locator("table.nd-meet", has=page.locator("caption", has_text="Kontorene i NAV Oslo"))
+    rows = overview.locator("tbody tr")
+    assert rows.count() == 15
+    offices = [rows.nth(i).locator("th").inner_text() for i in range(15)]
+    assert [o.split(" ", 1)[1] for o in offices] == sorted(o.split(" ", 1)[1] for o in offices)
+    concern = [offices[i] for i in range(15) if rows.nth(i).locator("td").first.inner_text().strip() != "–"]
+    assert 0 < len(concern) < 15
+
+    # The office table of the chosen office, and the same number in the Excel pack.
+    office = page.locator("table.nd-meet", has=page.locator("caption", has_text="Styringsparametere for"))
+    b15 = office.locator("tr", has=page.locator("th", has_text="B.15")).first.locator("td").all_inner_texts()
+    shown_ytd = b15[2].split()[0]  # "72,9 %"
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Last ned møtepakken (Excel)").click()
+    wb = load_workbook(io.BytesIO(open(download.value.path(), "rb").read()))
+    sheet = wb["Tall"]
+    assert sheet["A2"].value.startswith("Dataversjon ")
+    header = [c.value for c in sheet[4]]
+    first = offices[0][:4]
+    row = next(r for r in sheet.iter_rows(min_row=5, values_only=True) if r[0] == first and r[2] == "B.15")
+    assert f"{row[header.index('Hittil i år')]:.1f}".replace(".", ",") == shown_ytd
+
+    screenshot(page, "styringsdialog-oversikt")
+    violations = axe_violations(page)
+    assert not violations, format_violations(violations)
+
+    page.get_by_text("Vis bare kontorer med særskilt variasjon – bekymring").click()
+    wait_rendered(page)
+    assert rows.count() == len(concern)
+    assert [rows.nth(i).locator("th").inner_text() for i in range(rows.count())] == concern
+    screenshot(page, "styringsdialog-bekymring")
+    violations = axe_violations(page)
+    assert not violations, format_violations(violations)

@@ -1,0 +1,222 @@
+"""Månedsmøtet's core: frozen snapshots, carry-over of follow-up points, permissions, comments and the export."""
+
+from __future__ import annotations
+
+import io
+import shutil
+from datetime import date
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from navdash import access, fmt, ingest, meetings, scorecard, store
+from navdash.periods import parse_period
+
+FYLKESLEDER = access.DEMO_PERSONAS["fylkesleder"]  # 0300 NAV Oslo
+LEDER = access.DEMO_PERSONAS["leder"]  # 0312 NAV Frogner
+ANSATT = access.DEMO_PERSONAS["ansatt"]
+OTHER_FYLKE = access.User("Annen fylkesleder", "fylkesleder", "1100")
+
+
+@pytest.fixture(scope="session")
+def _demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("meetings") / "demo.duckdb"
+    ingest.load_demo(path)
+    return path
+
+
+@pytest.fixture
+def demo_db(tmp_path: Path, _demo_template: Path) -> Path:
+    path = tmp_path / "demo.duckdb"
+    shutil.copyfile(_demo_template, path)
+    return path
+
+
+def _office_row(snapshot: dict, unit_id: str, indicator_id: str) -> dict:
+    office = next(o for o in snapshot["offices"] if o["unit_id"] == unit_id)
+    return next(r for r in office["rows"] if r["indicator_id"] == indicator_id)
+
+
+def test_snapshot_lists_every_office_in_tree_order_with_the_scorecard_numbers(demo_db):
+    meeting_id = meetings.open_meeting(demo_db, FYLKESLEDER, "0300", "2022-12")
+    snap = meetings.load_meeting(demo_db, meeting_id).snapshot
+    ids = [o["unit_id"] for o in snap["offices"]]
+    with store.reading(demo_db) as con:
+        expected = [u for u, _ in meetings.offices_in_tree_order(con, "0300")]
+        card = scorecard.build(con, "0312", parse_period("2022-12"))
+    assert len(ids) == 15 and ids == expected
+    names = [o["name"] for o in snap["offices"]]
+    assert names == sorted(names), "tree order is by name, never by results"
+    row = _office_row(snap, "0312", "B.15")
+    b15 = next(r for r in card.steering if r.indicator_id == "B.15")
+    assert row["ytd"]["value"] == pytest.approx(b15.ytd.value)
+    assert row["this_period"]["denominator"] == b15.this_period.denominator
+    assert row["status"] == b15.status.status and row["variation"] == b15.signal.variation
+    assert any(o["concern"] for o in snap["offices"]) and not all(o["concern"] for o in snap["offices"])
+    concern_offices = {o["unit_id"] for o in snap["offices"] if o["concern"]}
+    assert concern_offices == {o["unit_id"] for o in snap["offices"]
+                               if any(r["variation"] == "special_cause_concern" for r in o["rows"])}
+
+
+def test_new_data_after_opening_does_not_change_the_meeting(demo_db, tmp_path):
+    meeting_id = meetings.open_meeting(demo_db, FYLKESLEDER, "0300", "2022-12")
+    before = meetings.load_meeting(demo_db, meeting_id)
+    old = _office_row(before.snapshot, "0312", "B.15")
+    new_file = tmp_path / "verdier.csv"
+    new_file.write_text("enhet,indikator,periode,teller,nevner,verdi\n0312,B.15,2022-12,1,200,\n", encoding="utf-8")
+    report = ingest.import_file("verdier", new_file, db=demo_db, who="test", today=date(2026, 11, 24))
+    assert report.ok, report.full_report()
+    live = scorecard.load("0312", "2022-12", demo_db)
+    live_b15 = next(r for r in live.steering if r.indicator_id == "B.15")
+    assert live_b15.this_period.value == pytest.approx(0.5)  # the new number is in the store ...
+    after = meetings.load_meeting(demo_db, meeting_id)
+    assert after.snapshot == before.snapshot  # ... but the meeting reopens exactly as it was
+    assert _office_row(after.snapshot, "0312", "B.15")["this_period"]["value"] == old["this_period"]["value"] != 0.5
+    assert after.data_version == before.data_version < store.data_version(demo_db)
+    newer = meetings.open_meeting(demo_db, FYLKESLEDER, "0300", "2022-12")
+    assert _office_row(meetings.load_meeting(demo_db, newer).snapshot, "0312", "B.15")["this_period"]["value"] \
+        == pytest.approx(0.5)
+    assert [m.meeting_id for m in meetings.meetings_for(demo_db, "0300")] == [newer, meeting_id]
+
+
+def test_changes_since_the_previous_meeting(demo_db):
+    first = meetings.open_meeting(demo_db, FYLKESLEDER, "0300", "2022-11")
+    second = meetings.open_meeting(demo_db, FYLKESLEDER, "0300", "2022-12")
+    a, b = meetings.load_meeting(demo_db, first).snapshot, meetings.load_meeting(demo_db, second).snapshot
+    assert all(r["changes"] == "Første møte" for o in a["offices"] for r in o["rows"])
+    assert b["previous_period"] == "2022-11"
+    r_then, r_now = _office_row(a, "0312", "B.15"), _office_row(b, "0312", "B.15")
+    diff = fmt.measure_change(r_now["ytd"]["value"] - r_then["ytd"]["value"], "prosent")
+    assert f"Hittil i år {diff}" in r_now["changes"]
+    moved = [r for o in b["offices"] for r in o["rows"] if "Signal:" in r["changes"]]
+    for r in moved:
+        then = _office_row(a, next(o["unit_id"] for o in b["offices"] if r in o["rows"]), r["indicator_id"])
+        assert then["variation"] != r["variation"]
+
+
+def test_only_the_fylkes_own_leader_opens_meetings(demo_db):
+    for user in (LEDER, ANSATT, OTHER_FYLKE, access.DEMO_PERSONAS["analytiker"]):
+        with pytest.raises(PermissionError, match="fylkesledelsen"):
+            meetings.open_meeting(demo_db, user, "0300", "2022-12")
+    assert meetings.meetings_for(demo_db, "0300") == []
+
+
+def test_open_points_are_carried_until_closed_with_history(demo_db):
+    m1 = meetings.open_meeting(demo_db, FYLKESLEDER, "0300", "2022-10")
+    kept = meetings.add_followup(demo_db, FYLKESLEDER, "0312", m1, "Gå gjennom oppfølgingen av unge",
+                                 "Kontorleder", date(2023, 1, 31))
+    closed = meetings.add_followup(demo_db, FYLKESLEDER, "0312", m1, "Rydd i sakskøen")
+    elsewhere = meetings.add_followup(demo_db, FYLKESLEDER, "0313", m1, "Annet kontor")
+    meetings.update_followup(demo_db, LEDER, closed, status="lukket", note="Ferdig", meeting_id=m1)
+    m2 = meetings.open_meeting(demo_db, FYLKESLEDER, "0300", "2022-11")
+    carried = meetings.carried_over(demo_db, "0312", m2)
+    assert [f.followup_id for f in carried] == [kept]
+    assert carried[0].meeting_id == m1 and carried[0].meeting_period == "2022-10"
+    assert [f.followup_id for f in meetings.carried_over(demo_db, "0313", m2)] == [elsewhere]
+    assert meetings.carried_over(demo_db, "0312", m1) == []
+    meetings.update_followup(demo_db, LEDER, kept, status="pågår", note="Startet", meeting_id=m2)
+    meetings.update_followup(demo_db, FYLKESLEDER, kept, status="lukket", note="Avsluttet", meeting_id=m2)
+    assert [f.followup_id for f in meetings.carried_over(demo_db, "0312", m2)] == [kept]  # closed in this meeting
+    m3 = meetings.open_meeting(demo_db, FYLKESLEDER, "0300", "2022-12")
+    assert meetings.carried_over(demo_db, "0312", m3) == []
+    steps = meetings.history(demo_db, kept)
+    assert [(h.status, h.meeting_id, h.changed_by) for h in steps] == [
+        ("åpen", m1, FYLKESLEDER.name), ("pågår", m2, LEDER.name), ("lukket", m2, FYLKESLEDER.name)]
+    assert [h.note for h in steps] == ["Opprettet", "Startet", "Avsluttet"]
+
+
+def test_followup_permissions(demo_db):
+    m1 = meetings.open_meeting(demo_db, FYLKESLEDER, "0300", "2022-12")
+    for user in (LEDER, ANSATT, OTHER_FYLKE):
+        with pytest.raises(PermissionError, match="Bare fylkesledelsen"):
+            meetings.add_followup(demo_db, user, "0312", m1, "Noe")
+    point = meetings.add_followup(demo_db, FYLKESLEDER, "0313", m1, "Noe for St. Hanshaugen")
+    with pytest.raises(PermissionError, match="lederen for kontoret"):
+        meetings.update_followup(demo_db, LEDER, point, status="lukket")  # leder of 0312, not 0313
+    own = meetings.add_followup(demo_db, FYLKESLEDER, "0312", m1, "Noe for Frogner")
+    with pytest.raises(PermissionError, match="bare endre status og notat"):
+        meetings.update_followup(demo_db, LEDER, own, text="Noe annet")
+    with pytest.raises(ValueError, match="ukjent status"):
+        meetings.update_followup(demo_db, FYLKESLEDER, own, status="ferdig")
+    meetings.update_followup(demo_db, FYLKESLEDER, own, text="Noe nytt", responsible="Kari", due=date(2023, 2, 1))
+    got = meetings.followups_created_in(demo_db, "0312", m1)[0]
+    assert (got.text, got.responsible, got.due, got.status) == ("Noe nytt", "Kari", date(2023, 2, 1), "åpen")
+    assert meetings.may_edit_followups(demo_db, LEDER, "0312") == (False, True)
+    assert meetings.may_edit_followups(demo_db, LEDER, "0313") == (False, False)
+    assert meetings.may_edit_followups(demo_db, FYLKESLEDER, "0313") == (True, True)
+    with store.reading(demo_db) as con:
+        actions = [r[0] for r in con.execute("SELECT action FROM audit_log ORDER BY logged_at").fetchall()]
+    assert "nytt oppfølgingspunkt" in actions and "endret oppfølgingspunkt" in actions and "åpnet møte" in actions
+
+
+def test_comments_by_the_fylkesleder(demo_db):
+    meetings.write_comment(demo_db, FYLKESLEDER, "0312", "B.15", "2022-12", "Lavere enn ventet; se på unge.")
+    got = meetings.comments_for(demo_db, "0312", "2022-12")
+    assert list(got) == ["B.15"] and got["B.15"].text == "Lavere enn ventet; se på unge."
+    assert got["B.15"].written_by == FYLKESLEDER.name
+    assert meetings.comments_for(demo_db, "0312", "2022-11") == {}
+    assert meetings.comments_for(demo_db, "0313", "2022-12") == {}
+    for user in (LEDER, ANSATT, OTHER_FYLKE):
+        with pytest.raises(PermissionError, match="Bare fylkesledelsen"):
+            meetings.write_comment(demo_db, user, "0312", "B.15", "2022-12", "Nei")
+    meetings.write_comment(demo_db, FYLKESLEDER, "0312", "B.15", "2022-12", "Endret")
+    assert meetings.comments_for(demo_db, "0312", "2022-12")["B.15"].text == "Endret"
+    meetings.write_comment(demo_db, FYLKESLEDER, "0312", "B.15", "2022-12", "  ")
+    assert meetings.comments_for(demo_db, "0312", "2022-12") == {}
+
+
+def test_xlsx_export_has_the_snapshot_numbers_and_the_stamp_on_every_sheet(demo_db):
+    meeting_id = meetings.open_meeting(demo_db, FYLKESLEDER, "0300", "2022-12")
+    snap = meetings.load_meeting(demo_db, meeting_id).snapshot
+    wb = load_workbook(io.BytesIO(meetings.export_xlsx(snap)))
+    assert wb.sheetnames == ["Oversikt", "Tall"]
+    for sheet in wb.worksheets:
+        assert sheet["A2"].value == meetings.stamp(snap)
+        assert f"Dataversjon {snap['data_version']}" in sheet["A2"].value
+        assert sheet.oddFooter.center.text == meetings.stamp(snap)
+    sheet = wb["Tall"]
+    header = [c.value for c in sheet[4]]
+    rows = [[c.value for c in r] for r in sheet.iter_rows(min_row=5)]
+    assert len(rows) == sum(len(o["rows"]) for o in snap["offices"])
+    col = {name: header.index(name) for name in header}
+    by_key = {(r[col["Enhet"]], r[col["MK ID"]]): r for r in rows}
+    for office in snap["offices"]:
+        for r in office["rows"]:
+            got = by_key[(office["unit_id"], r["indicator_id"])]
+            assert got[col["Hittil i år"]] == pytest.approx(r["ytd"]["value"])
+            assert got[col["Denne perioden"]] == pytest.approx(r["this_period"]["value"])
+            assert got[col["Nevner"]] == r["this_period"]["denominator"]
+            assert got[col["Signal"]] == r["variation_text"]
+    overview = wb["Oversikt"]
+    offices = [r[0].value for r in overview.iter_rows(min_row=5)]
+    assert offices == [o["unit_id"] for o in snap["offices"]]
+    concern = {r[0].value: r[2].value for r in overview.iter_rows(min_row=5)}
+    for office in snap["offices"]:
+        assert bool(concern[office["unit_id"]]) == office["concern"]
+
+
+class _Text(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.parts: list[str] = []
+
+    def handle_data(self, data: str) -> None:
+        self.parts.append(data)
+
+
+def test_html_export_is_printable_escaped_and_stamped(demo_db):
+    meeting_id = meetings.open_meeting(demo_db, FYLKESLEDER, "0300", "2022-12")
+    snap = meetings.load_meeting(demo_db, meeting_id).snapshot
+    snap["offices"][0]["name"] = "<script>alert(1)</script>"
+    page = meetings.export_html(snap)
+    assert page.startswith("<!DOCTYPE html>") and 'lang="nb"' in page and "@media print" in page
+    assert "<script>" not in page and "&lt;script&gt;" in page
+    assert page.count(meetings.stamp(snap)) == 2 and "position: fixed" in page  # the running stamp on every page
+    parser = _Text()
+    parser.feed(page)
+    text = " ".join(parser.parts)
+    row = _office_row(snap, "0312", "B.15")
+    assert fmt.measure_value(row["ytd"]["value"], "prosent") in text
+    assert text.count("Styringsparameter") == len(snap["offices"])
