@@ -16,6 +16,7 @@ The data version (`meta.data_version`) increases with every publish; pages key t
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import fcntl
 import os
@@ -458,6 +459,14 @@ def meta(path: Path | None = None) -> dict[str, str]:
 
 
 def forget_snapshots() -> None:
-    """Drop cached snapshots (tests that delete database files call this)."""
+    """Close and drop cached snapshots (tests that delete database files call this; so does interpreter exit)."""
     with _snapshots_lock:
+        for snap in _snapshots.values():
+            with contextlib.suppress(Exception):
+                snap.con.close()
         _snapshots.clear()
+
+
+# Close the snapshots' connections before the interpreter tears down DuckDB's bindings, which otherwise report
+# the still-open connections as leaks after the last line of output.
+atexit.register(forget_snapshots)
