@@ -12,7 +12,7 @@ import streamlit as st
 
 from navdash import fmt, quality, store
 from navdash.periods import parse_period
-from navdash.ui import data, frame
+from navdash.ui import frame, pickers
 from navdash.ui.identity import current_user
 from navdash.ui.text import md
 
@@ -58,30 +58,9 @@ def base_text(c) -> str:  # noqa: ANN001 - an aggregate.Combined
     return "ingen grunnlagstall" if c.value is None else "antall"
 
 
-db, version = data.source()
 user = current_user()
-options = data.unit_options(db, version, user.cache_key)
-labels = dict(options)
-months = data.months_with_data(db, version)
-if not months:
-    st.warning("Det finnes ingen tall ennå. Last opp verdier først.")
-    st.stop()
-params = st.query_params
-unit_id = params.get("enhet") or user.unit_id
-if unit_id not in labels:
-    known = unit_id in data.unit_parents(db, version)
-    st.error(f"Du har ikke tilgang til enhet «{unit_id}». Viser din egen enhet." if known
-             else f"Enheten «{unit_id}» finnes ikke. Velg en enhet i menyen.")
-    unit_id = user.unit_id if user.unit_id in labels else options[0][0]
-period_key = params.get("periode") or months[0]
-if period_key not in months:
-    st.error(f"Det finnes ingen tall for perioden «{period_key}». Viser siste måned med tall.")
-    period_key = months[0]
-unit_id = st.sidebar.selectbox("Enhet", list(labels), index=list(labels).index(unit_id),
-                               format_func=lambda u: labels[u].strip())
-period_key = st.sidebar.selectbox("Til og med måned", months, index=months.index(period_key),
-                                  format_func=lambda p: parse_period(p).label())
-params["enhet"], params["periode"] = unit_id, period_key
+unit_id, period_key, db, version = pickers.unit_and_month(user, what="enhet",
+                                                             month_label="Til og med måned")
 
 view, together = load(db, version, unit_id, period_key)
 st.title(f"Kvalitet – nøkkelinformasjon for {view.unit.unit_id} {view.unit.name}")

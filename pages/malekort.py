@@ -8,36 +8,12 @@ import streamlit as st
 from navdash import fmt
 from navdash.periods import parse_period
 from navdash.schemas import LABELS
-from navdash.ui import data, frame, scorecard_view
+from navdash.ui import data, frame, pickers, scorecard_view
 from navdash.ui.identity import current_user
 
 frame.ensure_routed()
-db, version = data.source()
 user = current_user()
-options = data.unit_options(db, version, user.cache_key)
-labels = dict(options)
-months = data.months_with_data(db, version)
-if not months:
-    st.warning("Det finnes ingen månedstall ennå. Last opp verdier først.")
-    st.stop()
-
-params = st.query_params
-unit_id = params.get("enhet") or user.unit_id
-if unit_id not in labels:
-    known = unit_id in data.unit_parents(db, version)
-    st.error(f"Du har ikke tilgang til målekortet for enhet «{unit_id}». Viser din egen enhet." if known
-             else f"Enheten «{unit_id}» finnes ikke. Velg en enhet i menyen.")
-    unit_id = user.unit_id if user.unit_id in labels else options[0][0]
-period_key = params.get("periode") or months[0]
-if period_key not in months:
-    st.error(f"Det finnes ingen tall for perioden «{period_key}». Viser siste måned med tall.")
-    period_key = months[0]
-
-unit_id = st.sidebar.selectbox("Enhet", list(labels), index=list(labels).index(unit_id),
-                               format_func=lambda u: labels[u].strip())
-period_key = st.sidebar.selectbox("Periode", months, index=months.index(period_key),
-                                  format_func=lambda p: parse_period(p).label())
-params["enhet"], params["periode"] = unit_id, period_key
+unit_id, period_key, db, version = pickers.unit_and_month(user, what="målekortet for enhet")
 
 card = data.scorecard(db, version, unit_id, period_key)
 period = parse_period(period_key)
@@ -87,11 +63,11 @@ st.header("Detaljer for en indikator")
 all_rows = card.steering + card.key_information + card.context
 ids = [r.indicator_id for r in all_rows]
 names = {r.indicator_id: f"{r.indicator_id} {r.name}" for r in all_rows}
-wanted = params.get("indikator")
+wanted = st.query_params.get("indikator")
 chosen = st.selectbox("Indikator", ids, index=ids.index(wanted) if wanted in ids else 0,
                       format_func=lambda i: names[i], key="indikator_valg")
 if chosen:
-    params["indikator"] = chosen
+    st.query_params["indikator"] = chosen
     detail = data.indicator_detail(db, version, unit_id, chosen, period_key)
     info = detail["indicator"]
     st.subheader(names[chosen])
