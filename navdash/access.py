@@ -62,7 +62,7 @@ def visible_units(user: User, parents: Mapping[str, str | None]) -> frozenset[st
         return frozenset(parents)
     if user.unit_id not in parents:
         return frozenset()
-    above = _ancestors(user.unit_id, parents)
+    above = ancestors(user.unit_id, parents)
     if user.role == "fylkesleder":
         return frozenset({user.unit_id, *above, *_descendants(user.unit_id, parents)})
     if user.role in ("leder", "ansatt"):
@@ -72,7 +72,8 @@ def visible_units(user: User, parents: Mapping[str, str | None]) -> frozenset[st
     return frozenset()
 
 
-def _ancestors(unit: str, parents: Mapping[str, str | None]) -> list[str]:
+def ancestors(unit: str, parents: Mapping[str, str | None]) -> list[str]:
+    """The units above `unit`, nearest first (robust to a cycle in bad data)."""
     out, current = [], parents.get(unit)
     while current is not None and current not in out:
         out.append(current)

@@ -157,14 +157,6 @@ def validate(ctx: ValidationContext, item: Mapping[str, object]) -> PracticeItem
 # ---------------------------------------------------------------------------------------------------------
 
 
-def _ancestors(unit: str, parents: Mapping[str, str | None]) -> list[str]:
-    out, current = [], parents.get(unit)
-    while current is not None and current not in out:
-        out.append(current)
-        current = parents.get(current)
-    return out
-
-
 def can_register(user: access.User | None, unit_id: str, parents: Mapping[str, str | None]) -> bool:
     """A leader for their own unit; the fylke's management for the fylke or its offices; an analyst for any unit.
     Employees read only."""
@@ -175,7 +167,7 @@ def can_register(user: access.User | None, unit_id: str, parents: Mapping[str, s
     if user.role == "leder":
         return unit_id == user.unit_id
     if user.role == "fylkesleder":
-        return unit_id == user.unit_id or user.unit_id in _ancestors(unit_id, parents)
+        return unit_id == user.unit_id or user.unit_id in access.ancestors(unit_id, parents)
     return False
 
 
@@ -278,7 +270,7 @@ def _period_label(key: str | None) -> str:
 
 
 def _fylke_of(unit: str, parents: Mapping[str, str | None], types: Mapping[str, str]) -> str | None:
-    for u in (unit, *_ancestors(unit, parents)):
+    for u in (unit, *access.ancestors(unit, parents)):
         if types.get(u) == "fylke":
             return u
     return None

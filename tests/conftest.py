@@ -47,3 +47,19 @@ def small_db(tmp_path: Path, _small_db_template: Path) -> Path:
 def _fresh_snapshots():
     yield
     store.forget_snapshots()
+
+
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo database, loaded through the real import once per test session."""
+    path = tmp_path_factory.mktemp("demo-template") / "demo.duckdb"
+    ingest.load_demo(path)
+    return path
+
+
+@pytest.fixture
+def demo_db(tmp_path: Path, demo_template: Path) -> Path:
+    """A private copy of the demo database: a test may write to it without affecting any other."""
+    path = tmp_path / "demo.duckdb"
+    shutil.copyfile(demo_template, path)
+    return path

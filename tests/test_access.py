@@ -9,7 +9,7 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from navdash import access, ingest, store
+from navdash import access, store
 from tests.conftest import fingerprint
 from tests.pagetest import APP
 
@@ -40,13 +40,6 @@ AUTH = {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret":
         "client_id": "navdash", "client_secret": "x",
         "server_metadata_url": "https://login.microsoftonline.com/tenant/v2.0/.well-known/openid-configuration"}
 ALL_PAGES = ("start", "malekort", "mal", "last_opp")
-
-
-@pytest.fixture(scope="module")
-def demo_db(tmp_path_factory) -> Path:
-    db = tmp_path_factory.mktemp("demo") / "demo.duckdb"
-    ingest.load_demo(db)
-    return db
 
 
 @pytest.fixture

@@ -4,19 +4,11 @@ from __future__ import annotations
 
 import math
 from fractions import Fraction
-from pathlib import Path
 
 import pandas as pd
 import pytest
 
-from navdash import aggregate, compare, ingest, store
-
-
-@pytest.fixture(scope="module")
-def demo_db(tmp_path_factory) -> Path:
-    db = tmp_path_factory.mktemp("demo") / "demo.duckdb"
-    ingest.load_demo(db)
-    return db
+from navdash import aggregate, compare, store
 
 
 def test_normal_limits_p_half_n_100():

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from navdash import aggregate, ingest, store
+from navdash import aggregate, store
 from navdash.periods import Period
 
 REFERENCE = Path(__file__).resolve().parents[2] / "shared" / "reference" / "malekort_norge_2021.csv"
@@ -18,14 +18,6 @@ def reference_rows() -> list[dict[str, str]]:
     path = REFERENCE if REFERENCE.exists() else LOCAL_REFERENCE
     with open(path, encoding="utf-8") as fh:
         return list(csv.DictReader(line for line in fh if not line.startswith("#")))
-
-
-@pytest.fixture(scope="module")
-def demo_db(tmp_path_factory) -> Path:
-    db = tmp_path_factory.mktemp("demo") / "demo.duckdb"
-    reports = ingest.load_demo(db)
-    assert all(r.ok for r in reports)
-    return db
 
 
 def test_reference_copy_matches_shared():

@@ -12,13 +12,6 @@ from navdash import ingest
 EXAMPLES = Path(__file__).resolve().parent.parent / "docs" / "eksempler"
 
 
-@pytest.fixture(scope="module")
-def demo_db(tmp_path_factory) -> Path:
-    db = tmp_path_factory.mktemp("demo") / "demo.duckdb"
-    ingest.load_demo(db)
-    return db
-
-
 @pytest.mark.parametrize("name", sorted(p.name for p in EXAMPLES.iterdir()))
 def test_example_file_imports(demo_db: Path, name: str):
     kind = name.removesuffix(".csv").removesuffix("_fra_excel")

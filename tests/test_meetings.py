@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import io
-import shutil
 from datetime import date
 from html.parser import HTMLParser
-from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
@@ -18,20 +16,6 @@ FYLKESLEDER = access.DEMO_PERSONAS["fylkesleder"]  # 0300 NAV Oslo
 LEDER = access.DEMO_PERSONAS["leder"]  # 0312 NAV Frogner
 ANSATT = access.DEMO_PERSONAS["ansatt"]
 OTHER_FYLKE = access.User("Annen fylkesleder", "fylkesleder", "1100")
-
-
-@pytest.fixture(scope="session")
-def _demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("meetings") / "demo.duckdb"
-    ingest.load_demo(path)
-    return path
-
-
-@pytest.fixture
-def demo_db(tmp_path: Path, _demo_template: Path) -> Path:
-    path = tmp_path / "demo.duckdb"
-    shutil.copyfile(_demo_template, path)
-    return path
 
 
 def _office_row(snapshot: dict, unit_id: str, indicator_id: str) -> dict:

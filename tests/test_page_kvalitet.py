@@ -3,21 +3,10 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
-import pytest
-
-from navdash import ingest
 from tests.pagetest import app
 
 PAGE = "pages/kvalitet.py"
-
-
-@pytest.fixture(scope="module")
-def demo_db(tmp_path_factory) -> Path:
-    db = tmp_path_factory.mktemp("demo") / "demo.duckdb"
-    ingest.load_demo(db)
-    return db
 
 
 def test_deep_link_groups_items_with_base_and_context(demo_db, monkeypatch):

@@ -9,24 +9,17 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from navdash import goals, ingest, store
+from navdash import goals, store
 from navdash.access import DEMO_PERSONAS
 from tests.conftest import fingerprint
 
 PAGE = Path(__file__).resolve().parents[1] / "pages" / "mal.py"
 
 
-@pytest.fixture(scope="session")
-def _demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("mal-demo") / "demo.duckdb"
-    ingest.load_demo(path)
-    return path
-
-
 @pytest.fixture
-def demo_db(tmp_path: Path, _demo_template: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def demo_db(tmp_path: Path, demo_template: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     path = tmp_path / "navdash.duckdb"
-    shutil.copyfile(_demo_template, path)
+    shutil.copyfile(demo_template, path)
     monkeypatch.setenv("NAVDASH_DB", str(path))
     st.cache_data.clear()
     st.cache_resource.clear()

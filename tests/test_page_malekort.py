@@ -6,20 +6,10 @@ import csv
 import re
 from pathlib import Path
 
-import pytest
-
-from navdash import ingest
 from tests.pagetest import app, body_rows, html_tables
 from tests.test_demo_reference import reference_rows
 
 PAGE = "pages/malekort.py"
-
-
-@pytest.fixture(scope="module")
-def demo_db(tmp_path_factory) -> Path:
-    db = tmp_path_factory.mktemp("demo") / "demo.duckdb"
-    ingest.load_demo(db)
-    return db
 
 
 def _rows_by_id(at) -> dict[str, list[str]]:

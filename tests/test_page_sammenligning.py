@@ -4,22 +4,11 @@ from __future__ import annotations
 
 import json
 import re
-from pathlib import Path
 
-import pytest
-
-from navdash import ingest
 from tests.pagetest import app
 
 PAGE = "pages/sammenligning.py"
 RANK_WORDS = re.compile(r"\b(rang|rangering|plass|nr\.|topp|bunn|beste|dårligste)\b", re.IGNORECASE)
-
-
-@pytest.fixture(scope="module")
-def demo_db(tmp_path_factory) -> Path:
-    db = tmp_path_factory.mktemp("demo") / "demo.duckdb"
-    ingest.load_demo(db)
-    return db
 
 
 def _share(text: str) -> float:

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import shutil
 from datetime import date
 from pathlib import Path
 
-import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
@@ -15,20 +13,6 @@ from tests.pagetest import ROOT, html_tables
 
 PAGE = str(ROOT / "pages" / "styringsdialog.py")
 FYLKESLEDER = access.DEMO_PERSONAS["fylkesleder"]
-
-
-@pytest.fixture(scope="module")
-def _template(tmp_path_factory) -> Path:
-    db = tmp_path_factory.mktemp("demo") / "demo.duckdb"
-    ingest.load_demo(db)
-    return db
-
-
-@pytest.fixture
-def demo_db(tmp_path: Path, _template: Path) -> Path:
-    path = tmp_path / "demo.duckdb"
-    shutil.copyfile(_template, path)
-    return path
 
 
 def app(db: Path, monkeypatch, page: str, **params: str) -> AppTest:

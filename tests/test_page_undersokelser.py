@@ -6,24 +6,15 @@ from __future__ import annotations
 import base64
 import json
 import math
-from pathlib import Path
 
 import numpy as np
-import pytest
 
-from navdash import fmt, ingest, survey
+from navdash import fmt, survey
 from tests.pagetest import app, html_tables
 
 PAGE = "pages/undersokelser.py"
 SURVEY = "Opplevelseskartlegging mål- og resultatstyring"
 HIDDEN = "færre enn 5 svar"
-
-
-@pytest.fixture(scope="module")
-def demo_db(tmp_path_factory) -> Path:
-    db = tmp_path_factory.mktemp("demo") / "demo.duckdb"
-    ingest.load_demo(db)
-    return db
 
 
 def tables(at) -> dict[str, list[list[str]]]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from datetime import date
 from pathlib import Path
 
@@ -10,7 +9,6 @@ import pytest
 
 from navdash import practices, store
 from navdash.access import DEMO_PERSONAS, User
-from navdash.ingest import load_demo
 from tests.conftest import fingerprint
 
 LEDER, ANSATT = DEMO_PERSONAS["leder"], DEMO_PERSONAS["ansatt"]
@@ -26,18 +24,9 @@ def item(**changes: object) -> dict[str, object]:
     return {**base, **changes}
 
 
-@pytest.fixture(scope="session")
-def _template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("practices") / "demo.duckdb"
-    load_demo(path)
-    return path
-
-
 @pytest.fixture
-def db(tmp_path: Path, _template: Path) -> Path:
-    path = tmp_path / "navdash.duckdb"
-    shutil.copyfile(_template, path)
-    return path
+def db(demo_db: Path) -> Path:
+    return demo_db
 
 
 @pytest.fixture

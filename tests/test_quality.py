@@ -2,19 +2,10 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from navdash import aggregate, ingest, quality, store
+from navdash import aggregate, quality, store
 from navdash.periods import parse_period
-
-
-@pytest.fixture(scope="module")
-def demo_db(tmp_path_factory) -> Path:
-    db = tmp_path_factory.mktemp("demo") / "demo.duckdb"
-    ingest.load_demo(db)
-    return db
 
 
 def _view(db, unit, period):

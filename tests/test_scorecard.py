@@ -7,17 +7,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from navdash import ingest, scorecard, store
+from navdash import scorecard, store
 from navdash.aggregate import Combined
 from navdash.periods import parse_period
 from navdash.scorecard import Row, TargetView, judge_target
-
-
-@pytest.fixture(scope="module")
-def demo_db(tmp_path_factory) -> Path:
-    db = tmp_path_factory.mktemp("demo") / "demo.duckdb"
-    ingest.load_demo(db)
-    return db
 
 
 def _row(ytd: Combined, ytd_last: Combined, measure="prosent", aggregation="forholdstall") -> Row:

@@ -6,12 +6,10 @@ of the page can show, over all units and groups) and asserts that it does not gi
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pandas as pd
 import pytest
 
-from navdash import ingest, survey
+from navdash import survey
 from navdash.survey import ALL, COUNT_COLUMNS
 
 K = 5
@@ -284,13 +282,6 @@ def test_first_round_has_no_change(table):
 
 
 # --- the demo data through the store --------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def demo_db(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("survey") / "demo.duckdb"
-    ingest.load_demo(path)
-    return path
 
 
 def test_demo_survey_disclosure_holds_everywhere(demo_db):

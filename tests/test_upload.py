@@ -8,18 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from navdash import access, ingest, upload
+from navdash import access, upload
 from tests.conftest import fingerprint
 
 LEADER = access.DEMO_PERSONAS["leder"]
 ANALYST = access.DEMO_PERSONAS["analytiker"]
-
-
-@pytest.fixture
-def demo_db(tmp_path: Path) -> Path:
-    db = tmp_path / "demo.duckdb"
-    ingest.load_demo(db)
-    return db
 
 
 def test_check_writes_nothing_and_commit_publishes(demo_db: Path, tmp_path: Path):
