@@ -43,8 +43,9 @@ if uploaded is not None:
             st.error(upload.store_problem(exc))
             st.stop()
         report = checked.report
-        if report.problem_count and not report.rows:
-            st.error(report.summary())
+        if report.problem_count and not report.rows:  # the file as a whole was refused: say why right here
+            st.error(" ".join([report.summary(), *(p.message[:1].upper() + p.message[1:] + "."
+                                                   for p in report.problems[:3])]))
         else:
             st.subheader("Forhåndsvisning")
             if checked.preview is not None:

@@ -20,7 +20,13 @@ def open_store() -> None:
                 store.ensure_database()
         store.data_version()
     except store.StoreError as exc:
-        st.error(store.message(exc), icon=":material/error:")
+        text = store.message(exc)
+
+        def store_unusable() -> None:
+            st.error(text, icon=":material/error:")
+
+        # Through st.navigation, so that Streamlit does not fall back to listing every file in pages/.
+        st.navigation([st.Page(store_unusable, title="Feil", default=True)], position="hidden").run()
         st.stop()
 
 
