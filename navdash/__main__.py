@@ -76,6 +76,7 @@ def _main(argv: list[str] | None) -> int:
             return EXIT_REFUSED
         if not db.exists():
             store.ensure_database(db, demo=False)
+            print(f"Opprettet en tom database: {db} (importer enheter og indikatorer før verdier)", file=sys.stderr)
         report = ingest.import_file(args.kind, args.file, db=db, dry_run=args.dry_run, who=args.who)
         if report.ok:
             print(report.summary())
