@@ -118,7 +118,7 @@ def parse_number(value: object) -> float | None:
     if type(value) is str and "_" not in value:  # fast path for CSV cells (float() would also accept 1_000)
         if not value or value.isspace():
             return None
-        if len(value) >= 5 and value[-4] in ".," and _AMBIGUOUS.fullmatch(value.strip()):
+        if "." in value and len(value) >= 5 and _AMBIGUOUS.fullmatch(value.strip()):  # float() would take 1.234
             raise _ambiguous(value.strip())
         try:
             number = float(value)

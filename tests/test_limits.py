@@ -440,6 +440,7 @@ def test_impossible_date_in_periode(small_db: Path, tmp_path: Path):
     ("undersokelse", "undersokelse;runde;enhet;gruppe;sporsmal;tema;svaralternativ;antall\n"
                      "U;2017;0312;medarbeider;Spm;Tema;4;1,005\n", "antall"),
     ("verdier", "enhet;indikator;periode;teller;nevner;verdi\n0312;B.15;2021-08;-1,234;2000;\n", "teller"),
+    ("verdier", "enhet;indikator;periode;teller;nevner;verdi\n0312;B.15;2021-08;1;2.500 ;\n", "nevner"),
 ])
 def test_ambiguous_thousands_separator_in_every_kind(small_db: Path, tmp_path: Path, kind: str, text: str,
                                                      column: str):
