@@ -28,16 +28,24 @@ class UploadRefused(PermissionError):
 UPLOAD_DIR_ENV = "NAVDASH_OPPLASTING"
 
 
+class UploadFolderUnusable(store.StoreError):
+    """The folder uploads wait in cannot be made private to the app; the page shows the message like a store error."""
+
+
 def upload_root() -> Path:
     """Where uploaded files wait while they are checked and imported: NAVDASH_OPPLASTING, else a folder of the app's
     own in the system's temporary directory. Created private (0700); a folder others can read is made private."""
     root = Path(os.environ.get(UPLOAD_DIR_ENV) or Path(tempfile.gettempdir()) / f"navdash-opplasting-{os.getuid()}")
-    root.mkdir(mode=0o700, parents=True, exist_ok=True)
-    st = root.lstat()
-    if root.is_symlink() or st.st_uid != os.getuid():
-        raise PermissionError(f"opplastingsmappen {root} tilhører ikke appen")
-    if st.st_mode & 0o077:
-        os.chmod(root, 0o700)
+    try:
+        root.mkdir(mode=0o700, parents=True, exist_ok=True)
+        st = root.lstat()
+        if root.is_symlink() or st.st_uid != os.getuid():
+            raise UploadFolderUnusable(f"opplastingsmappen {root} tilhører ikke appen; slett den eller sett "
+                                       f"{UPLOAD_DIR_ENV} til en mappe bare appen har tilgang til")
+        if st.st_mode & 0o077:
+            os.chmod(root, 0o700)
+    except OSError as exc:
+        raise UploadFolderUnusable(f"opplastingsmappen {root} kan ikke brukes ({exc.strerror})") from None
     return root
 
 

@@ -307,6 +307,19 @@ def test_world_readable_upload_folder_is_made_private(tmp_path: Path, monkeypatc
     assert stat.S_IMODE(root.stat().st_mode) == 0o700
 
 
+def test_upload_folder_owned_by_someone_else_or_a_symlink_is_refused(tmp_path: Path, monkeypatch):
+    target = tmp_path / "et-annet-sted"
+    target.mkdir()
+    link = tmp_path / "opplasting"
+    link.symlink_to(target)
+    monkeypatch.setenv(upload.UPLOAD_DIR_ENV, str(link))
+    with pytest.raises(upload.UploadFolderUnusable, match="tilhører ikke appen"):
+        upload.upload_root()
+    with pytest.raises(store.StoreError):  # the upload page shows it like any store problem
+        upload.check_upload(None, ANALYST, "verdier", b"x", "x.csv")
+    assert list(target.iterdir()) == []
+
+
 def test_check_and_commit_leave_no_uploaded_file_behind(demo_db: Path, tmp_path: Path, monkeypatch):
     root = tmp_path / "opplasting"
     monkeypatch.setenv(upload.UPLOAD_DIR_ENV, str(root))
