@@ -908,10 +908,10 @@ def export(kind_name: str, out: io.TextIOBase | Any, *, db: Path | None = None,
         sql += " WHERE " + " AND ".join(where)
     sql += " ORDER BY " + ", ".join(_export_order(kind_name))
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(file_cols)
     n = 0
     with store.reading(db) as con:
         cur = con.execute(sql, params)
+        writer.writerow(file_cols)  # only once the database has answered: a damaged one writes nothing
         while batch := cur.fetchmany(10_000):
             for row in batch:
                 writer.writerow([_cell(v) for v in row])
