@@ -14,8 +14,9 @@ groups overlap, so we accept only shapes where they cannot, and compute every to
 * groups from one breakdown, the roles leder / medarbeider / tillitsvalgt, each person in exactly one; or `alle`
   as the only group of a round that is not broken down. A `Totalt` row, a group called `*`, or a second breakdown
   (age, gender) beside the roles is refused: a second breakdown crosses the first, and its cells are not blocks;
-* a round, once imported, is closed: a new or changed count in it is refused, since before-minus-after is the
-  late answer. A corrected round gets a new name (and says it is a correction: the original stays published);
+* a round, once imported, is closed: a new or changed count of a unit in it is refused, since before-minus-after
+  is the late answer. A unit new to the round may be added (its blocks are blocks like any other). A corrected
+  round gets a new name; the original stays published beside it (see the note at `closed_round_problems`);
 * the threshold is fixed when a survey is first imported (`threshold_of`): a survey published under two
   thresholds has two pools of small groups, and the difference of two totals is a small group.
 
@@ -204,7 +205,9 @@ class SurveyShapeError(ValueError):
         self.problems = problems
         first = "; ".join(p.message for p in problems[:3])
         more = f" (og {len(problems) - 3} feil til)" if len(problems) > 3 else ""
-        super().__init__(f"Undersøkelsen kan ikke vises: {first}{more}")
+        super().__init__(f"Undersøkelsen kan ikke vises: {first}{more}. Med tall i denne formen kan små grupper "
+                         "regnes ut, så ingenting vises før undersøkelsen er lastet inn på nytt etter reglene for "
+                         "filformatet.")
 
 
 def _first_rows(frame: pd.DataFrame, by: list[str]) -> pd.DataFrame:
@@ -285,17 +288,25 @@ def shape_problems(counts: pd.DataFrame, units: pd.DataFrame) -> list[ShapeProbl
 def closed_round_problems(rows: pd.DataFrame, stored: pd.DataFrame) -> list[ShapeProblem]:
     """A round, once imported, is closed: the difference between a round before and after a late answer is that
     person's answer. A file may repeat a closed round unchanged (export, then import, changes nothing), but every
-    new or changed count in it is refused; a corrected round is imported under a new name."""
+    new or changed count of a unit already in the round is refused; a corrected round is imported under a new name.
+
+    A unit new to the round may be added (one file per fylke): every figure then grows by that unit's blocks, which
+    are blocks like any other, so before and after together are still sums of whole blocks.
+
+    Not closed by this rule: a corrected round under a new name is published beside the original, and the two
+    differ by the correction. Withdrawing the original is not built yet; until it is, a correction of fewer than
+    k answers should not be loaded as a new round."""
     key = ["survey", "round", "unit_id", "grp", "question", "answer"]
-    closed = stored[["survey", "round"]].drop_duplicates()
-    touching = rows.merge(closed, on=["survey", "round"])
+    closed = stored[["survey", "round", "unit_id"]].drop_duplicates()
+    touching = rows.merge(closed, on=["survey", "round", "unit_id"])
     if touching.empty:
         return []
     both = touching.merge(stored[[*key, "theme", "count"]], on=key, how="left", suffixes=("", "_stored"))
-    fix = "En rettet runde må lastes inn under et nytt navn, og hele runden sendes i én fil"
+    fix = "En rettet runde må lastes inn under et nytt navn, og alle svar for en enhet sendes i én fil"
     problems = []
     for _, r in both.sort_values("_row").iterrows():
-        where = f"runden «{r['round']}» av «{r['survey']}» er allerede lastet inn og er lukket"
+        where = (f"runden «{r['round']}» av «{r['survey']}» er allerede lastet inn for enhet {r['unit_id']} og er "
+                 "lukket")
         if pd.isna(r["count_stored"]):
             problems.append(ShapeProblem(_row_of(r), "antall", f"{where}; raden er ny. {fix}"))
         elif int(r["count_stored"]) != int(r["count"]):

@@ -71,8 +71,8 @@ CORPUS: dict[str, tuple[str, list[tuple[int | None, str | None, str]]]] = {
         (4, "svaralternativ", "«4 - Helt uenig»: svar 4 betyr «Enig», ikke «Helt uenig»"),
     ]),
     "undersokelse_sent_svar.csv": ("undersokelse", [
-        (2, "antall", "runden «2017» av «Opplevelseskartlegging» er allerede lastet inn og er lukket; antallet er "
-                      "endret fra 7 til 8. En rettet runde må lastes inn under et nytt navn"),
+        (2, "antall", "runden «2017» av «Opplevelseskartlegging» er allerede lastet inn for enhet 0312 og er "
+                      "lukket; antallet er endret fra 7 til 8. En rettet runde må lastes inn under et nytt navn"),
     ]),
     "undersokelse_ny_rad_i_lukket_runde.csv": ("undersokelse", [(3, "antall", "er lukket; raden er ny")]),
     "undersokelse_alle_og_grupper.csv": ("undersokelse", [(2, "gruppe", "«alle» betyr at runden 2021 ikke er delt "

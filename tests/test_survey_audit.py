@@ -65,6 +65,21 @@ def test_auditor_finds_the_late_answer_leak():
     assert [(leak.what, leak.people) for leak in leaks] == [(f"cell {late}", 1)]
 
 
+def test_a_unit_added_to_a_closed_round_leaks_nothing():
+    # The import lets a unit new to a closed round be added (one file per fylke). Before and after together:
+    # B's 2 leaders and 4 tillitsvalgte are pooled (6); its 3 medarbeidere join the pool.
+    true = {**office(people(*[5] * 6), people(*[4] * 9)), ("2019", "A", "tillitsvalgt", "Q1"): people(2, 3),
+            **office(people(1, 1), people(3, 3, 3), unit="B"), ("2019", "B", "tillitsvalgt", "Q1"): people(5, 5, 5, 5)}
+    after = plain(true)
+    before = Structure(UNITS, true, {t: [t] for t in true if t[1] == "A"})
+    assert audit(before, survey.publish, K, extra=[(after, survey.publish, K)]) == []
+    # ... while adding a group to a unit already in the round (which the import refuses) would leak it: B's pool
+    # grows from 6 to 9, and the difference is the 3 medarbeidere.
+    late = Structure(UNITS, true, {t: [t] for t in true if t != ("2019", "B", "medarbeider", "Q1")})
+    leaks = audit(late, survey.publish, K, extra=[(after, survey.publish, K)])
+    assert [(leak.what, leak.people) for leak in leaks] == [("cell ('2019', 'B', 'medarbeider', 'Q1')", 3)]
+
+
 def test_auditor_finds_the_leak_of_a_changed_threshold():
     # 6 leaders, 2 tillitsvalgte, 10 medarbeidere. At k=5 the 2 are left out; at k=7 they are pooled with the
     # leaders into the total. Total at 7 minus total at 5 = the 2 tillitsvalgte. Hence one threshold per survey.

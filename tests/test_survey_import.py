@@ -62,6 +62,17 @@ def test_a_closed_round_may_be_repeated_unchanged_and_a_new_round_added(small_db
     assert survey.rounds(small_db, "Puls") == ["2021", "2022"]
 
 
+def test_a_unit_new_to_a_closed_round_may_be_added_but_not_a_group_of_a_unit_in_it(small_db: Path, tmp_path: Path):
+    assert ingest.import_file("undersokelse", write(tmp_path, "oslo.csv", *office_rows("Puls", "2021")),
+                              db=small_db, today=TODAY).ok
+    rogaland = write(tmp_path, "rogaland.csv", *office_rows("Puls", "2021", unit="1103"))
+    assert ingest.import_file("undersokelse", rogaland, db=small_db, today=TODAY).ok
+    late = write(tmp_path, "sen.csv", "Puls,2021,0312,leder,Spm,Tema,5,1")
+    report = ingest.import_file("undersokelse", late, db=small_db, today=TODAY)
+    assert [(p.row, p.column) for p in report.problems] == [(2, "antall")]
+    assert "lastet inn for enhet 0312 og er lukket; raden er ny" in report.problems[0].message
+
+
 def test_a_corrected_round_under_a_new_name_is_accepted(small_db: Path, tmp_path: Path):
     assert ingest.import_file("undersokelse", write(tmp_path, "a.csv", *office_rows("Puls", "2021")), db=small_db,
                               today=TODAY).ok
