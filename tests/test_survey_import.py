@@ -111,15 +111,23 @@ def test_a_threshold_below_5_refuses_the_import_with_a_message(small_db: Path, t
     assert fingerprint(small_db) == before
 
 
-def test_the_gate_fails_closed_on_counts_that_bypassed_the_import(small_db: Path):
-    # A database filled before these checks, or by hand: a Totalt row. Nothing of that survey is published.
+@pytest.mark.parametrize(("group", "answer", "message"), [
+    ("Totalt", "4", "gruppen er ikke en av leder, medarbeider, tillitsvalgt eller alle"),
+    ("*", "4", "gruppen er ikke en av leder, medarbeider, tillitsvalgt eller alle"),
+    ("under 30", "4", "gruppen er ikke en av leder, medarbeider, tillitsvalgt eller alle"),
+    ("leder", "Helt enig", "svaralternativet er ikke et svar på skalaen 1–5"),
+])
+def test_the_gate_fails_closed_on_counts_that_bypassed_the_import(small_db: Path, group: str, answer: str,
+                                                                  message: str):
+    # A database filled before these checks, or by hand. Nothing of that survey is published, and the message does
+    # not repeat the stored text.
     with store.writing(small_db, who="test") as con:
-        con.execute("INSERT INTO survey_counts VALUES ('Gammel', '2019', '0312', 'Totalt', 'Spm', 'Tema', '4', 23),"
-                    "('Gammel', '2019', '0312', 'medarbeider', 'Spm', 'Tema', '4', 20)")
+        con.execute("INSERT INTO survey_counts VALUES ('Gammel', '2019', '0312', ?, 'Spm', 'Tema', ?, 3),"
+                    "('Gammel', '2019', '0312', 'medarbeider', 'Spm', 'Tema', '4', 20)", [group, answer])
     with pytest.raises(survey.SurveyShapeError) as refused:
         survey.published(small_db, "Gammel")
-    assert "gruppen er ikke en av leder, medarbeider, tillitsvalgt eller alle" in str(refused.value)
-    assert "Totalt" not in str(refused.value)
+    assert message in str(refused.value)
+    assert group not in str(refused.value).replace("leder, medarbeider", "") and answer not in str(refused.value)
     assert not survey.published(small_db, "Opplevelseskartlegging").empty  # other surveys are unaffected
 
 
