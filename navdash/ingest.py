@@ -340,7 +340,7 @@ def _unit_db(r: UnitRow) -> tuple[Any, ...]:
 
 def _indicator_db(r: IndicatorRow) -> tuple[Any, ...]:
     return (r.indikator, r.navn, r.beskrivelse, r.perspektiv, r.resultatkjede, r.rolle, r.maaleenhet, r.polaritet,
-            r.aggregering, r.kilde, r.lenke, bool(r.lokal))
+            r.aggregering, r.kilde, r.lenke, bool(r.lokal), r.personal)
 
 
 def _target_db(r: TargetRow) -> tuple[Any, ...]:
@@ -372,11 +372,11 @@ TARGETS: dict[str, Target] = {
     "indikatorer": Target(
         "indicators",
         ("indicator_id", "name", "description", "perspective", "chain_step", "role", "measure", "polarity",
-         "aggregation", "source", "link", "local"),
+         "aggregation", "source", "link", "local", "personal"),
         ("indicator_id",),
         ("name", "description", "perspective", "chain_step", "role", "measure", "polarity", "aggregation",
-         "source", "link", "local"),
-        _indicator_db, (S,) * 11 + (B,),
+         "source", "link", "local", "personal"),
+        _indicator_db, (S,) * 11 + (B, B),
     ),
     "resultatkrav": Target(
         "targets",
@@ -737,7 +737,8 @@ def _export_columns(kind_name: str) -> list[str]:
         return ["indicator_id", "unit_id", "year", "kind", "threshold", "reference_year", "set_by",
                 "CASE WHEN absolute THEN 'ja' ELSE 'nei' END", "text"]
     if kind_name == "indikatorer":
-        return [*TARGETS[kind_name].columns[:-1], "CASE WHEN local THEN 'ja' ELSE 'nei' END"]
+        return [*TARGETS[kind_name].columns[:-2], "CASE WHEN local THEN 'ja' ELSE 'nei' END",
+                "CASE WHEN personal THEN 'ja' ELSE 'nei' END"]
     return list(TARGETS[kind_name].columns)
 
 
