@@ -56,7 +56,7 @@ meeting_id = st.selectbox("Møte", ids, index=ids.index(chosen), format_func=lam
     m.label for m in past if m.meeting_id == i))
 params["mote"] = str(meeting_id)
 meeting = next(m for m in past if m.meeting_id == meeting_id)
-snap = meeting.snapshot
+snap = meetings.protected(meeting.snapshot, data.mask(db, version, data.scope(user)))  # only this is shown
 st.caption(f"{meetings.stamp(snap)} av {snap.get('opened_by', meeting.opened_by)}. "
            + (f"Endringer er målt mot møtet for {parse_period(snap['previous_period']).label()}."
               if snap.get("previous_period") else "Første møte: ingen endringer å vise."))
