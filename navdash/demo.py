@@ -315,7 +315,9 @@ def indicators() -> list[Indicator]:
                   "bety at det er blitt lettere å si fra, og færre kan bety at brukerne har gitt opp. Tallet må "
                   f"leses sammen med innholdet i klagene og antall brukere. {_OWN}",
                   "bruker", "resultat", "nokkelinformasjon", "antall", "noytral", "sum",
-                  "NAV, serviceklagesystemet", f"{_STAT}/flere-statistikkomrader"),
+                  "NAV, serviceklagesystemet", f"{_STAT}/flere-statistikkomrader",
+                  # how many complaints the office received says how it serves, nothing about those who complained
+                  personopplysning="nei"),
         Indicator("N.SKLTID", "Andel serviceklager besvart innen tre uker",
                   "Andel av serviceklagene mottatt i måneden som er besvart innen tre uker, som brevet krever. "
                   f"{_OWN}",

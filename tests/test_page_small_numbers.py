@@ -24,11 +24,17 @@ rolle = "leder"
 enhet = "1144"
 
 [[tilgang]]
+epost = "annen.leder@nav.no"
+rolle = "leder"
+enhet = "1103"
+
+[[tilgang]]
 epost = "fylke@nav.no"
 rolle = "fylkesleder"
 enhet = "1100"
 """
-WHO = {"ansatt": "ansatt@nav.no", "leder": "leder@nav.no", "fylkesleder": "fylke@nav.no"}
+WHO = {"ansatt": "ansatt@nav.no", "leder": "leder@nav.no", "fylkesleder": "fylke@nav.no",
+       "annen_leder": "annen.leder@nav.no"}
 
 
 @pytest.fixture
@@ -97,3 +103,47 @@ def test_sammenligning_small_office_by_role(demo_db, monkeypatch, roles):
     assert "%" in leder.loc["1144", "Andel"] and "%" in fylke.loc["1144", "Andel"]
     assert not any(v == "færre enn 5" for v in fylke["Andel"])
     assert list(ansatt.index) == sorted(ansatt.index)  # hidden rows keep the tree order, no ranking
+
+
+def test_kvalitet_small_office_by_role(demo_db, monkeypatch, roles):
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    texts = {}
+    for role in ("leder", "ansatt"):
+        at = run(demo_db, monkeypatch, role, "pages/kvalitet.py", enhet="1144", periode="2022-12")
+        texts[role] = " ".join(m.value for m in at.markdown) + " ".join(c.value for c in at.caption)
+        if role == "ansatt":
+            together = at.dataframe[0].value
+            assert (together == "færre enn 5").any().any()  # a tertial with a hidden month in it
+    assert "NAV Kvitsøy: **færre enn 5** (2022 T3)" in texts["ansatt"]  # user satisfaction, a handful of answers
+    assert "færre enn 5" not in texts["leder"]
+
+
+def test_meeting_hides_another_office_from_a_leader_and_in_the_pack(demo_db, monkeypatch, roles):
+    import io
+
+    from openpyxl import load_workbook
+
+    from navdash import access, disclosure, meetings
+
+    fylke = access.User("Fylke", "fylkesleder", "1100", demo=False)
+    meeting_id = meetings.open_meeting(demo_db, fylke, "1100", "2022-03")
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    cells = {}
+    for role in ("leder", "annen_leder"):
+        at = run(demo_db, monkeypatch, role, "pages/styringsdialog.py", mote=str(meeting_id), kontor="1144")
+        cells[role] = [r for table in html_tables(at) for r in body_rows(table) if r and r[0] == "M.SF"][0]
+    assert cells["annen_leder"][2:5] == ["færre enn 5"] * 3
+    assert "færre enn 5" not in " ".join(cells["leder"]) and "%" in cells["leder"][2]
+
+    snapshot = meetings.meetings_for(demo_db, "1100")[0].snapshot
+    other = disclosure.mask_for(access.clearance(access.User("x", "leder", "1103")), demo_db)
+    pack = load_workbook(io.BytesIO(meetings.export_xlsx(meetings.protected(snapshot, other))))["Tall"]
+    rows = [[c.value for c in r] for r in pack.iter_rows(min_row=5)]
+    kvitsoy = next(r for r in rows if r[0] == "1144" and r[2] == "M.SF")
+    assert kvitsoy[4:10] == ["færre enn 5"] * 6
+    clear = load_workbook(io.BytesIO(meetings.export_xlsx(snapshot)))["Tall"]
+    assert isinstance(next(r for r in clear.iter_rows(min_row=5, values_only=True)
+                           if r[0] == "1144" and r[2] == "M.SF")[4], float)
+    assert "færre enn 5" in meetings.export_html(meetings.protected(snapshot, other))
