@@ -27,7 +27,7 @@ import duckdb
 import pyarrow as pa
 from pydantic import ValidationError
 
-from navdash import store
+from navdash import disclosure, store
 from navdash.schemas import (
     KINDS,
     IndicatorInfo,
@@ -699,7 +699,10 @@ def rejected_imports(db: Path | None = None) -> list[dict[str, Any]]:
 
 
 def export(kind_name: str, out: io.TextIOBase | Any, *, db: Path | None = None,
-           units: list[str] | None = None, indicators: list[str] | None = None) -> int:
+           units: list[str] | None = None, indicators: list[str] | None = None,
+           mask: disclosure.Mask | None = None) -> int:
+    """Write the rows in the import format. With a `mask`, values its viewer may not see are left out (the
+    format has no way to say "færre enn 5"), so the file can go to whoever the mask was made for."""
     if kind_name not in KINDS:
         raise ValueError(f"ukjent type «{kind_name}»; bruk en av: {', '.join(KINDS)}")
     kind, target = KINDS[kind_name], TARGETS[kind_name]
@@ -725,6 +728,8 @@ def export(kind_name: str, out: io.TextIOBase | Any, *, db: Path | None = None,
         cur = con.execute(sql, params)
         while batch := cur.fetchmany(10_000):
             for row in batch:
+                if mask is not None and kind_name == "verdier" and mask.hides(row[0], row[1], [row[2]]):
+                    continue
                 writer.writerow([_cell(v) for v in row])
                 n += 1
     return n

@@ -202,3 +202,20 @@ def test_gate_withholds_and_keeps_periods(masks):
     assert disclosure.is_withheld(shown) and shown.value is None and shown.numerator is None
     assert disclosure.gate(mask, "1144", "N.SKLTID", ["2022-01"], figure) is figure
     assert disclosure.gate(None, "1144", "M.SF", ["2022-01"], figure) is figure
+
+
+def test_cli_export_without_small_numbers(demo_db: Path, masks, monkeypatch, capsys):
+    import csv
+
+    from navdash.__main__ import main
+
+    monkeypatch.setenv("NAVDASH_DB", str(demo_db))
+    out = demo_db.parent / "open.csv"
+    assert main(["export", "verdier", "--uten-smaa-tall", "-o", str(out)]) == 0
+    rows = list(csv.DictReader(out.open(encoding="utf-8")))
+    mask = masks["ansatt:0312"]  # no clearance, as an employee
+    assert not any(mask.hides(r["enhet"], r["indikator"], [r["periode"]]) for r in rows)
+    assert not any(r["enhet"] == "1144" and r["indikator"] == "M.SF" for r in rows)
+    assert main(["export", "verdier", "-o", str(out)]) == 0  # the analyst's full export is unchanged
+    full = list(csv.DictReader(out.open(encoding="utf-8")))
+    assert len(full) - len(rows) == sum(mask.hides(r["enhet"], r["indikator"], [r["periode"]]) for r in full) > 0
