@@ -8,6 +8,9 @@ Roles:
 * **fylkesleder** sees the fylke, every unit under it and the units above, and runs the fylke's meetings;
 * **analytiker** sees everything and manages units, the indicator catalogue, central targets and all imports.
 
+Figures about fewer than 5 identifiable people (navdash.disclosure) are shown in clear only to the unit's own leder,
+the fylkesleder above it and the analytiker (`clearance`); the ansatt sees "færre enn 5".
+
 Anything not granted here is denied. Pages ask these functions; they never decide access themselves.
 """
 
