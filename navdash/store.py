@@ -246,6 +246,14 @@ MIGRATIONS: list[tuple[int, str, str]] = [
         );
         """,
     ),
+    (
+        5,
+        "indicators about identifiable people, whose small bases are withheld",
+        """
+        ALTER TABLE indicators ADD COLUMN personal BOOLEAN DEFAULT false;
+        UPDATE indicators SET personal = perspective IN ('medarbeider', 'bruker');
+        """,
+    ),
 ]
 
 SCHEMA_VERSION = MIGRATIONS[-1][0]
