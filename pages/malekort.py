@@ -27,6 +27,15 @@ elif card.loaded_for_unit and card.unit.type in ("land", "fylke"):
     st.info(f"Tallene for {card.unit.name} er lastet inn for nivået selv (offisiell statistikk).",
             icon=":material/database:")
 
+if card.coverage is not None and not card.coverage.complete:
+    st.warning(f"{period.label().capitalize()} er ikke komplett for {card.unit.name}: bare "
+               f"{card.coverage.text} har levert tall. Tall som er beregnet fra færre kontorer enn det var, er "
+               "merket og får verken signal eller vurdering mot mål.", icon=":material/hourglass_top:")
+if card.unit.predecessors:
+    merged = ", ".join(f"{name} (til {end:%d.%m.%Y})" if end else name for _uid, name, end in card.unit.predecessors)
+    st.info(f"Historikken for {card.unit.name} omfatter {merged}, som er slått sammen med enheten. Tallene deres "
+            "før sammenslåingen er lagt til, også i referansenivåer som «2019-nivået».", icon=":material/merge:")
+
 with st.expander("Slik leser du signalene"):
     st.markdown(
         "**Signal** bygger på et XmR-diagram (NHS *Making Data Count*) for de siste 24 månedene. "
@@ -38,7 +47,18 @@ with st.expander("Slik leser du signalene"):
         "signal for å se regelen.\n\n"
         "**Mål** viser resultatkravet slik brevet formulerer det, hvem som har satt det, og om det er nådd "
         "hittil i år. Retningskrav vurderes mot samme periode i fjor; er forskjellen mindre enn tilfeldig "
-        "variasjon kan gi, står det ≈ *Innenfor normal variasjon*. Endringer i andeler er i prosentpoeng (pp)."
+        "variasjon kan gi, står det ≈ *Innenfor normal variasjon*. Tilfeldig variasjon anslås fra seriens egen "
+        "variasjon fra måned til måned (ikke ved å legge sammen månedenes nevnere, for de samme personene telles "
+        "ofte hver måned), og grensen er 1,96 standardfeil. Tallkrav får det samme båndet; «under» og «over» "
+        "betyr at terskelen selv ikke er nok, «høyst» og «minst» at den er det. «I retning 2019-nivået»: har "
+        "enheten alt passert nivået i god retning, er kravet oppfylt så lenge resultatet ikke er tydelig "
+        "dårligere enn nivået. Hold musen over en vurdering for å se regelen og tallene.\n\n"
+        "**Målsikkerhet** sammenligner et årlig tallkrav (navngitt i merket) med hva et årssnitt av dagens "
+        "prosess kan bli (snitt ± 3 sigma/√12), ikke med grensene for enkeltmåneder.\n\n"
+        "**Fullstendighet:** et fylkes- eller landstall som er beregnet fra færre kontorer enn det var aktive, er "
+        "merket «beregnet fra 1 av 15 kontorer» og får verken signal eller vurdering. Prosenter uten teller og "
+        "nevner summeres aldri over kontorer; de vises som snitt der hvert kontor teller likt. Endringer i andeler "
+        "er i prosentpoeng (pp)."
     )
 st.html(scorecard_view.CSS)
 shared = data.practice_counts(db, version)

@@ -27,12 +27,15 @@ def unit_and_month(user: User, *, what: str, month_label: str = "Periode") -> tu
         st.error(f"Du har ikke tilgang til {what} «{unit_id}». Viser din egen enhet." if known
                  else f"Enheten «{unit_id}» finnes ikke. Velg en enhet i menyen.")
         unit_id = user.unit_id if user.unit_id in labels else options[0][0]
-    period_key = params.get("periode") or months[0]
-    if period_key not in months:
-        st.error(f"Det finnes ingen tall for perioden «{period_key}». Viser siste måned med tall.")
-        period_key = months[0]
     unit_id = st.sidebar.selectbox("Enhet", list(labels), index=list(labels).index(unit_id),
                                    format_func=lambda u: labels[u].strip())
+    # The default is the latest month the unit's offices have all delivered: one office's early file must not
+    # move everyone's målekort to a month that compares one office with last year's fifteen.
+    default = data.latest_complete_month(db, version, unit_id) or months[0]
+    period_key = params.get("periode") or default
+    if period_key not in months:
+        st.error(f"Det finnes ingen tall for perioden «{period_key}». Viser siste komplette måned.")
+        period_key = default
     period_key = st.sidebar.selectbox(month_label, months, index=months.index(period_key),
                                       format_func=lambda p: parse_period(p).label())
     params["enhet"], params["periode"] = unit_id, period_key
