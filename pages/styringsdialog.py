@@ -38,7 +38,9 @@ if meetings.can_run_meeting(user, fylke_id):
     months = data.months_with_data(db, version)
     with st.container(border=True):
         wanted = params.get("maned")
-        month = st.selectbox("Måned for nytt møte", months, index=months.index(wanted) if wanted in months else 0,
+        complete = data.latest_complete_month(db, version, fylke_id)
+        default = months.index(wanted) if wanted in months else months.index(complete) if complete in months else 0
+        month = st.selectbox("Måned for nytt møte", months, index=default,
                              format_func=lambda p: parse_period(p).label())
         if st.button(f"Åpne møtet for {parse_period(month).label()}", type="primary") and month:
             params["mote"] = str(meetings.open_meeting(db, user, fylke_id, month))
@@ -65,6 +67,7 @@ st.html(scorecard_view.CSS + meeting_view.CSS)
 open_points = {o["unit_id"]: sum(1 for f in meetings.carried_over(db, o["unit_id"], meeting_id)
                                  + meetings.followups_created_in(db, o["unit_id"], meeting_id)
                                  if f.status != "lukket") for o in snap["offices"]}
+st.info(meetings.chance_flags(snap).text, icon=":material/casino:")
 only_concern = st.checkbox("Vis bare kontorer med særskilt variasjon – bekymring")
 st.html(meeting_view.overview_html(snap, open_points, only_concern))
 
