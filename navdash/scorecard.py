@@ -380,11 +380,12 @@ def assurance_for(target: TargetView, mean: float | None, sigma: float | None, p
                   measure: str, months: int = 12) -> tuple[str, str] | None:
     """Will the process meet an annual numeric target? (assurance type, the reason in words)
 
-    Like with like: the targets are for the year's average, so the target is compared with the limits of a
-    12-month average of the current process (mean +/- 3 sigma / sqrt(12)), not with the limits of single months,
-    which swing with the season and make almost every target "hit and miss". `mean` and `sigma` are the process
-    mean and sigma of the latest segment of the monthly chart (pass those of a seasonally adjusted series when the
-    chart is adjusted).
+    Like with like: the letters' numeric targets are for the year's average ("i gjennomsnitt for året"), so the
+    target is compared with what a year's average of the current process can be, not with the limits of single
+    months, which swing with the season and make almost every target "hit and miss". `mean` is the average of the
+    last 12 months (every calendar month once, so no season tilts it, unlike a spring year-to-date); the next
+    year's average then lies within mean +/- 3 sigma * sqrt(2 / 12): the spread of a 12-month average plus the
+    uncertainty of the mean itself. Pass the mean and sigma of a seasonally adjusted series when there is one.
     """
     from navdash import fmt
 
@@ -393,21 +394,19 @@ def assurance_for(target: TargetView, mean: float | None, sigma: float | None, p
     good = {"hoy_er_bra": 1, "lav_er_bra": -1}.get(polarity, 0)
     if not good:
         return None
-    half = 3 * sigma / math.sqrt(months)
+    half = 3 * sigma * math.sqrt(2 / months)
     low, high = mean - half, mean + half
-    limits = (f"et årssnitt av prosessen ligger mellom {fmt.measure_value(low, measure)} og "
-              f"{fmt.measure_value(high, measure)} (snitt {fmt.measure_value(mean, measure)} ± 3 sigma/√{months})")
+    limits = (f"et årssnitt av prosessen slik den er nå, ligger mellom {fmt.measure_value(low, measure)} og "
+              f"{fmt.measure_value(high, measure)} (snittet de siste {months} månedene, "
+              f"{fmt.measure_value(mean, measure)}, ± 3 sigma · √(2/{months}))")
     named = f"Målsikkerhet mot «{target.text}» ({target.set_by_text.lower()}): {limits}"
-    if good > 0:
-        if target.threshold < low:
-            return "consistent_pass", f"{named}; kravet ligger under, så det nås uten endring."
-        if target.threshold > high:
-            return "consistent_fail", f"{named}; kravet ligger over, så det nås ikke uten en endring."
-    else:
-        if target.threshold > high:
-            return "consistent_pass", f"{named}; kravet ligger over, så det nås uten endring."
-        if target.threshold < low:
-            return "consistent_fail", f"{named}; kravet ligger under, så det nås ikke uten en endring."
+    beyond_good = target.threshold < low if good > 0 else target.threshold > high
+    beyond_bad = target.threshold > high if good > 0 else target.threshold < low
+    side = "under" if target.threshold < low else "over"
+    if beyond_good:
+        return "consistent_pass", f"{named}; kravet ligger {side}, så det nås uten endring."
+    if beyond_bad:
+        return "consistent_fail", f"{named}; kravet ligger {side}, så det nås ikke uten en endring."
     return "inconsistent", f"{named}; kravet ligger innenfor, så året kan både nå og bomme på det."
 
 
@@ -426,8 +425,10 @@ def signal_for(row: Row, monthly: pd.Series, target: TargetView | None) -> Signa
         reason = "Ingen av reglene slo til for siste punkt: variasjonen er innenfor det vanlige."
     reason += f" Basert på {result.n_points} måneder (XmR-diagram)."
     assurance = assurance_reason = assurance_text = None
-    if target is not None and last.mean is not None and last.upl is not None:
-        judged = assurance_for(target, last.mean, (last.upl - last.mean) / 3, row.polarity, row.measure)
+    recent = [v for v in values if v is not None][-12:]
+    if target is not None and len(recent) == 12 and last.mean is not None and last.upl is not None:
+        judged = assurance_for(target, math.fsum(recent) / 12, (last.upl - last.mean) / 3, row.polarity,
+                               row.measure)
         if judged is not None:
             assurance, assurance_reason = judged
             assurance_text = f"{ASSURANCE_TEXT[assurance]} ({target.text_short})"
@@ -614,7 +615,8 @@ def indicator_detail(unit_id: str, indicator_id: str, period: Period, db: Path |
             ytd = aggregate.combine(aggregate.select_periods(anc_rows, aggregate.year_to_date_periods(period, kind)),
                                     ind.aggregation, ind.measure)
             context.append({"unit_id": anc_id, "name": anc_name, "period": value, "ytd": ytd,
-                            "period_label": this.label() if this else ""})
+                            "period_label": this.label() if this else "",
+                            "coverage": incomplete_periods(anc_rows).get(this.key) if this else None})
         targets = targets_for(con, unit, period.year).get(indicator_id, [])
     kind = _kind_for(rows) if not rows.empty else "M"
     rows = rows[rows["period_kind"] == kind]

@@ -54,7 +54,8 @@ with st.expander("Slik leser du signalene"):
         "enheten alt passert nivået i god retning, er kravet oppfylt så lenge resultatet ikke er tydelig "
         "dårligere enn nivået. Hold musen over en vurdering for å se regelen og tallene.\n\n"
         "**Målsikkerhet** sammenligner et årlig tallkrav (navngitt i merket) med hva et årssnitt av dagens "
-        "prosess kan bli (snitt ± 3 sigma/√12), ikke med grensene for enkeltmåneder.\n\n"
+        "prosess kan bli: snittet de siste 12 månedene (hver kalendermåned én gang, så sesongen ikke drar) "
+        "± 3 sigma · √(2/12), ikke med grensene for enkeltmåneder.\n\n"
         "**Fullstendighet:** et fylkes- eller landstall som er beregnet fra færre kontorer enn det var aktive, er "
         "merket «beregnet fra 1 av 15 kontorer» og får verken signal eller vurdering. Prosenter uten teller og "
         "nevner summeres aldri over kontorer; de vises som snitt der hvert kontor teller likt. Endringer i andeler "
@@ -101,8 +102,9 @@ if chosen:
         st.warning(f"For få datapunkter for et signal: {detail['spc'].n_points} måneder, minst 12 trengs.")
     if detail["kind"] == "M":
         st.plotly_chart(scorecard_view.spc_figure(detail), width="stretch", config={"displaylogo": False})
-    context = [f"**{c['name']}**: {fmt.measure_value(c['period'].value, info['measure'])} ({c['period_label']}), "
-               f"hittil i år {fmt.measure_value(c['ytd'].value, info['measure'])}" for c in detail["context"]]
+    context = [f"**{c['name']}**: {fmt.measure_value(c['period'].value, info['measure'])} ({c['period_label']}"
+               + (f", {c['coverage']}" if c.get("coverage") else "")
+               + f"), hittil i år {fmt.measure_value(c['ytd'].value, info['measure'])}" for c in detail["context"]]
     if context:
         st.markdown("Til sammenligning: " + " · ".join(context))
     st.dataframe(scorecard_view.points_table(detail), hide_index=True, width="stretch")

@@ -59,8 +59,8 @@ else:
         unit=coverage_rows["unit_id"] + " " + coverage_rows["name"])
     order = list(dict.fromkeys(shown["unit"]))
     table = shown.pivot(index=["period", "Måned"], columns="unit", values="cell")[order]
-    table = table.sort_index(level="period", ascending=False).reset_index(level="period", drop=True).reset_index()
-    st.dataframe(table, hide_index=True, width="stretch")
+    table = table.sort_index(level="period", ascending=False).reset_index(level="period", drop=True)
+    st.table(table)  # a plain table: a dozen rows of text, readable by screen readers and when printed
 
 st.header("Enhetene")
 st.caption("Ordnet etter enhetstreet og enhetsnummer, ikke etter resultater.")

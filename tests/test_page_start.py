@@ -32,7 +32,7 @@ def test_start_page_shows_tree_freshness_and_navigation(tmp_path: Path, monkeypa
     labels = [e.label for e in at.expander]
     assert "NAV Oslo (0300) · Fylke · 15 kontorer" in labels
     assert "NAV Rogaland (1100) · Fylke · 20 kontorer" in labels
-    rogaland = at.dataframe[3].value
+    rogaland = at.dataframe[2].value
     assert "Slått sammen med NAV Stavanger fra 01.01.2020" in set(rogaland["Status"])
     assert list(rogaland["Enhet"]) == sorted(rogaland["Enhet"])  # by unit number, never by results
     assert "Dataversjon 1" in " ".join(c.value for c in at.sidebar.caption)
@@ -66,9 +66,9 @@ def test_start_page_shows_how_many_offices_delivered_each_month(demo_db: Path, m
     f.write_text("enhet,indikator,periode,teller,nevner,verdi\n0312,B.15,2023-01,40,60,\n", encoding="utf-8")
     assert ingest.import_file("verdier", f, db=demo_db).ok
     at = app(demo_db, monkeypatch)
-    coverage = at.dataframe[1].value
-    assert list(coverage.columns) == ["Måned", "0000 Norge", "0300 NAV Oslo", "1100 NAV Rogaland"]
-    assert list(coverage["Måned"][:2]) == ["januar 2023", "desember 2022"]
+    coverage = at.table[0].value
+    assert list(coverage.columns) == ["0000 Norge", "0300 NAV Oslo", "1100 NAV Rogaland"]
+    assert list(coverage.index[:2]) == ["januar 2023", "desember 2022"]
     jan, dec = coverage.iloc[0], coverage.iloc[1]
     assert (jan["0300 NAV Oslo"], jan["1100 NAV Rogaland"]) == ("Ufullstendig: 1 av 15 kontorer",
                                                                  "Ufullstendig: 0 av 20 kontorer")
