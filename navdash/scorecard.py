@@ -546,7 +546,12 @@ def build(con: duckdb.DuckDBPyConnection, unit_id: str, period: Period) -> Score
                     row.statuses.append(judge_target(row, t, reference, monthly))
             if monthly is not None:
                 window_gaps = [k for k in monthly.index if k in gaps]
-                if window_gaps:
+                if row.this_period.value is None:
+                    # The chart would end in an earlier month; its signal is not this month's.
+                    row.signal = Signal(None, "Ingen tall denne måneden", None, None, (),
+                                        f"Det finnes ingen tall for {period.label()}, så det er ikke noe signal.",
+                                        False)
+                elif window_gaps:
                     row.signal = incomplete_signal(
                         "Ingen signal fordi tallene er beregnet fra færre kontorer enn det var: "
                         + "; ".join(f"{parse_period(k).label()} {gaps[k]}" for k in window_gaps) + ".")

@@ -156,6 +156,8 @@ def test_a_partial_month_says_how_many_offices_it_covers(demo_db, monkeypatch):
     assert "Beregnet fra 1 av 15 kontorer" in row[1]
     assert row[3] == "… Ufullstendige tall"  # no signal
     assert "Vanlig variasjon" not in row[3] and "Bekymring" not in row[3]
+    b15 = _rows_by_id(at)["B.15"]  # no office has delivered B.15 for January: no signal carried over from December
+    assert b15[4] == "–" and b15[3] == "… Ingen tall denne måneden"
 
 
 def test_merged_offices_are_named_on_the_successors_card(demo_db, monkeypatch):
