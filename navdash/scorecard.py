@@ -4,7 +4,15 @@ whether a target is met so far this year, and a Making Data Count signal with th
 Honesty rules built in here, not in the page:
 * targets only on styringsparametere (the role in the catalogue decides; key information never carries one);
 * a directional target is judged year to date against the same months last year, and a difference that chance
-  could explain is called "innenfor normal variasjon", not met or missed;
+  could explain is called "innenfor normal variasjon", not met or missed. Chance is measured by the series' own
+  month-to-month variation (`ytd_noise`), not by a binomial on the months' denominators summed;
+* a numeric target ("under 6,1 %", "minst 20 %") follows the letter's wording (under/over exclude the threshold,
+  høyst/minst include it) and gets the same band around the threshold;
+* "i retning av 2019-nivået": a unit not yet at the level must move towards it; a unit already past it in the good
+  direction meets the target as long as it is not clearly worse than the level (`judge_target`);
+* assurance names the numeric target it is about and compares it with a year's average of the last 12 months,
+  not with single months' limits (`assurance_for`);
+* a figure computed from fewer offices than were active carries a note and neither signal nor verdict;
 * a signal needs at least 12 monthly points; with fewer the card says so instead of guessing.
 """
 
