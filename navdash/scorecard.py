@@ -504,6 +504,7 @@ def build(con: duckdb.DuckDBPyConnection, unit_id: str, period: Period) -> Score
     targets = targets_for(con, unit, period.year)
     steering, key_info, context = [], [], []
     per_indicator = dict(tuple(series.groupby("indicator_id", sort=False)))
+    gaps = incomplete_periods(series)  # coverage is per period: the same for every indicator
     for ind in cat.itertuples(index=False):
         rows = per_indicator.get(ind.indicator_id)
         if rows is None or rows.empty:
@@ -532,7 +533,6 @@ def build(con: duckdb.DuckDBPyConnection, unit_id: str, period: Period) -> Score
         row.data_source = sources.pop() if len(sources) == 1 else "blandet"
         row.level_mean = bool(ind.aggregation != "forholdstall" and ind.measure in aggregate.LEVEL_MEASURES
                               and "beregnet" in sources)
-        gaps = incomplete_periods(rows)
         row.coverage_note = gaps.get(this.key)
         monthly = monthly_series(rows, period, ind.aggregation, ind.measure) if kind == "M" else None
         if ind.role == "styringsparameter":
