@@ -530,9 +530,9 @@ def build(con: duckdb.DuckDBPyConnection, unit_id: str, period: Period) -> Score
             combine(ytd_periods), combine(aggregate.same_periods_last_year(ytd_periods)),
         )
         sources = set(rows["source"])
-        row.data_source = sources.pop() if len(sources) == 1 else "blandet"
         row.level_mean = bool(ind.aggregation != "forholdstall" and ind.measure in aggregate.LEVEL_MEASURES
                               and "beregnet" in sources)
+        row.data_source = sources.pop() if len(sources) == 1 else "blandet"
         row.coverage_note = gaps.get(this.key)
         monthly = monthly_series(rows, period, ind.aggregation, ind.measure) if kind == "M" else None
         if ind.role == "styringsparameter":

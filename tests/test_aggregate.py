@@ -123,6 +123,13 @@ def test_a_percentage_without_base_is_never_summed_over_offices(small_db):
     jan = s[(s.indicator_id == "S.AL") & (s.period == "2021-01")].iloc[0]
     assert jan.value == pytest.approx(75.0)  # (80 + 70) / 2: every office weighs the same
     assert jan.source == "beregnet" and jan.n_units == 2
+    from navdash import scorecard
+    from navdash.ui.scorecard_view import table_html
+
+    card = scorecard.load("1100", "2021-02", small_db)
+    row = next(r for r in card.steering if r.indicator_id == "S.AL")
+    assert row.level_mean and row.this_period.value == pytest.approx(80.0)  # (90 + 70) / 2, never 160
+    assert "Snitt av kontorene, hvert kontor teller likt" in table_html([row], "1100", "2021-02", "x", True)
     # counts loaded the same way are still summed over offices
     _import(small_db, "verdier", "enhet,indikator,periode,teller,nevner,verdi\n"
             "1103,B.31,2021-05,,,30\n1102,B.31,2021-05,,,12\n", "b31.csv")
