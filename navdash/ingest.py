@@ -41,6 +41,7 @@ from navdash.schemas import (
     row_errors,
     to_code,
 )
+from navdash.text import spreadsheet_cell
 
 CHUNK_ROWS = 50_000
 MAX_LISTED_PROBLEMS = 1_000
@@ -755,9 +756,11 @@ def _cell(value: Any) -> str:
         return ""
     if isinstance(value, float):
         return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, int):
+        return str(value)
     if isinstance(value, date):
         return value.isoformat()
-    return str(value)
+    return spreadsheet_cell(str(value))  # text only: a negative number above stays a number
 
 
 # ---------------------------------------------------------------------------------------------------------

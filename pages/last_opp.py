@@ -12,6 +12,7 @@ from navdash import access, upload
 from navdash.schemas import KINDS
 from navdash.ui import data, frame
 from navdash.ui.identity import current_user
+from navdash.ui.text import md
 
 frame.ensure_routed()
 user = current_user()
@@ -40,11 +41,11 @@ if uploaded is not None:
     path.write_bytes(content)
     done_key = f"importert_{digest}_{kind}"
     if st.session_state.get(done_key):
-        st.success(st.session_state[done_key])
+        st.success(md(st.session_state[done_key]))
     else:
         report = upload.check(db_path, user, kind, path, uploaded.name)
         if report.problem_count and not report.rows:
-            st.error(report.summary())
+            st.error(md(report.summary()))
         else:
             st.subheader("Forhåndsvisning")
             try:
@@ -53,13 +54,13 @@ if uploaded is not None:
                 st.caption("Filen kan ikke vises.")
         st.subheader("Kontroll")
         if not report.ok:
-            st.error(report.summary() + " Rett feilene under i filen og last den opp på nytt.")
+            st.error(md(report.summary()) + " Rett feilene under i filen og last den opp på nytt.")
             st.dataframe(upload.problems_table(report), hide_index=True, width="stretch")
             hidden = report.problem_count - len(report.problems)
             if hidden > 0:
                 st.caption(f"… og {hidden} feil til.")
         else:
-            st.success(report.summary())
+            st.success(md(report.summary()))
             if st.button("Bekreft import", type="primary"):
                 bar = st.progress(0.0, text="Importerer …")
                 total = max(report.rows, 1)
@@ -68,9 +69,9 @@ if uploaded is not None:
                 bar.progress(1.0, text="Ferdig")
                 if result.ok:
                     st.session_state[done_key] = result.summary()
-                    st.success(result.summary())
+                    st.success(md(result.summary()))
                 else:  # the database changed between the check and the import
-                    st.error(result.full_report())
+                    st.error(md(result.full_report(), keep_lines=True))
 
 st.header("Importhistorikk")
 history = upload.history(db_path)

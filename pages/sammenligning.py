@@ -9,6 +9,7 @@ from navdash import compare, fmt, practices
 from navdash.ui import compare_view as view
 from navdash.ui import data, frame
 from navdash.ui.identity import current_user
+from navdash.ui.text import md
 
 frame.ensure_routed()
 db, version = data.source()
@@ -24,7 +25,7 @@ names = dict(zip(inds["indicator_id"], inds["name"], strict=True))
 ids = list(names)
 wanted = params.get("indikator")
 if wanted and wanted not in names:
-    st.error(f"Indikatoren «{wanted}» finnes ikke eller kan ikke vises i et traktdiagram. Viser en annen.")
+    st.error(f"Indikatoren «{md(wanted)}» finnes ikke eller kan ikke vises i et traktdiagram. Viser en annen.")
 indicator = st.sidebar.selectbox("Indikator", ids, index=ids.index(wanted) if wanted in names else
                                  ids.index("B.15") if "B.15" in names else 0, format_func=lambda i: f"{i} {names[i]}")
 info = inds.set_index("indicator_id").loc[indicator]
@@ -32,7 +33,7 @@ info = inds.set_index("indicator_id").loc[indicator]
 periods = view.periods(db, version, indicator)
 wanted = params.get("periode")
 if wanted and wanted not in periods:
-    st.error(f"Det finnes ingen tall for perioden «{wanted}». Viser siste periode med tall.")
+    st.error(f"Det finnes ingen tall for perioden «{md(wanted)}». Viser siste periode med tall.")
 period = st.sidebar.selectbox("Periode", periods, index=periods.index(wanted) if wanted in periods else 0,
                               format_func=view.period_label)
 
@@ -74,12 +75,12 @@ if not chosen:
 chosen_sorted = sorted(chosen, key=lambda u: (units.set_index("unit_id")["name"][u] if order == "navn" else u))
 f, hist = view.funnel_and_history(db, version, tuple(chosen_sorted), indicator, period,
                                   "additive" if adjust else None)
-scope = f"sammenligningsgruppen «{group}»" if group else f"enhetene under {labels[parent]}"
-st.markdown(f"**{indicator} {names[indicator]}** · {view.period_label(period)} · {scope}. "
+scope = f"sammenligningsgruppen «{md(group)}»" if group else f"enhetene under {md(labels[parent])}"
+st.markdown(f"**{md(indicator)} {md(names[indicator])}** · {view.period_label(period)} · {scope}. "
             f"Gruppens andel: **{fmt.percent(f.p0 * 100 if f.p0 is not None else None)}** "
             f"(summen av tellerne delt på summen av nevnerne for {len(f.points)} enheter).")
 if f.missing:
-    st.caption("Uten tall for perioden: " + ", ".join(name for _, name in f.missing) + ".")
+    st.caption("Uten tall for perioden: " + ", ".join(md(name) for _, name in f.missing) + ".")
 if not f.points:
     st.warning("Ingen av enhetene har tall for denne perioden.")
     st.stop()
@@ -106,7 +107,7 @@ st.dataframe(table, hide_index=True, width="stretch", height=36 * (len(table) + 
 good = [p for p in f.points if compare.better(p.status, info["polarity"])]
 if good:
     st.markdown("Skiller seg ut i god retning – se hva de gjør: " + " · ".join(
-        f"[{p.name}]({view.malekort_link(p.unit_id, period, indicator)}) "
+        f"[{md(p.name)}]({view.malekort_link(p.unit_id, period, indicator)}) "
         f"([erfaringer de har delt]({practices.link(unit=p.unit_id)}))" for p in good))
 
 st.subheader("Hver enhet over tid")

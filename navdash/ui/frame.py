@@ -2,9 +2,42 @@
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 import streamlit as st
 
 from navdash.ui import data
+
+LOG = logging.getLogger("navdash")
+ERROR_TEXT = ("Noe gikk galt da siden skulle vises. Feilen er logget. Prøv igjen om litt, og ta kontakt med den som "
+              "drifter navdash hvis det skjer igjen.")
+
+
+def hide_error_details(production: bool) -> bool:
+    """In production, Streamlit shows no exception details in the browser (they go to the server log only).
+
+    `client.showErrorDetails` is a client option, the only kind a script may set; it holds for the whole process from
+    this run on. Errors before the first run (an import error in app.py) are covered by starting the server with
+    `--client.showErrorDetails=none` (docs/innlogging.md). Returns `production`."""
+    if production:
+        st.set_option("client.showErrorDetails", "none")
+    return production
+
+
+@contextmanager
+def no_tracebacks(production: bool) -> Iterator[None]:
+    """Run a page; in production an unexpected error becomes one Norwegian line, and the details go to the log.
+    Outside production the error propagates, so tests and developers see it. Streamlit's stop and rerun are
+    BaseExceptions and pass through."""
+    try:
+        yield
+    except Exception:
+        if not production:
+            raise
+        LOG.exception("page failed")
+        st.error(ERROR_TEXT, icon=":material/error:")
 
 
 def set_language() -> None:

@@ -7,6 +7,7 @@ import streamlit as st
 from navdash.access import User
 from navdash.periods import parse_period
 from navdash.ui import data
+from navdash.ui.text import md
 
 
 def unit_and_month(user: User, *, what: str, month_label: str = "Periode") -> tuple[str, str, str, int]:
@@ -24,12 +25,12 @@ def unit_and_month(user: User, *, what: str, month_label: str = "Periode") -> tu
     unit_id = params.get("enhet") or user.unit_id
     if unit_id not in labels:
         known = unit_id in data.unit_parents(db, version)
-        st.error(f"Du har ikke tilgang til {what} «{unit_id}». Viser din egen enhet." if known
-                 else f"Enheten «{unit_id}» finnes ikke. Velg en enhet i menyen.")
+        st.error(f"Du har ikke tilgang til {what} «{md(unit_id)}». Viser din egen enhet." if known
+                 else f"Enheten «{md(unit_id)}» finnes ikke. Velg en enhet i menyen.")
         unit_id = user.unit_id if user.unit_id in labels else options[0][0]
     period_key = params.get("periode") or months[0]
     if period_key not in months:
-        st.error(f"Det finnes ingen tall for perioden «{period_key}». Viser siste måned med tall.")
+        st.error(f"Det finnes ingen tall for perioden «{md(period_key)}». Viser siste måned med tall.")
         period_key = months[0]
     unit_id = st.sidebar.selectbox("Enhet", list(labels), index=list(labels).index(unit_id),
                                    format_func=lambda u: labels[u].strip())
