@@ -10,7 +10,7 @@ from navdash import access, store
 from navdash.ui import data, frame, identity
 
 # First, before anything can fail: in production no user ever sees a Python traceback.
-PRODUCTION = frame.hide_error_details(identity.production())
+PRODUCTION = frame.harden(identity.production())
 
 # A local favicon: Material icons as favicons are fetched from an external font CDN, which closed networks block.
 FAVICON = str(Path(__file__).resolve().parent / "assets" / "favicon.png")
@@ -34,6 +34,7 @@ PAGES = (
     ("pages/last_opp.py", "Last opp data", ":material/upload:", "last-opp"),
 )
 frame.set_language()
+identity.URL_PATHS[:] = [url for *_, url in PAGES]
 user = identity.require_user()  # a login screen, a refusal or a configuration error stops the run here
 identity.require_known_unit(user, data.unit_parents(*data.source()))
 pages = [

@@ -354,6 +354,17 @@ def test_production_hides_error_details(demo_db, monkeypatch, keep_error_details
     assert config.get_option("client.showErrorDetails") == "none"
 
 
+def test_tables_offer_no_raw_csv_download(demo_db, monkeypatch):
+    from streamlit import config
+
+    before = config.get_option("client.disableDataExport")
+    config.set_option("client.disableDataExport", False)  # as if config.toml were missing on the server
+    try:
+        _app(demo_db, monkeypatch, "pages/start.py", persona="analytiker")
+        assert config.get_option("client.disableDataExport") is True
+    finally:
+        config.set_option("client.disableDataExport", before)
+
 def test_a_page_error_in_production_is_one_norwegian_line(monkeypatch):
     from navdash.ui import frame
 

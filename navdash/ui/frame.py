@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 
 import streamlit as st
@@ -15,12 +15,16 @@ ERROR_TEXT = ("Noe gikk galt da siden skulle vises. Feilen er logget. Prøv igje
               "drifter navdash hvis det skjer igjen.")
 
 
-def hide_error_details(production: bool) -> bool:
-    """In production, Streamlit shows no exception details in the browser (they go to the server log only).
+def harden(production: bool) -> bool:
+    """Client settings that keep data and internals where they belong; returns `production`.
 
-    `client.showErrorDetails` is a client option, the only kind a script may set; it holds for the whole process from
-    this run on. Errors before the first run (an import error in app.py) are covered by starting the server with
-    `--client.showErrorDetails=none` (docs/innlogging.md). Returns `production`."""
+    Streamlit's own "download as CSV" on every table writes cells raw, so a unit named `=HYPERLINK(…)` would become
+    a live formula; it is switched off (also in .streamlit/config.toml), and every download goes through our exports,
+    which neutralise formulas. In production, no exception details reach the browser (they go to the server log).
+    These are client options, the only kind a script may set; they hold for the whole process from this run on.
+    Errors before the first run (an import error in app.py) are covered by starting the server with
+    `--client.showErrorDetails=none` (docs/innlogging.md)."""
+    st.set_option("client.disableDataExport", True)
     if production:
         st.set_option("client.showErrorDetails", "none")
     return production
@@ -86,3 +90,16 @@ def ensure_routed() -> None:
     if PagesManager.uses_pages_directory:
         PagesManager.uses_pages_directory = False
         st.rerun()
+
+
+def _closed() -> None:
+    """The page behind every address while the frame refuses to open the app: nothing."""
+
+
+def close_navigation(url_paths: Iterable[str | None]) -> None:
+    """Register every page address with an empty page and no menu, for a run that stops before the real navigation.
+
+    Without this, a stop before `st.navigation` leaves Streamlit in its legacy mode, which lists the files in
+    `pages/` in the sidebar and answers a deep link with an English "Page not found" dialog."""
+    st.navigation([st.Page(_closed, title="navdash", url_path=url or None, default=url is None)
+                   for url in url_paths], position="hidden")

@@ -168,7 +168,17 @@ def current_user() -> User | None:
     return _demo_user()
 
 
+URL_PATHS: list[str | None] = [None]  # app.py lists every page's address here, for the stop screens
+
+
+def _no_pages() -> None:
+    from navdash.ui import frame
+
+    frame.close_navigation(URL_PATHS)
+
+
 def _stop_with(message: str) -> None:
+    _no_pages()
     st.title("Mål og resultater i NAV")
     st.error(message, icon=":material/lock:")
     st.stop()
@@ -183,6 +193,7 @@ def require_user() -> User:
         raise  # st.stop() ends the run; this line is never reached
     if setup.oidc:
         if not st.user.is_logged_in:
+            _no_pages()
             st.title("Mål og resultater i NAV")
             st.markdown("Logg inn med NAV-kontoen din for å se målene og resultatene for enheten din.")
             st.button("Logg inn", type="primary", on_click=st.login,
@@ -196,6 +207,7 @@ def require_user() -> User:
             raise
         if user is None:
             who = st.user.get("email") or st.user.get("name") or "denne brukeren"
+            _no_pages()
             st.title("Ingen tilgang ennå")
             st.markdown(
                 f"Du er logget inn som **{md(who)}**, men er ikke gitt en rolle i navdash. Be lederen din eller "
