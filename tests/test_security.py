@@ -21,8 +21,8 @@ from navdash import ingest, meetings, store
 from navdash.text import escape, safe_link, shown, spreadsheet_cell, strip_formula_guard
 from navdash.ui import identity
 from tests.conftest import TODAY
-from tests.pagetest import APP
-from tests.test_access import ISSUER, keep_error_details  # noqa: F401 - a fixture used below
+from tests.pagetest import APP, app
+from tests.test_access import AUTH, ISSUER, keep_error_details  # noqa: F401 - a fixture used below
 
 PARAM_ATTACK = "[KLIKK](https://evil.example/x) ![u](https://evil.example/u.png)"
 NAME_ATTACK = ("[KLIKK](https://evil.example/x) ![u](https://evil.example/u.png) <img src=x onerror=alert(1)> "
@@ -89,19 +89,6 @@ def test_numbers_stay_numbers():
 
 # --- pages: URL parameters and names from files are shown as text ------------------------------------------------
 
-def _app(db: Path, monkeypatch, page: str, **params: str) -> AppTest:
-    monkeypatch.setenv("NAVDASH_DB", str(db))
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    at = AppTest.from_file(APP, default_timeout=90)
-    for k, v in params.items():
-        at.query_params[k] = v
-    at.run()
-    at.switch_page(page).run()
-    assert not at.exception, at.exception
-    return at
-
-
 def _texts(at: AppTest) -> list[str]:
     """Every piece of markdown the page sent: text elements in main and sidebar, expander labels, our HTML."""
     out = [el.value for kind in TEXT_KINDS for el in at.get(kind)]
@@ -125,7 +112,7 @@ def _assert_no_markup(at: AppTest) -> None:
     ("pages/erfaringer.py", "tema"), ("pages/undersokelser.py", "runde"),
 ])
 def test_markdown_in_a_url_parameter_is_shown_as_text(demo_db, monkeypatch, page, param):
-    at = _app(demo_db, monkeypatch, page, persona="analytiker", **{param: PARAM_ATTACK})
+    at = app(demo_db, monkeypatch, page, persona="analytiker", **{param: PARAM_ATTACK})
     boxes = [e.value for e in (*at.error, *at.warning, *at.sidebar.warning, *at.info)]
     assert any(PARAM_ATTACK in shown(b) for b in boxes), boxes  # the parameter is there, as text
     _assert_no_markup(at)
@@ -146,7 +133,7 @@ def evil_db(small_db: Path) -> Path:
 @pytest.mark.parametrize("page", ["pages/malekort.py", "pages/kvalitet.py", "pages/sammenligning.py",
                                   "pages/start.py", "pages/mal.py", "pages/undersokelser.py"])
 def test_names_from_files_are_shown_as_text(evil_db, monkeypatch, page):
-    at = _app(evil_db, monkeypatch, page, persona="analytiker", enhet="0312")
+    at = app(evil_db, monkeypatch, page, persona="analytiker", enhet="0312")
     texts = _texts(at)
     assert any("[KLIKK](https://evil.example/x)" in shown(t) for t in texts), page
     _assert_no_markup(at)
@@ -158,7 +145,7 @@ def test_a_good_link_is_still_shown(small_db, monkeypatch):
     with duckdb.connect(str(small_db)) as con:
         con.execute("UPDATE indicators SET link = 'https://www.nav.no/statistikk'")
     store.forget_snapshots()
-    at = _app(small_db, monkeypatch, "pages/malekort.py", persona="analytiker", enhet="0312")
+    at = app(small_db, monkeypatch, "pages/malekort.py", persona="analytiker", enhet="0312")
     assert any("[Følg med på statistikken](https://www.nav.no/statistikk)" in m.value for m in at.markdown)
 
 
@@ -168,7 +155,7 @@ def test_follow_up_text_and_display_names_in_the_meeting_are_text(demo_db, monke
     boss = DEMO_PERSONAS["fylkesleder"]
     meeting = meetings.open_meeting(demo_db, boss, "0300", "2021-12")
     meetings.add_followup(demo_db, boss, "0312", meeting, NAME_ATTACK, NAME_ATTACK, None)
-    at = _app(demo_db, monkeypatch, "pages/styringsdialog.py", persona="fylkesleder", mote=str(meeting),
+    at = app(demo_db, monkeypatch, "pages/styringsdialog.py", persona="fylkesleder", mote=str(meeting),
               kontor="0312")
     assert any(e.label.startswith("Historikk: ") and "KLIKK" in shown(e.label) for e in at.expander)
     _assert_no_markup(at)
@@ -176,19 +163,25 @@ def test_follow_up_text_and_display_names_in_the_meeting_are_text(demo_db, monke
     assert "<img" not in page and "https://evil" not in page
 
 
-def test_oidc_display_name_is_text(demo_db, monkeypatch, tmp_path):
+def _logged_in(db: Path, monkeypatch, tmp_path: Path, unit: str, name: str) -> AppTest:
+    """The app run by a user the role file grants `leder` at `unit` by object id, with `name` in the token."""
     roles = tmp_path / "roller.toml"
-    roles.write_text(f'utsteder = "{ISSUER}"\n[[tilgang]]\noid = "abc"\nrolle = "leder"\nenhet = "0312"\n',
+    roles.write_text(f'utsteder = "{ISSUER}"\n[[tilgang]]\noid = "abc"\nrolle = "leder"\nenhet = "{unit}"\n',
                      encoding="utf-8")
     monkeypatch.setenv("NAVDASH_ROLLER", str(roles))
-    monkeypatch.setenv("NAVDASH_DB", str(demo_db))
+    monkeypatch.setenv("NAVDASH_DB", str(db))
     st.cache_data.clear()
     st.cache_resource.clear()
     at = AppTest.from_file(APP, default_timeout=90)
     at.secrets["auth"] = AUTH
-    at.user = {"is_logged_in": True, "iss": ISSUER, "oid": "abc", "name": NAME_ATTACK}
+    at.user = {"is_logged_in": True, "iss": ISSUER, "oid": "abc", "name": name}
     at.run()
-    assert not at.exception
+    assert not at.exception, at.exception
+    return at
+
+
+def test_oidc_display_name_is_text(demo_db, monkeypatch, tmp_path):
+    at = _logged_in(demo_db, monkeypatch, tmp_path, "0312", NAME_ATTACK)
     sidebar = [m.value for m in at.sidebar.markdown]
     assert any("KLIKK" in shown(m) for m in sidebar)
     _assert_no_markup(at)
@@ -276,11 +269,6 @@ def test_meeting_pack_xlsx_neutralises_formulas_and_keeps_numbers(small_db):
 
 # --- login fails closed --------------------------------------------------------------------------------------------
 
-AUTH = {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "test-hemmelighet",
-        "client_id": "navdash", "client_secret": "x",
-        "server_metadata_url": "https://login.microsoftonline.com/tenant/v2.0/.well-known/openid-configuration"}
-
-
 def _demo_offered(at: AppTest) -> bool:
     return any(s.label == "Vis som" for s in at.sidebar.selectbox) or bool(at.file_uploader)
 
@@ -304,7 +292,7 @@ def _run_stopped(db: Path, monkeypatch, page: str = "pages/last_opp.py", **secre
     return at
 
 
-def test_a_malformed_secrets_file_stops_the_app(demo_db, monkeypatch, tmp_path, keep_error_details):  # noqa: F811
+def test_a_malformed_secrets_file_stops_theapp(demo_db, monkeypatch, tmp_path, keep_error_details):  # noqa: F811
     bad = tmp_path / "secrets.toml"
     bad.write_text('[auth]\nredirect_uri = "https://x/oauth2callback\n', encoding="utf-8")  # unclosed quote
     monkeypatch.setattr(st, "secrets", Secrets())
@@ -337,7 +325,7 @@ def test_an_explicit_no_keeps_demo_mode(value, monkeypatch):
     ({}, None, "[auth] redirect_uri"),
     (AUTH, {"innlogging": "microsoft"}, "[auth.microsoft]"),
 ])
-def test_an_incomplete_auth_section_stops_the_app(demo_db, monkeypatch, auth, navdash, missing):
+def test_an_incomplete_auth_section_stops_theapp(demo_db, monkeypatch, auth, navdash, missing):
     secrets = {"auth": auth, **({"navdash": navdash} if navdash else {})}
     at = _run_stopped(demo_db, monkeypatch, **secrets)
     errors = " ".join(e.value for e in at.error)
@@ -360,7 +348,7 @@ def test_tables_offer_no_raw_csv_download(demo_db, monkeypatch):
     before = config.get_option("client.disableDataExport")
     config.set_option("client.disableDataExport", False)  # as if config.toml were missing on the server
     try:
-        _app(demo_db, monkeypatch, "pages/start.py", persona="analytiker")
+        app(demo_db, monkeypatch, "pages/start.py", persona="analytiker")
         assert config.get_option("client.disableDataExport") is True
     finally:
         config.set_option("client.disableDataExport", before)
@@ -430,17 +418,7 @@ def test_role_file_without_issuer_is_refused(tmp_path):
 
 @pytest.mark.parametrize("page", ["pages/mal.py", "pages/sammenligning.py", "pages/malekort.py"])
 def test_a_grant_to_an_unknown_unit_gives_a_message(demo_db, monkeypatch, tmp_path, page):
-    roles = tmp_path / "roller.toml"
-    roles.write_text(f'utsteder = "{ISSUER}"\n[[tilgang]]\noid = "abc"\nrolle = "leder"\nenhet = "9999"\n',
-                     encoding="utf-8")
-    monkeypatch.setenv("NAVDASH_ROLLER", str(roles))
-    monkeypatch.setenv("NAVDASH_DB", str(demo_db))
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    at = AppTest.from_file(APP, default_timeout=90)
-    at.secrets["auth"] = AUTH
-    at.user = {"is_logged_in": True, "iss": ISSUER, "oid": "abc", "name": "Ola"}
-    at.run()
+    at = _logged_in(demo_db, monkeypatch, tmp_path, "9999", "Ola")
     try:
         at.switch_page(page).run()
     except ValueError:
