@@ -8,7 +8,7 @@ import streamlit as st
 from navdash import fmt
 from navdash.periods import parse_period
 from navdash.schemas import LABELS
-from navdash.ui import data, frame, pickers, scorecard_view
+from navdash.ui import data, frame, norsk, pickers, scorecard_view
 from navdash.ui.identity import current_user
 from navdash.ui.text import md, safe_link
 
@@ -64,11 +64,9 @@ st.header("Detaljer for en indikator")
 all_rows = card.steering + card.key_information + card.context
 ids = [r.indicator_id for r in all_rows]
 names = {r.indicator_id: f"{r.indicator_id} {r.name}" for r in all_rows}
-wanted = st.query_params.get("indikator")
-chosen = st.selectbox("Indikator", ids, index=ids.index(wanted) if wanted in ids else 0,
-                      format_func=lambda i: names[i], key="indikator_valg")
+chosen = pickers.url_select("Indikator", ids, param="indikator", key="indikator_valg", default=ids[0] if ids else None,
+                            format_func=lambda i: names[i]) if ids else None
 if chosen:
-    st.query_params["indikator"] = chosen
     detail = data.indicator_detail(db, version, unit_id, chosen, period_key)
     info = detail["indicator"]
     st.subheader(md(names[chosen]))
@@ -82,7 +80,7 @@ if chosen:
     if detail["spc"] is not None and detail["spc"].too_few_points:
         st.warning(f"For få datapunkter for et signal: {detail['spc'].n_points} måneder, minst 12 trengs.")
     if detail["kind"] == "M":
-        st.plotly_chart(scorecard_view.spc_figure(detail), width="stretch", config={"displaylogo": False})
+        st.plotly_chart(scorecard_view.spc_figure(detail), width="stretch", config=norsk.PLOTLY_CONFIG)
     context = [f"**{md(c['name'])}**: {fmt.measure_value(c['period'].value, info['measure'])} ({c['period_label']}), "
                f"hittil i år {fmt.measure_value(c['ytd'].value, info['measure'])}" for c in detail["context"]]
     if context:
