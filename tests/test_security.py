@@ -302,7 +302,7 @@ def test_a_malformed_secrets_file_stops_theapp(demo_db, monkeypatch, tmp_path, k
     assert not _demo_offered(at)
 
 
-@pytest.mark.parametrize("value", ["on", "1", "ja", "true", "yes", "produksjon", "nei takk"])
+@pytest.mark.parametrize("value", ["on", "1", "ja", "true", "yes", "produksjon", "nei takk", ""])
 def test_any_production_flag_but_an_explicit_no_refuses_demo_mode(demo_db, monkeypatch, value,
                                                                    keep_error_details):  # noqa: F811
     monkeypatch.setenv("NAVDASH_PRODUKSJON", value)
@@ -311,12 +311,16 @@ def test_any_production_flag_but_an_explicit_no_refuses_demo_mode(demo_db, monke
     assert not _demo_offered(at)
 
 
-@pytest.mark.parametrize("value", ["", "0", "nei", "false", "off", "NEI"])
-def test_an_explicit_no_keeps_demo_mode(value, monkeypatch):
-    monkeypatch.setenv("NAVDASH_PRODUKSJON", value)
+@pytest.mark.parametrize("value", [None, "0", "nei", "false", "off", "NEI", " no "])
+def test_an_explicit_no_or_no_flag_keeps_demo_mode(value, monkeypatch):
+    if value is None:
+        monkeypatch.delenv("NAVDASH_PRODUKSJON", raising=False)
+    else:
+        monkeypatch.setenv("NAVDASH_PRODUKSJON", value)
     assert identity.production_flag({}) is False
     assert identity.production_flag({"produksjon": False}) is False
     assert identity.production_flag({"produksjon": "ja"}) is True
+    assert identity.production_flag({"produksjon": ""}) is True
 
 
 @pytest.mark.parametrize(("auth", "navdash", "missing"), [

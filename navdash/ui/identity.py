@@ -75,12 +75,13 @@ def _is_no(value: object) -> bool:
 
 
 def production_flag(navdash_section: Mapping[str, Any]) -> bool:
-    """True unless every production flag that is set says an explicit no. Unset means not production."""
+    """True unless every production flag that is set says an explicit no. A flag that is not set at all means
+    not production; a flag set to an empty value is not a clear no, so it means production (fail closed)."""
     env = os.environ.get("NAVDASH_PRODUKSJON")
-    if env is not None and env.strip() and not _is_no(env):
+    if env is not None and not _is_no(env):
         return True
     value = navdash_section.get("produksjon")
-    return value is not None and not (isinstance(value, str) and not value.strip()) and not _is_no(value)
+    return value is not None and not _is_no(value)
 
 
 def auth_problems(auth: Mapping[str, Any], provider: str | None) -> list[str]:
