@@ -292,7 +292,7 @@ def _run_stopped(db: Path, monkeypatch, page: str = "pages/last_opp.py", **secre
     return at
 
 
-def test_a_malformed_secrets_file_stops_theapp(demo_db, monkeypatch, tmp_path, keep_error_details):  # noqa: F811
+def test_a_malformed_secrets_file_stops_the_app(demo_db, monkeypatch, tmp_path, keep_error_details):  # noqa: F811
     bad = tmp_path / "secrets.toml"
     bad.write_text('[auth]\nredirect_uri = "https://x/oauth2callback\n', encoding="utf-8")  # unclosed quote
     monkeypatch.setattr(st, "secrets", Secrets())
@@ -329,7 +329,7 @@ def test_an_explicit_no_or_no_flag_keeps_demo_mode(value, monkeypatch):
     ({}, None, "[auth] redirect_uri"),
     (AUTH, {"innlogging": "microsoft"}, "[auth.microsoft]"),
 ])
-def test_an_incomplete_auth_section_stops_theapp(demo_db, monkeypatch, auth, navdash, missing):
+def test_an_incomplete_auth_section_stops_the_app(demo_db, monkeypatch, auth, navdash, missing):
     secrets = {"auth": auth, **({"navdash": navdash} if navdash else {})}
     at = _run_stopped(demo_db, monkeypatch, **secrets)
     errors = " ".join(e.value for e in at.error)
