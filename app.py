@@ -6,7 +6,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from navdash import access, store
+from navdash import access
 from navdash.ui import data, frame, identity
 
 # First, before anything can fail: in production no user ever sees a Python traceback.
@@ -16,9 +16,7 @@ PRODUCTION = frame.harden(identity.production())
 FAVICON = str(Path(__file__).resolve().parent / "assets" / "favicon.png")
 st.set_page_config(page_title="navdash – mål og resultater i NAV", page_icon=FAVICON, layout="wide")
 
-if not store.db_path().exists():
-    with st.spinner("Oppretter demodatabasen … (bare første gang)"):
-        store.ensure_database()
+frame.open_store()  # creates the demo database at first start; a damaged or missing store stops here
 
 ROOT = Path(__file__).resolve().parent
 # (file, title, icon, url path); a page is listed once its file exists, so navigation shows only real pages.
@@ -44,5 +42,5 @@ pages = [
 ]
 navigation = st.navigation(pages)
 frame.demo_notice()
-with frame.no_tracebacks(PRODUCTION):
+with frame.no_tracebacks(PRODUCTION), frame.store_errors_shown():
     navigation.run()
