@@ -7,8 +7,10 @@ from pathlib import Path
 import streamlit as st
 
 from navdash import access
-from navdash.ui import frame
-from navdash.ui.identity import require_user
+from navdash.ui import data, frame, identity
+
+# First, before anything can fail: in production no user ever sees a Python traceback.
+PRODUCTION = frame.harden(identity.production())
 
 # A local favicon: Material icons as favicons are fetched from an external font CDN, which closed networks block.
 FAVICON = str(Path(__file__).resolve().parent / "assets" / "favicon.png")
@@ -30,7 +32,9 @@ PAGES = (
     ("pages/last_opp.py", "Last opp data", ":material/upload:", "last-opp"),
 )
 frame.set_language()
-user = require_user()  # a login screen, a refusal or a configuration error stops the run here
+identity.URL_PATHS[:] = [url for *_, url in PAGES]
+user = identity.require_user()  # a login screen, a refusal or a configuration error stops the run here
+identity.require_known_unit(user, data.unit_parents(*data.source()))
 pages = [
     st.Page(path, title=title, icon=icon, default=url is None, **({"url_path": url} if url else {}))
     for path, title, icon, url in PAGES
@@ -38,5 +42,5 @@ pages = [
 ]
 navigation = st.navigation(pages)
 frame.demo_notice()
-with frame.store_errors_shown():
+with frame.no_tracebacks(PRODUCTION), frame.store_errors_shown():
     navigation.run()

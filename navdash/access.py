@@ -20,9 +20,9 @@ import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
 
 Role = Literal["ansatt", "leder", "fylkesleder", "analytiker"]
 ROLES: tuple[str, ...] = ("ansatt", "leder", "fylkesleder", "analytiker")
@@ -189,28 +189,53 @@ def upload_scope(user: User | None) -> UploadScope | None:
 # ---------------------------------------------------------------------------------------------------------
 
 
+IDENTITY_KEYS = ("oid", "sub", "epost", "gruppe")
+
+
 class Grant(BaseModel):
-    """One line of the role mapping: an identity (e-mail or group claim) gets a role at a unit."""
+    """One line of the role mapping: an identity gets a role at a unit. The identity is a stable subject (Entra ID's
+    object id `oid`, or the token's `sub`), a verified e-mail address, or a group claim."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    epost: str | None = None
-    gruppe: str | None = None
+    oid: str | None = Field(default=None, min_length=1)
+    sub: str | None = Field(default=None, min_length=1)
+    epost: str | None = Field(default=None, min_length=3)
+    gruppe: str | None = Field(default=None, min_length=1)
     rolle: Role
     enhet: str = Field(pattern=r"^\d{4}$")
 
     @model_validator(mode="after")
     def _one_identity(self) -> Grant:
-        if (self.epost is None) == (self.gruppe is None):
-            raise ValueError("hver tilgang må ha enten «epost» eller «gruppe»")
+        if sum(getattr(self, key) is not None for key in IDENTITY_KEYS) != 1:
+            raise ValueError("hver tilgang må ha nøyaktig én av «oid», «sub», «epost» eller «gruppe»")
         return self
 
 
+def _one_or_more(value: object) -> object:
+    return [value] if isinstance(value, str) else value
+
+
 class RoleMap(BaseModel):
+    """The role file. `utsteder` (the token issuer, e.g. `https://login.microsoftonline.com/<tenant-id>/v2.0`) is
+    required: a token from any other issuer, or from another Entra ID tenant (`tenant`, the `tid` claim), maps to no
+    one, even if its e-mail or group matches."""
+
     model_config = ConfigDict(extra="forbid")
 
+    utsteder: Annotated[list[Annotated[str, Field(min_length=8)]], BeforeValidator(_one_or_more)] = Field(min_length=1)
+    tenant: str | None = Field(default=None, min_length=1)
     tilgang: list[Grant] = Field(default_factory=list)
     gruppeclaim: str = "groups"  # the claim that lists group ids (Microsoft Entra ID: "groups")
+
+
+def _problem(error: Mapping) -> str:
+    where = ".".join(str(p) for p in error["loc"])
+    if error["type"] == "missing":
+        hint = (" – oppgi tokenets utsteder (iss), for eksempel https://login.microsoftonline.com/<tenant-id>/v2.0"
+                if where == "utsteder" else "")
+        return f"{where}: mangler{hint}"
+    return f"{where}: {error['msg']}"
 
 
 class RoleMapError(ValueError):
@@ -226,21 +251,43 @@ def load_role_map(path: Path) -> RoleMap:
     except tomllib.TOMLDecodeError as exc:
         raise RoleMapError(f"rollefilen {path} er ikke gyldig TOML: {exc}") from None
     except ValidationError as exc:
-        problems = "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors())
+        problems = "; ".join(_problem(e) for e in exc.errors())
         raise RoleMapError(f"rollefilen {path} har feil: {problems}") from None
 
 
+def _claim_true(value: object) -> bool:
+    return value is True or (isinstance(value, str) and value.strip().lower() == "true") or value == 1
+
+
+def _issuer_ok(claims: Mapping[str, object], role_map: RoleMap) -> bool:
+    issuer = str(claims.get("iss") or "").rstrip("/")
+    if not issuer or issuer not in {i.rstrip("/") for i in role_map.utsteder}:
+        return False
+    return role_map.tenant is None or str(claims.get("tid") or "") == role_map.tenant
+
+
 def user_from_claims(claims: Mapping[str, object], role_map: RoleMap) -> User | None:
-    """The user a logged-in identity maps to, or None (default deny). An e-mail grant wins over a group grant;
-    among groups, the first matching line in the file wins."""
-    email = str(claims.get("email") or claims.get("preferred_username") or "").strip().lower()
-    name = str(claims.get("name") or email or "ukjent")
+    """The user a logged-in identity maps to, or None (default deny).
+
+    Only tokens from the role file's issuer (and tenant) count. A stable subject (`oid`, then `sub`) wins over a
+    verified e-mail address (`email` with `email_verified`, or Entra ID's `xms_edov`), which wins over a group;
+    among groups, the first matching line in the file wins. The display name is only ever shown as text."""
+    if not _issuer_ok(claims, role_map):
+        return None
+    name = " ".join(str(claims.get("name") or "").split())[:200]
+    subjects = {"oid": str(claims.get("oid") or ""), "sub": str(claims.get("sub") or "")}
+    for key in ("oid", "sub"):
+        for grant in role_map.tilgang:
+            if getattr(grant, key) is not None and subjects[key] and getattr(grant, key) == subjects[key]:
+                return User(name or subjects[key], grant.rolle, grant.enhet, demo=False)
+    verified = _claim_true(claims.get("email_verified")) or _claim_true(claims.get("xms_edov"))
+    email = str(claims.get("email") or "").strip().lower() if verified else ""
+    for grant in role_map.tilgang:
+        if grant.epost is not None and email and grant.epost.strip().lower() == email:
+            return User(name or email, grant.rolle, grant.enhet, demo=False)
     raw_groups = claims.get(role_map.gruppeclaim) or []
     groups = {str(g) for g in raw_groups} if isinstance(raw_groups, list | tuple | set) else {str(raw_groups)}
     for grant in role_map.tilgang:
-        if grant.epost is not None and email and grant.epost.strip().lower() == email:
-            return User(name, grant.rolle, grant.enhet, demo=False)
-    for grant in role_map.tilgang:
         if grant.gruppe is not None and grant.gruppe in groups:
-            return User(name, grant.rolle, grant.enhet, demo=False)
+            return User(name or "ukjent", grant.rolle, grant.enhet, demo=False)
     return None

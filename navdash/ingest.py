@@ -44,6 +44,7 @@ from navdash.schemas import (
     row_errors,
     to_code,
 )
+from navdash.text import spreadsheet_cell
 
 CHUNK_ROWS = 50_000
 MAX_LISTED_PROBLEMS = 1_000
@@ -973,9 +974,11 @@ def _cell(value: Any) -> str:
             return str(int(value))
         text = repr(value)
         return text + "0" if is_ambiguous_number(text) else text  # 1.2340, never the refused 1.234
+    if isinstance(value, int):
+        return str(value)
     if isinstance(value, date):
         return value.isoformat()
-    return str(value)
+    return spreadsheet_cell(str(value))  # text only: a negative number above stays a number
 
 
 # ---------------------------------------------------------------------------------------------------------

@@ -15,7 +15,6 @@ Who may do what (checked here, with Norwegian messages, so pages cannot forget i
 
 from __future__ import annotations
 
-import html
 import io
 import json
 import math
@@ -29,6 +28,7 @@ import duckdb
 from navdash import aggregate, disclosure, fmt, scorecard, store
 from navdash.access import User
 from navdash.periods import parse_period
+from navdash.text import escape, spreadsheet_cell
 
 STATUSES = ("åpen", "pågår", "lukket")
 STATUS_TEXT = {"åpen": "Åpen", "pågår": "Pågår", "lukket": "Lukket"}
@@ -589,26 +589,29 @@ def export_xlsx(snapshot: dict[str, Any]) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
+    def put(sheet: Any, row: list[Any]) -> None:  # every cell through the formula guard; numbers stay numbers
+        sheet.append([spreadsheet_cell(v) for v in row])
+
     wb = Workbook()
     overview = wb.active
     overview.title = "Oversikt"
     numbers = wb.create_sheet("Tall")
     for sheet in (overview, numbers):
-        sheet.append([title(snapshot)])
-        sheet.append([stamp(snapshot)])
-        sheet.append([])
+        put(sheet, [title(snapshot)])
+        put(sheet, [stamp(snapshot)])
+        put(sheet, [])
         sheet["A1"].font = Font(bold=True, size=13)
-    overview.append(["Enhet", "Kontor", "Særskilt variasjon – bekymring", "Særskilt variasjon – forbedring",
-                     "Ikke oppfylt hittil i år"])
+    put(overview, ["Enhet", "Kontor", "Særskilt variasjon – bekymring", "Særskilt variasjon – forbedring",
+                   "Ikke oppfylt hittil i år"])
     for office in snapshot["offices"]:
         rows = office["rows"]
-        overview.append([office["unit_id"], office["name"],
-                         ", ".join(r["indicator_id"] for r in rows if r["variation"] == CONCERN),
-                         ", ".join(r["indicator_id"] for r in rows if r["variation"] == IMPROVEMENT),
-                         ", ".join(r["indicator_id"] for r in rows if r["status"] == "ikke_oppfylt")])
-    numbers.append(list(EXPORT_COLUMNS))
+        put(overview, [office["unit_id"], office["name"],
+                       ", ".join(r["indicator_id"] for r in rows if r["variation"] == CONCERN),
+                       ", ".join(r["indicator_id"] for r in rows if r["variation"] == IMPROVEMENT),
+                       ", ".join(r["indicator_id"] for r in rows if r["status"] == "ikke_oppfylt")])
+    put(numbers, list(EXPORT_COLUMNS))
     for row in export_rows(snapshot):
-        numbers.append(row)
+        put(numbers, row)
     for sheet in (overview, numbers):
         for cell in sheet[4]:
             cell.font = Font(bold=True)
@@ -644,7 +647,7 @@ section {page-break-inside: avoid; break-inside: avoid;}
 
 def export_html(snapshot: dict[str, Any]) -> str:
     """A print-ready page of the pack (print to PDF from the browser); the stamp repeats at the foot of every page."""
-    e = html.escape
+    e = escape
     parts = [f"<!DOCTYPE html><html lang=\"nb\"><head><meta charset=\"utf-8\"><title>{e(title(snapshot))}</title>"
              f"<style>{PRINT_CSS}</style></head><body>",
              f"<h1>{e(title(snapshot))}</h1><p class=\"stamp\">{e(stamp(snapshot))}</p>",

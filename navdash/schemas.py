@@ -22,6 +22,7 @@ from typing import Annotated, Any, Literal, get_args
 from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError, ValidationInfo, model_validator
 
 from navdash.periods import Period, PeriodError, parse_period
+from navdash.text import safe_link, strip_formula_guard
 
 # ---------------------------------------------------------------------------------------------------------
 # Vocabularies: stored code -> Norwegian label
@@ -209,7 +210,7 @@ def _text(value: object) -> str | None:
     text = str(value).strip()
     if isinstance(value, float) and value.is_integer():
         text = str(int(value))  # Excel turns 1103 into 1103.0
-    return text
+    return strip_formula_guard(text)  # our exports write '=x for =x, so export -> import changes nothing
 
 
 def _required_text(value: object) -> str:
@@ -236,6 +237,15 @@ def _required_unit_id(value: object) -> str:
     if unit is None:
         raise ValueError("mangler enhetsnummer")
     return unit
+
+
+def _link_without_markup(url: str | None) -> str | None:
+    """A link is shown behind «Følg med på statistikken»: https only and no characters that end a markdown link or
+    an HTML attribute (`https://x/a)![i](https://evil/…)` is refused)."""
+    if url is not None and safe_link(url) is None:
+        raise ValueError(f"«{url}» kan ikke brukes som lenke: bare https://-adresser uten mellomrom eller tegnene "
+                         "( ) [ ] < > { } \" ' ` \\ | ^ ! *")
+    return url
 
 
 _INDICATOR_RE = re.compile(r"^[A-ZÆØÅ][A-ZÆØÅ0-9]{0,5}\.[A-ZÆØÅ0-9]{1,8}$")
@@ -330,7 +340,8 @@ def _url(value: object) -> str | None:
     return text
 
 
-Url = Annotated[str | None, BeforeValidator(_url)]
+# Before-validators run last-listed first: `_url` reads the cell, then the link rule checks what it returns.
+Url = Annotated[str | None, BeforeValidator(_link_without_markup), BeforeValidator(_url)]
 
 
 # ---------------------------------------------------------------------------------------------------------

@@ -43,8 +43,8 @@ def history_figure(item: quality.Item, names: dict[str, str]) -> go.Figure:
     for i, (uid, h) in enumerate(history.groupby("unit_id", sort=False)):
         fig.add_trace(go.Scatter(
             x=[parse_period(p).short_label() for p in h["period"]], y=h["value"], mode="lines+markers",
-            name=names.get(uid, uid).removeprefix("NAV "), line={"dash": DASH[i % 3], "color": ("#23262A", "#00347d",
-                                                                                              "#6f6f6f")[i % 3]},
+            name=md(names.get(uid, uid).removeprefix("NAV ")),
+            line={"dash": DASH[i % 3], "color": ("#23262A", "#00347d", "#6f6f6f")[i % 3]},
             marker={"symbol": SYMBOL[i % 3], "size": 6}, hovertemplate="%{x}: %{y:,.1f}" + suffix + "<extra></extra>"))
     fig.update_layout(separators=", ", height=210, margin={"l": 10, "r": 10, "t": 10, "b": 10}, plot_bgcolor="white",
                       showlegend=True, legend={"orientation": "h", "y": -0.3},
@@ -68,7 +68,7 @@ unit_id, period_key, db, version = pickers.unit_and_month(user, what="enhet",
                                                              month_label="Til og med måned")
 
 view, together = load(db, version, unit_id, period_key, data.scope(user))
-st.title(f"Kvalitet – nøkkelinformasjon for {view.unit.unit_id} {view.unit.name}")
+st.title(f"Kvalitet – nøkkelinformasjon for {view.unit.unit_id} {md(view.unit.name)}")
 st.markdown(f"Siste måling til og med **{parse_period(period_key).label()}**. Hver opplysning vises i sin egen "
             "periode: tertialmålinger som tertial (for eksempel 2022 T1), månedstall som måned.")
 st.info("Dette er informasjon å følge med på og se i sammenheng, ikke mål. Det er ingen resultatkrav, "
@@ -83,19 +83,19 @@ for _key, title, items in view.groups:
         with st.container(border=True):
             left, right = st.columns([2, 3])
             with left:
-                st.markdown(f"**{md(item.name)}** · {item.indicator_id}")
+                st.markdown(f"**{md(item.name)}** · {md(item.indicator_id)}")
                 if disclosure.is_withheld(item.value):
-                    st.markdown(f"{view.unit.name}: **{disclosure.WITHHELD_TEXT}** ({item.period_label})")
+                    st.markdown(f"{md(view.unit.name)}: **{disclosure.WITHHELD_TEXT}** ({item.period_label})")
                 else:
-                    st.markdown(f"{view.unit.name}: måles ikke ({item.period_label})" if item.value.value is None
-                                else f"{view.unit.name}: **{fmt.measure_value(item.value.value, item.measure)}** "
+                    st.markdown(f"{md(view.unit.name)}: måles ikke ({item.period_label})" if item.value.value is None
+                                else f"{md(view.unit.name)}: **{fmt.measure_value(item.value.value, item.measure)}** "
                                 f"({item.period_label}) · grunnlag: {base_text(item.value)}")
                 for _uid, name, c in item.context:
                     if disclosure.is_withheld(c):
-                        st.markdown(f"{name}: {disclosure.WITHHELD_TEXT}")
+                        st.markdown(f"{md(name)}: {disclosure.WITHHELD_TEXT}")
                         continue
-                    st.markdown(f"{name}: måles ikke" if c.value is None else
-                                f"{name}: {fmt.measure_value(c.value, item.measure)} · grunnlag: {base_text(c)}")
+                    st.markdown(f"{md(name)}: måles ikke" if c.value is None else
+                                f"{md(name)}: {fmt.measure_value(c.value, item.measure)} · grunnlag: {base_text(c)}")
                 if item.history["withheld"].any():
                     st.caption(f"Perioder med {disclosure.WITHHELD_TEXT} personer i grunnlaget er ikke med i "
                                "diagrammet.")
@@ -109,8 +109,8 @@ for _key, title, items in view.groups:
                                 key=f"chart-{item.indicator_id}")
 
 st.header("Se i sammenheng")
-st.caption(f"{view.unit.name}, de siste tertialene side om side. Månedstall er summert til tertial (teller og nevner "
-           "hver for seg) og merket slik; årstall er ikke med. Tomt felt: ingen måling det tertialet.")
+st.caption(f"{md(view.unit.name)}, de siste tertialene side om side. Månedstall er summert til tertial (teller "
+           "og nevner hver for seg) og merket slik; årstall er ikke med. Tomt felt: ingen måling det tertialet.")
 if together.empty:
     st.write("Ingen nøkkelinformasjon for enheten de siste tertialene.")
 else:

@@ -11,6 +11,7 @@ from navdash import access, store, upload
 from navdash.schemas import KINDS
 from navdash.ui import data, frame
 from navdash.ui.identity import current_user
+from navdash.ui.text import md
 
 frame.ensure_routed()
 user = current_user()
@@ -35,17 +36,17 @@ if uploaded is not None:
     digest = hashlib.sha256(content).hexdigest()[:16]
     done_key = f"importert_{digest}_{kind}"
     if st.session_state.get(done_key):
-        st.success(st.session_state[done_key])
+        st.success(md(st.session_state[done_key]))
     else:
         try:
             checked = upload.check_upload(db_path, user, kind, content, uploaded.name)
         except store.StoreError as exc:  # another import is running, or the database cannot be used
-            st.error(upload.store_problem(exc))
+            st.error(md(upload.store_problem(exc)))
             st.stop()
         report = checked.report
         if report.problem_count and not report.rows:  # the file as a whole was refused: say why right here
-            st.error(" ".join([report.summary(), *(p.message[:1].upper() + p.message[1:] + "."
-                                                   for p in report.problems[:3])]))
+            st.error(md(" ".join([report.summary(), *(p.message[:1].upper() + p.message[1:] + "."
+                                                      for p in report.problems[:3])])))
         else:
             st.subheader("Forhåndsvisning")
             if checked.preview is not None:
@@ -54,13 +55,13 @@ if uploaded is not None:
                 st.caption("Filen kan ikke vises.")
         st.subheader("Kontroll")
         if not report.ok:
-            st.error(report.summary() + " Rett feilene under i filen og last den opp på nytt.")
+            st.error(md(report.summary()) + " Rett feilene under i filen og last den opp på nytt.")
             st.dataframe(upload.problems_table(report), hide_index=True, width="stretch")
             hidden = report.problem_count - len(report.problems)
             if hidden > 0:
                 st.caption(f"… og {hidden} feil til.")
         else:
-            st.success(report.summary())
+            st.success(md(report.summary()))
             if st.button("Bekreft import", type="primary"):
                 bar = st.progress(0.0, text="Importerer …")
                 total = max(report.rows, 1)
@@ -70,14 +71,14 @@ if uploaded is not None:
                         progress=lambda n: bar.progress(min(n / total, 1.0), text=f"{n} rader …"))
                 except store.StoreError as exc:
                     bar.empty()
-                    st.error(upload.store_problem(exc))
+                    st.error(md(upload.store_problem(exc)))
                     st.stop()
                 bar.progress(1.0, text="Ferdig")
                 if result.ok:
                     st.session_state[done_key] = result.summary()
-                    st.success(result.summary())
+                    st.success(md(result.summary()))
                 else:  # the database changed between the check and the import
-                    st.error(result.full_report())
+                    st.error(md(result.full_report(), keep_lines=True))
 
 st.header("Importhistorikk")
 history = upload.history(db_path)

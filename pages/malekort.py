@@ -10,7 +10,7 @@ from navdash.periods import parse_period
 from navdash.schemas import LABELS
 from navdash.ui import data, frame, norsk, pickers, scorecard_view
 from navdash.ui.identity import current_user
-from navdash.ui.text import md
+from navdash.ui.text import md, safe_link
 
 frame.ensure_routed()
 user = current_user()
@@ -19,14 +19,14 @@ unit_id, period_key, db, version = pickers.unit_and_month(user, what="målekorte
 scope = data.scope(user)
 card = data.scorecard(db, version, unit_id, period_key, scope)
 period = parse_period(period_key)
-st.title(f"Målekort for {card.unit.unit_id} {card.unit.name}")
+st.title(f"Målekort for {card.unit.unit_id} {md(card.unit.name)}")
 st.markdown(f"**{period.label().capitalize()}** · hittil i år er januar–{period.label().split()[0]} {period.year}, "
             f"sammenlignet med samme periode i {period.year - 1}.")
 if card.computed_from_offices:
-    st.info(f"Tallene for {card.unit.name} er beregnet fra kontorene under enheten: tellere og nevnere er summert "
+    st.info(f"Tallene for {md(card.unit.name)} er beregnet fra kontorene under enheten: tellere og nevnere er summert "
             "(ikke et snitt av andeler).", icon=":material/functions:")
 elif card.loaded_for_unit and card.unit.type in ("land", "fylke"):
-    st.info(f"Tallene for {card.unit.name} er lastet inn for nivået selv (offisiell statistikk).",
+    st.info(f"Tallene for {md(card.unit.name)} er lastet inn for nivået selv (offisiell statistikk).",
             icon=":material/database:")
 
 if card.coverage is not None and not card.coverage.complete:
@@ -92,13 +92,14 @@ chosen = pickers.url_select("Indikator", ids, param="indikator", key="indikator_
 if chosen:
     detail = data.indicator_detail(db, version, unit_id, chosen, period_key, scope)
     info = detail["indicator"]
-    st.subheader(names[chosen])
-    st.markdown(f"{info['description'] or ''}\n\n"
+    st.subheader(md(names[chosen]))
+    link = safe_link(info["link"])
+    st.markdown(f"{md(info['description'] or '', keep_lines=True)}\n\n"
                 f"**Resultatkjede:** {LABELS['resultatkjede'].get(info['chain_step'], info['chain_step'])} · "
                 f"**Perspektiv:** {LABELS['perspektiv'].get(info['perspective'], '')} · "
                 f"**Polaritet:** {LABELS['polaritet'].get(info['polarity'], '')} · "
-                f"**Kilde:** {info['source'] or 'ukjent'}"
-                + (f" · [Følg med på statistikken]({info['link']})" if info["link"] else ""))
+                f"**Kilde:** {md(info['source'] or 'ukjent')}"
+                + (f" · [Følg med på statistikken]({link})" if link else ""))
     if detail["spc"] is not None and detail["spc"].too_few_points:
         st.warning(f"For få datapunkter for et signal: {detail['spc'].n_points} måneder, minst 12 trengs.")
     if detail["points"]["withheld"].any():
@@ -106,7 +107,7 @@ if chosen:
                    "ikke med i diagrammet eller i kontrollgrensene.")
     if detail["kind"] == "M":
         st.plotly_chart(scorecard_view.spc_figure(detail), width="stretch", config=norsk.PLOTLY_CONFIG)
-    context = [f"**{c['name']}**: {scorecard_view.figure_text(c['period'], info['measure'])} ({c['period_label']}"
+    context = [f"**{md(c['name'])}**: {scorecard_view.figure_text(c['period'], info['measure'])} ({c['period_label']}"
                + (f", {c['coverage']}" if c.get("coverage") else "")
                + f"), hittil i år {scorecard_view.figure_text(c['ytd'], info['measure'])}" for c in detail["context"]]
     if context:

@@ -81,8 +81,8 @@ chosen_sorted = sorted(chosen, key=lambda u: (units.set_index("unit_id")["name"]
 f, hist, withheld = view.funnel_and_history(db, version, tuple(chosen_sorted), indicator, period,
                                             "additive" if adjust else None, data.scope(user))
 unit_names = units.set_index("unit_id")["name"]
-scope = f"sammenligningsgruppen «{group}»" if group else f"enhetene under {labels[parent]}"
-st.markdown(f"**{indicator} {names[indicator]}** · {view.period_label(period)} · {scope}. "
+scope = f"sammenligningsgruppen «{md(group)}»" if group else f"enhetene under {md(labels[parent])}"
+st.markdown(f"**{md(indicator)} {md(names[indicator])}** · {view.period_label(period)} · {scope}. "
             f"Gruppens andel: **{fmt.percent(f.p0 * 100 if f.p0 is not None else None)}** "
             f"(summen av tellerne delt på summen av nevnerne for {len(f.points)} enheter).")
 if withheld:
@@ -118,7 +118,7 @@ st.dataframe(table, hide_index=True, width="stretch", height=36 * (len(table) + 
 good = [p for p in f.points if compare.better(p.status, info["polarity"])]
 if good:
     st.markdown("Skiller seg ut i god retning – se hva de gjør: " + " · ".join(
-        f"[{p.name}]({view.malekort_link(p.unit_id, period, indicator)}) "
+        f"[{md(p.name)}]({view.malekort_link(p.unit_id, period, indicator)}) "
         f"([erfaringer de har delt]({practices.link(unit=p.unit_id)}))" for p in good))
 
 st.subheader("Hver enhet over tid")

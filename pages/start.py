@@ -9,6 +9,7 @@ from navdash import fmt
 from navdash.periods import parse_period
 from navdash.schemas import LABELS
 from navdash.ui import data, frame
+from navdash.ui.text import md
 
 frame.ensure_routed()
 db, version = data.source()
@@ -67,13 +68,13 @@ st.header("Enhetene")
 st.caption("Ordnet etter enhetstreet og enhetsnummer, ikke etter resultater.")
 top = units[units["parent_id"].isna()]
 for _, root in top.iterrows():
-    st.markdown(f"**{root['name']}** ({root['unit_id']})")
+    st.markdown(f"**{md(root['name'])}** ({md(root['unit_id'])})")
 children = units[units["parent_id"].isin(top["unit_id"])]
 leaves = children[~children["unit_id"].isin(units["parent_id"])]
 for _, parent in children[~children.index.isin(leaves.index)].sort_values(["type", "unit_id"]).iterrows():
     below = units[units["parent_id"] == parent["unit_id"]]
     kind = LABELS["type"].get(parent["type"], parent["type"])
-    title = f"{parent['name']} ({parent['unit_id']}) · {kind}"
+    title = f"{md(parent['name'])} ({md(parent['unit_id'])}) · {md(kind)}"
     active = below[below["valid_to"].isna()]
     with st.expander(f"{title} · {len(active)} kontorer"):
         shown = below.assign(

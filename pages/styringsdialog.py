@@ -11,6 +11,7 @@ from navdash import meetings
 from navdash.periods import parse_period
 from navdash.ui import data, frame, meeting_view, pickers, scorecard_view
 from navdash.ui.identity import current_user
+from navdash.ui.text import md
 
 frame.ensure_routed()
 db, version = data.source()
@@ -28,7 +29,7 @@ elif user.role == "fylkesleder":
 else:
     fylke_id = data.unit_parents(db, version).get(user.unit_id) or user.unit_id
 
-st.title(f"Månedsmøtet – {fylke_id} {names.get(fylke_id, '')}")
+st.title(f"Månedsmøtet – {md(fylke_id)} {md(names.get(fylke_id, ''))}")
 st.markdown("Alle kontorene i fylket i én oversikt, i enhetsrekkefølge. Tallene er **frosset** da møtet ble åpnet: "
             "nye data som kommer under møtet endrer ingenting, og et tidligere møte kan åpnes igjen slik det var.")
 
@@ -55,7 +56,7 @@ meeting_id = pickers.url_select("Møte", ids, param="mote", key="mote_valg", def
                                 format_func=lambda i: next(m.label for m in past if m.meeting_id == i))
 meeting = next(m for m in past if m.meeting_id == meeting_id)
 snap = meetings.protected(meeting.snapshot, data.mask(db, version, data.scope(user)))  # only this is shown
-st.caption(f"{meetings.stamp(snap)} av {snap.get('opened_by', meeting.opened_by)}. "
+st.caption(f"{md(meetings.stamp(snap))} av {md(snap.get('opened_by', meeting.opened_by))}. "
            + (f"Endringer er målt mot møtet for {parse_period(snap['previous_period']).label()}."
               if snap.get("previous_period") else "Første møte: ingen endringer å vise."))
 
@@ -127,7 +128,7 @@ if answer and points:
             meetings.update_followup(db, user, point, status=status, note=note, meeting_id=meeting_id)
             st.rerun()
 for p in points:
-    with st.expander(f"Historikk: {p.text[:60]}"):
+    with st.expander(f"Historikk: {md(p.text[:60])}"):
         st.dataframe([{"Tid": h.changed_at.strftime("%d.%m.%Y %H:%M"), "Status": meetings.STATUS_TEXT[h.status],
                        "Notat": h.note or "", "Av": h.changed_by} for h in meetings.history(db, p.followup_id)],
                      hide_index=True, width="stretch")

@@ -89,7 +89,7 @@ st.html(CSS + survey_view.CSS)
 st.html(survey_view.response_html(sel))
 
 group_name = survey.group_text(grp).lower()
-st.header(f"Svarfordeling for {names[unit]}" + ("" if grp == ALL else f" – {group_name}"))
+st.header(f"Svarfordeling for {md(names[unit])}" + ("" if grp == ALL else f" – {md(group_name)}"))
 mine = sel.cells[(sel.cells["unit_id"] == unit) & (sel.cells["grp"] == grp)]
 for theme, cells in mine.groupby("theme", sort=False):
     st.plotly_chart(survey_view.figure(cells, theme), width="stretch", config=norsk.PLOTLY_CONFIG,
@@ -100,5 +100,5 @@ st.caption("Enig er svar 4 (enig) og 5 (helt enig). Enhetene står i enhetstreet
 st.html(survey_view.table_html(sel, survey_view.unit_columns(sel, names, grp),
                                f"{names[unit]}, fylket og Norge – {survey.group_text(grp).lower()}"))
 if len(sel.groups) > 1:
-    st.header(f"Etter gruppe i {names[unit]}")
+    st.header(f"Etter gruppe i {md(names[unit])}")
     st.html(survey_view.table_html(sel, survey_view.group_columns(sel, unit), f"Etter gruppe i {names[unit]}"))

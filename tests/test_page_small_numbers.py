@@ -10,9 +10,11 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from tests.pagetest import APP, body_rows, html_tables
-from tests.test_access import AUTH
+from tests.test_access import AUTH, ISSUER
 
-ROLES = """
+ROLES = f"""
+utsteder = "{ISSUER}"
+
 [[tilgang]]
 epost = "ansatt@nav.no"
 rolle = "ansatt"
@@ -50,7 +52,7 @@ def run(db: Path, monkeypatch, role: str, page: str, **params: str) -> AppTest:
     monkeypatch.setenv("NAVDASH_DB", str(db))
     at = AppTest.from_file(APP, default_timeout=120)
     at.secrets["auth"] = AUTH
-    at.user = {"is_logged_in": True, "email": WHO[role], "name": role}
+    at.user = {"is_logged_in": True, "iss": ISSUER, "email": WHO[role], "email_verified": True, "name": role}
     for k, v in params.items():
         at.query_params[k] = v
     at.run()

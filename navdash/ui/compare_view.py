@@ -19,6 +19,7 @@ from plotly.subplots import make_subplots
 from navdash import compare, disclosure, fmt, store
 from navdash.compare import Funnel
 from navdash.periods import Period, parse_period
+from navdash.text import escape
 from navdash.ui import data
 
 HISTORY = {"M": 24, "T": 9, "Y": 5}  # periods in the small multiples: two years of months, three of tertials
@@ -109,14 +110,15 @@ def funnel_figure(f: Funnel, own_unit: str | None = None) -> go.Figure:
         pts = [p for p in f.points if p.status == status]
         if not pts:
             continue
-        labels = [p.name.removeprefix("NAV ") if p.status != "innenfor" or p.unit_id == own_unit else ""
+        labels = [escape(p.name.removeprefix("NAV ")) if p.status != "innenfor" or p.unit_id == own_unit else ""
                   for p in pts]
         fig.add_trace(go.Scatter(
             x=[p.denominator for p in pts], y=[p.share * 100 for p in pts], mode="markers+text",
             name=compare.STATUS_TEXT[status], text=labels, textposition="top center",
             marker={"symbol": SYMBOL[status], "size": 11 if status != "innenfor" else 9, "color": COLOUR[status],
                     "line": {"width": 1, "color": "white"}},
-            customdata=[[p.name, fmt.number(p.numerator), fmt.number(p.denominator), _pct(p.share)] for p in pts],
+            customdata=[[escape(p.name), fmt.number(p.numerator), fmt.number(p.denominator), _pct(p.share)]
+                        for p in pts],
             hovertemplate="%{customdata[0]}<br>%{customdata[3]} (%{customdata[1]} av %{customdata[2]})"
                           f"<br>{compare.STATUS_TEXT[status]}<extra></extra>"))
     fig.update_layout(separators=", ", height=460, margin={"l": 10, "r": 10, "t": 30, "b": 10},
@@ -131,7 +133,8 @@ def small_multiples(hist: pd.DataFrame, order: list[tuple[str, str]], current: s
     share (grey) and the unit's own level before the current period (dotted)."""
     rows = max(1, math.ceil(len(order) / columns))
     fig = make_subplots(rows=rows, cols=columns, shared_yaxes=True, shared_xaxes=True, vertical_spacing=0.09,
-                        horizontal_spacing=0.02, subplot_titles=[name.removeprefix("NAV ") for _, name in order])
+                        horizontal_spacing=0.02,
+                        subplot_titles=[escape(name.removeprefix("NAV ")) for _, name in order])
     own = compare.own_history(hist, current)
     keys = sorted(hist["period"].unique(), key=lambda k: parse_period(k))
     labels = {k: parse_period(k).short_label() for k in keys}

@@ -3,12 +3,46 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
+import logging
+from collections.abc import Iterable, Iterator
 
 import streamlit as st
 
 from navdash import store
 from navdash.ui import data, norsk
+
+LOG = logging.getLogger("navdash")
+ERROR_TEXT = ("Noe gikk galt da siden skulle vises. Feilen er logget. Prøv igjen om litt, og ta kontakt med den som "
+              "drifter navdash hvis det skjer igjen.")
+
+
+def harden(production: bool) -> bool:
+    """Client settings that keep data and internals where they belong; returns `production`.
+
+    Streamlit's own "download as CSV" on every table writes cells raw, so a unit named `=HYPERLINK(…)` would become
+    a live formula; it is switched off (also in .streamlit/config.toml), and every download goes through our exports,
+    which neutralise formulas. In production, no exception details reach the browser (they go to the server log).
+    These are client options, the only kind a script may set; they hold for the whole process from this run on.
+    Errors before the first run (an import error in app.py) are covered by starting the server with
+    `--client.showErrorDetails=none` (docs/innlogging.md)."""
+    st.set_option("client.disableDataExport", True)
+    if production:
+        st.set_option("client.showErrorDetails", "none")
+    return production
+
+
+@contextlib.contextmanager
+def no_tracebacks(production: bool) -> Iterator[None]:
+    """Run a page; in production an unexpected error becomes one Norwegian line, and the details go to the log.
+    Outside production the error propagates, so tests and developers see it. Streamlit's stop and rerun are
+    BaseExceptions and pass through."""
+    try:
+        yield
+    except Exception:
+        if not production:
+            raise
+        LOG.exception("page failed")
+        st.error(ERROR_TEXT, icon=":material/error:")
 
 
 def open_store() -> None:
@@ -87,3 +121,16 @@ def ensure_routed() -> None:
     if PagesManager.uses_pages_directory:
         PagesManager.uses_pages_directory = False
         st.rerun()
+
+
+def _closed() -> None:
+    """The page behind every address while the frame refuses to open the app: nothing."""
+
+
+def close_navigation(url_paths: Iterable[str | None]) -> None:
+    """Register every page address with an empty page and no menu, for a run that stops before the real navigation.
+
+    Without this, a stop before `st.navigation` leaves Streamlit in its legacy mode, which lists the files in
+    `pages/` in the sidebar and answers a deep link with an English "Page not found" dialog."""
+    st.navigation([st.Page(_closed, title="navdash", url_path=url or None, default=url is None)
+                   for url in url_paths], position="hidden")

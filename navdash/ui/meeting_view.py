@@ -1,12 +1,12 @@
 """Drawing the månedsmøte from its frozen snapshot: the offices in tree order with a concern marker, one office's
-parameters, and the follow-up points. All text from the database goes through `html.escape`."""
+parameters, and the follow-up points. All text from the database goes through `navdash.text.escape`."""
 
 from __future__ import annotations
 
-import html
 from typing import Any
 
 from navdash import fmt, meetings
+from navdash.text import escape
 from navdash.ui.scorecard_view import STATUS_STYLE, VARIATION_SHORT, VARIATION_STYLE, badge
 
 CSS = """
@@ -37,12 +37,12 @@ def _ids(rows: list[dict[str, Any]], key: str, value: str) -> str:
     found = [r for r in rows if r[key] == value]
     if not found:
         return "–"
-    return ", ".join(f'<span title="{html.escape(r["name"])}">{html.escape(r["indicator_id"])}</span>' for r in found)
+    return ", ".join(f'<span title="{escape(r["name"])}">{escape(r["indicator_id"])}</span>' for r in found)
 
 
 def overview_html(snapshot: dict[str, Any], open_points: dict[str, int], only_concern: bool) -> str:
     """One row per office, in the snapshot's tree order; a marker column instead of any ranking."""
-    e = html.escape
+    e = escape
     head = ("<thead><tr><th scope=\"col\">Kontor</th><th scope=\"col\">Særskilt variasjon – bekymring</th>"
             "<th scope=\"col\">Særskilt variasjon – forbedring</th><th scope=\"col\">Ikke oppfylt hittil i år</th>"
             "<th scope=\"col\">Endret siden forrige møte</th><th scope=\"col\" class=\"num\">Åpne punkter</th>"
@@ -73,7 +73,7 @@ def overview_html(snapshot: dict[str, Any], open_points: dict[str, int], only_co
 
 
 def office_html(office: dict[str, Any], comments: dict[str, meetings.Comment]) -> str:
-    e = html.escape
+    e = escape
     head = ("<thead><tr><th scope=\"col\">MK ID</th><th scope=\"col\">Styringsparameter</th>"
             "<th scope=\"col\" class=\"num\">Denne perioden</th><th scope=\"col\" class=\"num\">Hittil i år</th>"
             "<th scope=\"col\" class=\"num\">Hittil i fjor</th><th scope=\"col\">Signal</th>"
@@ -103,7 +103,7 @@ def office_html(office: dict[str, Any], comments: dict[str, meetings.Comment]) -
 
 
 def followups_html(points: list[meetings.Followup], carried: set[int], caption: str) -> str:
-    e = html.escape
+    e = escape
     head = ("<thead><tr><th scope=\"col\">Punkt</th><th scope=\"col\">Ansvarlig</th><th scope=\"col\">Frist</th>"
             "<th scope=\"col\">Status</th><th scope=\"col\">Fra møtet</th></tr></thead>")
     body = []

@@ -1,12 +1,11 @@
 """Drawing the målekort: the table in NAV's familiar layout, signal badges with text, and the SPC chart.
 
 The table is built as HTML because every icon needs visible text and a tooltip naming the rule that fired, and
-every value its base; all text from the database goes through `html.escape`.
+every value its base; all text from the database goes through `navdash.text.escape`.
 """
 
 from __future__ import annotations
 
-import html
 from urllib.parse import urlencode
 
 import pandas as pd
@@ -15,6 +14,7 @@ import plotly.graph_objects as go
 from navdash import disclosure, fmt
 from navdash.aggregate import Combined
 from navdash.scorecard import Row, Signal, TargetStatus, TargetView
+from navdash.text import escape
 
 # Colours carry meaning only together with a symbol and a word; text stays dark for contrast.
 VARIATION_STYLE = {
@@ -73,8 +73,8 @@ CSS = """
 
 
 def badge(symbol: str, text: str, colour: str, background: str, tooltip: str) -> str:
-    return (f'<span class="nd-badge" style="color:{colour};background:{background}" title="{html.escape(tooltip)}">'
-            f'<span aria-hidden="true">{symbol}</span> {html.escape(text)}</span>')
+    return (f'<span class="nd-badge" style="color:{colour};background:{background}" title="{escape(tooltip)}">'
+            f'<span aria-hidden="true">{symbol}</span> {escape(text)}</span>')
 
 
 def signal_html(signal: Signal | None) -> str:
@@ -103,14 +103,14 @@ def target_html(targets: list[TargetView], statuses: list[TargetStatus]) -> str:
     parts = []
     for t, s in zip(targets, statuses, strict=False):
         who = f"{t.set_by_text} · {t.obligation.lower()}"
-        parts.append(f'<span class="nd-target">{html.escape(t.text)}<span class="nd-who">{html.escape(who)}</span>'
+        parts.append(f'<span class="nd-target">{escape(t.text)}<span class="nd-who">{escape(who)}</span>'
                      f"{status_html(s)}</span>")
     return "".join(parts)
 
 
 def value_html(c: Combined, measure: str) -> str:
     if disclosure.is_withheld(c):
-        return (f'<span class="nd-withheld" title="{html.escape(disclosure.WITHHELD_REASON)}">'
+        return (f'<span class="nd-withheld" title="{escape(disclosure.WITHHELD_REASON)}">'
                 f"{disclosure.WITHHELD_TEXT}</span>")
     text = fmt.measure_value(c.value, measure)
     if c.denominator is not None and c.numerator is not None:
@@ -140,8 +140,8 @@ def table_html(rows: list[Row], unit_id: str, period_key: str, caption: str, wit
     comments = comments or {}
     practices = practices or {}
     head_targets = '<th scope="col" rowspan="2">Mål</th><th scope="col" rowspan="2">Signal</th>' if with_targets else ""
-    out = [f'<div class="nd-scroll" role="region" aria-label="{html.escape(caption)}" tabindex="0">'
-           f'<table class="nd-table"><caption>{html.escape(caption)}</caption><thead><tr>'
+    out = [f'<div class="nd-scroll" role="region" aria-label="{escape(caption)}" tabindex="0">'
+           f'<table class="nd-table"><caption>{escape(caption)}</caption><thead><tr>'
            f'<th scope="col" rowspan="2">MK ID</th><th scope="col" rowspan="2">Navn</th>{head_targets}'
            '<th scope="colgroup" colspan="3" class="num">Hittil i året</th>'
            '<th scope="colgroup" colspan="3" class="num">Denne perioden</th></tr><tr>'
@@ -149,23 +149,23 @@ def table_html(rows: list[Row], unit_id: str, period_key: str, caption: str, wit
              '<th scope="col" class="num">Endring</th>' * 2 + "</tr></thead><tbody>"]
     for r in rows:
         link = row_link(unit_id, period_key, r.indicator_id)
-        period_note = "" if r.kind == "M" else f'<span class="nd-who">{html.escape(r.period_label)}</span>'
+        period_note = "" if r.kind == "M" else f'<span class="nd-who">{escape(r.period_label)}</span>'
         if r.coverage_note:
-            period_note += f'<span class="nd-who nd-partial">{html.escape(r.coverage_note.capitalize())}</span>'
+            period_note += f'<span class="nd-who nd-partial">{escape(r.coverage_note.capitalize())}</span>'
         if r.level_mean:
             period_note += ('<span class="nd-who" title="Verdiene har ikke teller og nevner, så de kan ikke summeres">'
                             "Snitt av kontorene, hvert kontor teller likt</span>")
         if r.indicator_id in comments:
             text, by = comments[r.indicator_id]
-            period_note += (f'<span class="nd-comment"><strong>Kommentar:</strong> {html.escape(text)}'
-                            f'<span class="nd-who">{html.escape(by)}</span></span>')
+            period_note += (f'<span class="nd-comment"><strong>Kommentar:</strong> {escape(text)}'
+                            f'<span class="nd-who">{escape(by)}</span></span>')
         if practices.get(r.indicator_id):
             n = practices[r.indicator_id]
             href = "/erfaringer?" + urlencode({"indikator": r.indicator_id})
-            period_note += (f'<a class="nd-practice" href="{html.escape(href)}" target="_self">'
+            period_note += (f'<a class="nd-practice" href="{escape(href)}" target="_self">'
                             f'Se {n} {"erfaring" if n == 1 else "erfaringer"}</a>')
-        cells = [f'<th scope="row"><a href="{html.escape(link)}" target="_self">{html.escape(r.indicator_id)}</a></th>',
-                 f'<td class="name">{html.escape(r.name)}{period_note}</td>']
+        cells = [f'<th scope="row"><a href="{escape(link)}" target="_self">{escape(r.indicator_id)}</a></th>',
+                 f'<td class="name">{escape(r.name)}{period_note}</td>']
         if with_targets:
             cells += [f'<td class="goal">{target_html(r.targets, r.statuses)}</td>',
                       f'<td class="signal">{signal_html(r.signal)}</td>']

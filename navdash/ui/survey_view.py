@@ -6,7 +6,6 @@ the reason. Nothing here computes a figure from stored counts.
 
 from __future__ import annotations
 
-import html
 from pathlib import Path
 
 import pandas as pd
@@ -15,6 +14,7 @@ import streamlit as st
 
 from navdash import fmt, survey
 from navdash.survey import ALL, ANSWER_TEXT, Selection
+from navdash.text import escape
 
 # Colour-blind-safe diverging scale (brown-orange to blue, grey middle); every segment also carries its answer
 # number and share as text, and left of zero is disagreeing, so colour is never the only cue.
@@ -65,7 +65,7 @@ def published(db: str, version: int, name: str) -> pd.DataFrame:
 
 
 def _e(text: object) -> str:
-    return html.escape(str(text))
+    return escape(text)
 
 
 def _num(row: pd.Series, column: str, kind: str) -> str:
@@ -91,7 +91,7 @@ def wrap(text: str, width: int = 48) -> str:
             line = w
         else:
             line = f"{line} {w}".strip()
-    return "<br>".join([*lines, line])
+    return "<br>".join(escape(x) for x in [*lines, line])  # plotly reads a subset of HTML
 
 
 def figure(cells: pd.DataFrame, title: str) -> go.Figure:
@@ -117,11 +117,11 @@ def figure(cells: pd.DataFrame, title: str) -> go.Figure:
         ))
     for label, (_, row) in zip(labels, cells.iterrows(), strict=True):
         if not row["shown"]:
-            fig.add_annotation(y=label, x=0, text=f"Ikke vist: {row['reason']}", showarrow=False,
+            fig.add_annotation(y=label, x=0, text=f"Ikke vist: {escape(row['reason'])}", showarrow=False,
                                font={"color": "#4f4f4f", "size": 13})
     ticks = [-100, -50, 0, 50, 100]
     fig.update_layout(
-        title={"text": title, "font": {"size": 15}, "y": 0.98, "yanchor": "top"}, barmode="relative",
+        title={"text": escape(title), "font": {"size": 15}, "y": 0.98, "yanchor": "top"}, barmode="relative",
         separators=", ",
         height=150 + 62 * len(cells), margin={"l": 10, "r": 30, "t": 80, "b": 10}, plot_bgcolor="white",
         uniformtext={"minsize": 11, "mode": "hide"},

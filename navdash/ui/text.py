@@ -1,13 +1,12 @@
-"""Putting text from the database into Markdown safely."""
+"""Putting text from users and files into Streamlit's markdown and our HTML: one function, `md`, for both.
+
+It is `navdash.text.escape` (core code such as the meeting pack's HTML uses the same function); see there why a
+numeric character reference is safe in markdown and in HTML alike.
+"""
 
 from __future__ import annotations
 
-import re
+from navdash.text import escape as md
+from navdash.text import safe_link
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>$~:])")
-
-
-def md(text: object, keep_lines: bool = False) -> str:
-    """Text from the database as literal markdown: no links, emphasis, math or directives can sneak in."""
-    lines = [_MD_SPECIAL.sub(r"\\\1", " ".join(line.split())) for line in str(text).splitlines()]
-    return ("  \n" if keep_lines else " ").join(line for line in lines if line)
+__all__ = ["md", "safe_link"]

@@ -136,11 +136,12 @@ def fresh_server(e2e_db: E2EDatabase, tmp_path_factory: pytest.TempPathFactory) 
     yield from serve(e2e_db.path, tmp_path_factory.mktemp("e2e-fresh-server"))
 
 
-def serve(db: Path, logs: Path) -> Iterator[str]:
-    """Start `streamlit run app.py` on a free loopback port against `db`; yield its URL; stop it by its PID."""
+def serve(db: Path, logs: Path, args: tuple[str, ...] = (), env: dict[str, str] | None = None) -> Iterator[str]:
+    """Start `streamlit run app.py` on a free loopback port against `db`; yield its URL; stop it by its PID.
+    `args` are extra command-line options, `env` extra environment variables."""
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
-    env = {**os.environ, "NAVDASH_DB": str(db), "PYTHONUNBUFFERED": "1"}
+    env = {**os.environ, "NAVDASH_DB": str(db), "PYTHONUNBUFFERED": "1", **(env or {})}
     cmd = [
         sys.executable, "-m", "streamlit", "run", "app.py",
         "--server.headless", "true",
@@ -148,6 +149,7 @@ def serve(db: Path, logs: Path) -> Iterator[str]:
         "--server.port", str(port),
         "--browser.gatherUsageStats", "false",
         "--server.fileWatcherType", "none",
+        *args,
     ]  # fmt: skip
     with open(logs / "stdout.txt", "wb") as out, open(logs / "stderr.txt", "wb") as err:
         proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=err, stdin=subprocess.DEVNULL)
