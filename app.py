@@ -17,6 +17,8 @@ st.set_page_config(page_title="navdash – mål og resultater i NAV", page_icon=
 if not store.db_path().exists():
     with st.spinner("Oppretter demodatabasen … (bare første gang)"):
         store.ensure_database()
+else:
+    store.ensure_database()  # a file from an older version is migrated once (its app records move to the app db)
 
 ROOT = Path(__file__).resolve().parent
 # (file, title, icon, url path); a page is listed once its file exists, so navigation shows only real pages.
