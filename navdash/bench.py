@@ -410,21 +410,12 @@ def _funnel_timing(con: Any, scale: Scale, period: Any, repeat: int) -> str:
             f"rå DuckDB-spørring etter de samme {n0(n)} radene: {n1(raw * 1000)} ms; forhold {n1(built / raw)}×")
 
 
-def _sha256(path: Path) -> str:
-    import hashlib
-
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        while chunk := fh.read(1 << 20):
-            h.update(chunk)
-    return h.hexdigest()
-
-
 def app_write_timing(db: Path, scale: Scale, repeat: int = 51) -> list[str]:
     """A fylkesleder's comment, written `repeat` times into the application database: the median, against the
     copy of the analytic file every app write made before (`store.writing` without publishing, so the data
     version stays), and a check that the analytic file's bytes and data version did not change."""
     from navdash import access, appdb, meetings
+    from navdash.ingest import sha256_of as _sha256
 
     office, fylke, _ = office_ids(scale)[0]
     user = access.User("Fylkesleder", "fylkesleder", fylke)
