@@ -141,7 +141,8 @@ def with_fresh(db: DbPath, goals_view: GoalsView) -> GoalsView:
     """The view with the unit's priorities as they are now in the application database."""
     unit_id, year = goals_view.unit.unit_id, goals_view.year
     names = {g.indicator_id: g.name for g in goals_view.goals}
-    unknown = {i for p in prio.for_unit(unit_id, year, db) for i in p["indicators"] or ()} - set(names)
+    rows = prio.for_unit(unit_id, year, db)
+    unknown = {i for p in rows for i in p["indicators"] or ()} - set(names)
     if unknown:
         with store.reading(_db(db)) as con:
             names.update({i: n for i, (n, _) in _indicator_names(con).items() if i in unknown})
@@ -150,7 +151,7 @@ def with_fresh(db: DbPath, goals_view: GoalsView) -> GoalsView:
                  tuple(LinkedIndicator(i, names.get(i, ""), malekort_link(unit_id, year, i))
                        for i in (p["indicators"] or [])),
                  p["changed_by"], p["changed_at"])
-        for p in prio.for_unit(unit_id, year, db)
+        for p in rows
     )
     return replace(goals_view, priorities=priorities)
 
