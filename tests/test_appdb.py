@@ -227,13 +227,20 @@ def test_an_old_database_hands_its_app_records_over_once(appdb_backend: str, tmp
 
 
 def test_a_comment_shows_at_once_without_a_new_data_version(demo_db: Path, monkeypatch: pytest.MonkeyPatch):
+    from navdash import scorecard
     from tests.pagetest import app, body_rows, html_tables
 
+    builds = []
+    real = scorecard.load
+    monkeypatch.setattr(scorecard, "load", lambda *a, **k: builds.append(a) or real(*a, **k))
     version = store.data_version(demo_db)
     first = app(demo_db, monkeypatch, "pages/malekort.py", enhet="0312", periode="2021-12")
     assert "Kommentar" not in " ".join(" ".join(r) for r in body_rows(html_tables(first)[0]))
+    built = len(builds)
+    assert built >= 1
     meetings.write_comment(demo_db, FYLKESLEDER, "0312", "B.47", "2021-12", "Ungdomsteamet virker")
     first.run()  # the same session, caches kept: the målekort is not recomputed, the comment is read fresh
     text = " ".join(" ".join(r) for r in body_rows(html_tables(first)[0]))
     assert "Kommentar: Ungdomsteamet virker" in text
     assert store.data_version(demo_db) == version
+    assert len(builds) == built  # the cached målekort served the rerun: the comment invalidated nothing
