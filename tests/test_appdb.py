@@ -3,6 +3,7 @@ left byte for byte as it was; old files hand their app records over once; writer
 
 from __future__ import annotations
 
+import fcntl
 import json
 import sqlite3
 from datetime import date, datetime
@@ -124,6 +125,14 @@ def test_a_writer_stops_waiting_and_says_so_in_norwegian(appdb_backend: str, sma
     assert meetings.comments_for(small_db, "0312", "2021-12") == {}
     meetings.write_comment(small_db, fylkesleder, "0312", "B.15", "2021-12", "Nå gikk det")
     assert meetings.comments_for(small_db, "0312", "2021-12")["B.15"].text == "Nå gikk det"
+
+
+def test_a_comment_during_a_running_import_does_not_wait_for_it(small_db: Path):
+    fylkesleder = access.User("Fylkesleder", "fylkesleder", "0300")
+    with open(small_db.with_name(small_db.name + ".lock"), "a+") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # the analytic store's writer lock, as a running import holds it
+        meetings.write_comment(small_db, fylkesleder, "0312", "B.15", "2021-12", "Skrevet under importen")
+        assert meetings.comments_for(small_db, "0312", "2021-12")["B.15"].text == "Skrevet under importen"
 
 
 # --- an analytic file made before the application database existed ----------------------------------------------
