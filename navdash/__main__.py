@@ -10,8 +10,23 @@ from pathlib import Path
 from navdash import ingest, store
 from navdash.schemas import KINDS
 
+EXIT_REFUSED = 2  # the file was refused (or the command line was wrong)
+EXIT_BUSY = 3  # another import held the write lock for longer than NAVDASH_SKRIVELAS_SEKUNDER
+EXIT_STORE = 4  # the data folder or the database file cannot be used
+
 
 def main(argv: list[str] | None = None) -> int:
+    try:
+        return _main(argv)
+    except store.StoreBusy as exc:
+        print(f"Feil: {exc}", file=sys.stderr)
+        return EXIT_BUSY
+    except store.StoreError as exc:
+        print(f"Feil: {exc}", file=sys.stderr)
+        return EXIT_STORE
+
+
+def _main(argv: list[str] | None) -> int:
     parser = argparse.ArgumentParser(prog="python -m navdash", description="navdash: styringsdashboard for NAV")
     sub = parser.add_subparsers(dest="command", required=True)
 
@@ -58,15 +73,16 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "import":
         if not args.file.exists():
             print(f"Finner ikke filen {args.file}", file=sys.stderr)
-            return 2
+            return EXIT_REFUSED
         if not db.exists():
             store.ensure_database(db, demo=False)
+            print(f"Opprettet en tom database: {db} (importer enheter og indikatorer før verdier)", file=sys.stderr)
         report = ingest.import_file(args.kind, args.file, db=db, dry_run=args.dry_run, who=args.who)
         if report.ok:
             print(report.summary())
             return 0
         print(report.full_report(), file=sys.stderr)
-        return 2
+        return EXIT_REFUSED
 
     if args.command == "export":
         out = open(args.output, "w", encoding="utf-8", newline="") if args.output else sys.stdout
@@ -83,7 +99,7 @@ def main(argv: list[str] | None = None) -> int:
         from navdash import bench
 
         return bench.run(small=args.small, workdir=args.workdir)
-    return 2
+    return EXIT_REFUSED
 
 
 if __name__ == "__main__":

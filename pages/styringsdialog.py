@@ -33,8 +33,10 @@ st.title(f"Månedsmøtet – {fylke_id} {names.get(fylke_id, '')}")
 st.markdown("Alle kontorene i fylket i én oversikt, i enhetsrekkefølge. Tallene er **frosset** da møtet ble åpnet: "
             "nye data som kommer under møtet endrer ingenting, og et tidligere møte kan åpnes igjen slik det var.")
 
-if meetings.can_run_meeting(user, fylke_id):
-    months = data.months_with_data(db, version)
+months = data.months_with_data(db, version) if meetings.can_run_meeting(user, fylke_id) else []
+if meetings.can_run_meeting(user, fylke_id) and not months:
+    st.info("Det finnes ingen månedstall ennå, så et møte kan ikke åpnes. Last opp verdier først.")
+elif months:
     with st.container(border=True):
         month = pickers.url_select("Måned for nytt møte", months, param="maned", key="mote_maned", default=months[0],
                                    format_func=lambda p: parse_period(p).label())
