@@ -45,6 +45,9 @@ def _main(argv: list[str] | None) -> int:
     p_exp.add_argument("--enhet", action="append", help="bare denne enheten (kan gjentas)")
     p_exp.add_argument("--indikator", action="append", help="bare denne indikatoren (kan gjentas)")
     p_exp.add_argument("-o", "--output", type=Path, help="fil (standard: skjermen)")
+    p_exp.add_argument("--uten-smaa-tall", action="store_true",
+                       help="utelat verdier om færre enn 5 personer, og verdiene som må skjules for at de ikke skal "
+                            "kunne regnes ut (for en fil som skal deles med alle)")
 
     p_bench = sub.add_parser("bench", help="mål import og spørringer i nasjonal skala")
     p_bench.add_argument("--small", action="store_true", help="en liten kjøring (for tester)")
@@ -85,9 +88,14 @@ def _main(argv: list[str] | None) -> int:
         return EXIT_REFUSED
 
     if args.command == "export":
+        mask = None
+        if args.uten_smaa_tall:
+            from navdash import access, disclosure
+
+            mask = disclosure.mask_for(access.NO_CLEARANCE, db)
         out = open(args.output, "w", encoding="utf-8", newline="") if args.output else sys.stdout
         try:
-            n = ingest.export(args.kind, out, db=db, units=args.enhet, indicators=args.indikator)
+            n = ingest.export(args.kind, out, db=db, units=args.enhet, indicators=args.indikator, mask=mask)
         finally:
             if args.output:
                 out.close()

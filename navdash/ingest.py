@@ -28,7 +28,7 @@ import duckdb
 import pyarrow as pa
 from pydantic import ValidationError
 
-from navdash import store, survey
+from navdash import disclosure, store, survey
 from navdash.schemas import (
     KINDS,
     IndicatorInfo,
@@ -502,7 +502,7 @@ def _unit_db(r: UnitRow) -> tuple[Any, ...]:
 
 def _indicator_db(r: IndicatorRow) -> tuple[Any, ...]:
     return (r.indikator, r.navn, r.beskrivelse, r.perspektiv, r.resultatkjede, r.rolle, r.maaleenhet, r.polaritet,
-            r.aggregering, r.kilde, r.lenke, bool(r.lokal))
+            r.aggregering, r.kilde, r.lenke, bool(r.lokal), r.personal)
 
 
 def _target_db(r: TargetRow) -> tuple[Any, ...]:
@@ -534,11 +534,11 @@ TARGETS: dict[str, Target] = {
     "indikatorer": Target(
         "indicators",
         ("indicator_id", "name", "description", "perspective", "chain_step", "role", "measure", "polarity",
-         "aggregation", "source", "link", "local"),
+         "aggregation", "source", "link", "local", "personal"),
         ("indicator_id",),
         ("name", "description", "perspective", "chain_step", "role", "measure", "polarity", "aggregation",
-         "source", "link", "local"),
-        _indicator_db, (S,) * 11 + (B,),
+         "source", "link", "local", "personal"),
+        _indicator_db, (S,) * 11 + (B, B),
     ),
     "resultatkrav": Target(
         "targets",
@@ -915,7 +915,10 @@ def rejected_imports(db: Path | None = None) -> list[dict[str, Any]]:
 
 
 def export(kind_name: str, out: io.TextIOBase | Any, *, db: Path | None = None,
-           units: list[str] | None = None, indicators: list[str] | None = None) -> int:
+           units: list[str] | None = None, indicators: list[str] | None = None,
+           mask: disclosure.Mask | None = None) -> int:
+    """Write the rows in the import format. With a `mask`, values its viewer may not see are left out (the
+    format has no way to say "færre enn 5"), so the file can go to whoever the mask was made for."""
     if kind_name not in KINDS:
         raise ValueError(f"ukjent type «{kind_name}»; bruk en av: {', '.join(KINDS)}")
     kind, target = KINDS[kind_name], TARGETS[kind_name]
@@ -941,6 +944,8 @@ def export(kind_name: str, out: io.TextIOBase | Any, *, db: Path | None = None,
         writer.writerow(file_cols)  # only once the database has answered: a damaged one writes nothing
         while batch := cur.fetchmany(10_000):
             for row in batch:
+                if mask is not None and kind_name == "verdier" and mask.hides(row[0], row[1], [row[2]]):
+                    continue
                 writer.writerow([_cell(v) for v in row])
                 n += 1
     return n
@@ -953,7 +958,8 @@ def _export_columns(kind_name: str) -> list[str]:
         return ["indicator_id", "unit_id", "year", "kind", "threshold", "reference_year", "set_by",
                 "CASE WHEN absolute THEN 'ja' ELSE 'nei' END", "text"]
     if kind_name == "indikatorer":
-        return [*TARGETS[kind_name].columns[:-1], "CASE WHEN local THEN 'ja' ELSE 'nei' END"]
+        return [*TARGETS[kind_name].columns[:-2], "CASE WHEN local THEN 'ja' ELSE 'nei' END",
+                "CASE WHEN personal THEN 'ja' ELSE 'nei' END"]
     return list(TARGETS[kind_name].columns)
 
 

@@ -426,6 +426,15 @@ class UnitRow(_Row):
         return self
 
 
+PERSONAL_PERSPECTIVES = ("medarbeider", "bruker")
+
+
+def personal_by_default(perspective: str) -> bool:
+    """Employees' and users' figures are about identifiable people ("0 av 1" tells one user's outcome); production
+    and economy figures are about cases and money. A catalogue may say otherwise for any indicator."""
+    return perspective in PERSONAL_PERSPECTIVES
+
+
 class IndicatorRow(_Row):
     """indikatorer: the catalogue. The role decides whether an indicator may carry a target."""
 
@@ -441,6 +450,12 @@ class IndicatorRow(_Row):
     kilde: Text = None
     lenke: Url = None
     lokal: Bool = False  # an office's own statistics: its leader may upload values for it
+    # About identifiable people: small bases are withheld (navdash.disclosure). Empty: the perspective decides.
+    personopplysning: Bool = None
+
+    @property
+    def personal(self) -> bool:
+        return personal_by_default(self.perspektiv) if self.personopplysning is None else self.personopplysning
 
     @model_validator(mode="after")
     def _consistent(self) -> IndicatorRow:
@@ -711,7 +726,7 @@ KINDS: dict[str, Kind] = {
     "indikatorer": Kind(
         "indikatorer", IndicatorRow,
         ("indikator", "navn", "beskrivelse", "perspektiv", "resultatkjede", "rolle", "maaleenhet", "polaritet",
-         "aggregering", "kilde", "lenke", "lokal"),
+         "aggregering", "kilde", "lenke", "lokal", "personopplysning"),
         ("indikator",),
         ("indikator", "navn", "perspektiv", "resultatkjede", "rolle", "maaleenhet", "polaritet", "aggregering"),
         "indikatorkatalog",

@@ -249,6 +249,14 @@ MIGRATIONS: list[tuple[int, str, str]] = [
     ),
     (
         5,
+        "indicators about identifiable people, whose small bases are withheld",
+        """
+        ALTER TABLE indicators ADD COLUMN personal BOOLEAN DEFAULT false;
+        UPDATE indicators SET personal = perspective IN ('medarbeider', 'bruker');
+        """,
+    ),
+    (
+        6,
         "what users write moved to the application database (navdash.appdb); this file changes only by import",
         # The rows are copied into the application database first (`appdb.take_over_legacy`, run by `migrate`).
         # import_seq stays: values.import_id still numbers the imports, and the import log refers to it.
@@ -268,7 +276,7 @@ MIGRATIONS: list[tuple[int, str, str]] = [
         """,
     ),
 ]
-APP_RECORDS_MOVED = 5
+APP_RECORDS_MOVED = 6
 
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 

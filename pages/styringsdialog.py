@@ -54,7 +54,7 @@ ids = [m.meeting_id for m in past]
 meeting_id = pickers.url_select("Møte", ids, param="mote", key="mote_valg", default=ids[0],
                                 format_func=lambda i: next(m.label for m in past if m.meeting_id == i))
 meeting = next(m for m in past if m.meeting_id == meeting_id)
-snap = meeting.snapshot
+snap = meetings.protected(meeting.snapshot, data.mask(db, version, data.scope(user)))  # only this is shown
 st.caption(f"{meetings.stamp(snap)} av {snap.get('opened_by', meeting.opened_by)}. "
            + (f"Endringer er målt mot møtet for {parse_period(snap['previous_period']).label()}."
               if snap.get("previous_period") else "Første møte: ingen endringer å vise."))
