@@ -138,12 +138,14 @@ def test_a_comment_during_a_running_import_does_not_wait_for_it(small_db: Path):
 # --- an analytic file made before the application database existed ----------------------------------------------
 
 
-def build_v4_database(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """A file as today's code (schema version 4) leaves it: the app records inside the DuckDB file, written with
-    the same statements that code used, and refused files in `<db>.avvist.jsonl`."""
+def build_pre_appdb_database(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A file as the code before the application database leaves it (every migration before the one that moves the
+    app records): the app records inside the DuckDB file, written with the same statements that code used, and
+    refused files in `<db>.avvist.jsonl`."""
+    before = store.APP_RECORDS_MOVED - 1
     with monkeypatch.context() as m:
-        m.setattr(store, "MIGRATIONS", store.MIGRATIONS[:4])
-        m.setattr(store, "SCHEMA_VERSION", 4)
+        m.setattr(store, "MIGRATIONS", store.MIGRATIONS[:before])
+        m.setattr(store, "SCHEMA_VERSION", before)
         with store.writing(path, who="test") as con:
             for kind in SMALL_KINDS:
                 report = ingest.import_into(con, kind, DATA / f"{kind}.csv", who="test", today=TODAY)
@@ -193,9 +195,9 @@ def build_v4_database(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 def test_an_old_database_hands_its_app_records_over_once(appdb_backend: str, tmp_path: Path,
                                                           monkeypatch: pytest.MonkeyPatch):
     db = tmp_path / "gammel.duckdb"
-    build_v4_database(db, monkeypatch)
+    build_pre_appdb_database(db, monkeypatch)
     with store.reading(db) as con:
-        assert store.schema_version(con) == 4
+        assert store.schema_version(con) == store.APP_RECORDS_MOVED - 1
         assert con.execute("SELECT count(*) FROM comments").fetchone() == (1,)
 
     assert store.ensure_database(db, demo=False) is True  # first start
@@ -225,7 +227,7 @@ def test_an_old_database_hands_its_app_records_over_once(appdb_backend: str, tmp
     # Once only: a second start does nothing, and a repeated hand-over of the same file copies nothing twice.
     assert store.ensure_database(db, demo=False) is False
     old = tmp_path / "igjen.duckdb"
-    build_v4_database(old, monkeypatch)
+    build_pre_appdb_database(old, monkeypatch)
     with store.reading(old) as con:
         first = appdb.take_over_legacy(con, old)
         second = appdb.take_over_legacy(con, old)
