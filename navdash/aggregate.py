@@ -21,37 +21,97 @@ import pandas as pd
 
 from navdash.periods import Period
 
-SERIES_SQL = """
-WITH RECURSIVE tree(unit_id) AS (
-    SELECT unit_id FROM units WHERE parent_id = $unit
-    UNION ALL
+# Measures that describe a level (a share, a duration, a score). Without a numerator and denominator such a value
+# cannot be summed over units: three offices at 80, 70 and 90 % are not a fylke at 240 %. Their computed value over
+# units is the mean of the units' values with every unit weighted equally (see `LEVEL_MEAN_TEXT`).
+LEVEL_MEASURES = ("prosent", "dager", "skar")
+LEVEL_MEAN_TEXT = ("snitt av kontorenes verdier der hvert kontor teller likt (filen har ikke teller og nevner, så "
+                   "tallet er ikke en andel av alle sakene)")
+
+# The unit, every unit merged into it (however many steps back, via enheter.erstattet_av), and the offices below
+# them. A merged office's rows count in its successor's history; a unit under a fylke counts once for the fylke.
+_TREE_CTES = """
+members(unit_id) AS (
+    SELECT CAST($unit AS VARCHAR)
+    UNION
+    SELECT u.unit_id FROM units u JOIN members m ON u.replaced_by = m.unit_id
+),
+tree(unit_id) AS (
+    SELECT u.unit_id FROM units u JOIN members m ON u.parent_id = m.unit_id
+    UNION
     SELECT u.unit_id FROM units u JOIN tree t ON u.parent_id = t.unit_id
 ),
 leaves AS (
-    SELECT t.unit_id FROM tree t WHERE NOT EXISTS (SELECT 1 FROM units c WHERE c.parent_id = t.unit_id)
+    SELECT t.unit_id FROM tree t
+    WHERE NOT EXISTS (SELECT 1 FROM units c WHERE c.parent_id = t.unit_id)
+      AND t.unit_id NOT IN (SELECT unit_id FROM members)
+)"""
+
+SERIES_SQL = "WITH RECURSIVE" + _TREE_CTES + """,
+wanted AS (
+    SELECT indicator_id, aggregation IN ('sum', 'snitt_per_periode') AND list_contains($level_measures, measure)
+           AS level_mean
+    FROM indicators WHERE ($indicators IS NULL OR list_contains($indicators, indicator_id))
 ),
 own AS (
-    SELECT indicator_id, period, period_kind, year, period_no, numerator, denominator, value, 1 AS n_units
-    FROM "values"
-    WHERE unit_id = $unit AND ($indicators IS NULL OR list_contains($indicators, indicator_id))
-      AND year BETWEEN $first_year AND $last_year
+    SELECT v.indicator_id, v.period, any_value(v.period_kind) AS period_kind, any_value(v.year) AS year,
+           any_value(v.period_no) AS period_no, sum(v.numerator) AS numerator, sum(v.denominator) AS denominator,
+           CASE WHEN any_value(w.level_mean) THEN avg(v.value) ELSE sum(v.value) END AS value,
+           count(DISTINCT v.unit_id) AS n_units,
+           count(DISTINCT v.unit_id) FILTER (WHERE v.unit_id <> $unit) AS merged_units
+    FROM "values" v JOIN members m USING (unit_id) JOIN wanted w USING (indicator_id)
+    WHERE v.year BETWEEN $first_year AND $last_year
+    GROUP BY v.indicator_id, v.period
 ),
 below AS (
     SELECT v.indicator_id, v.period, any_value(v.period_kind) AS period_kind, any_value(v.year) AS year,
            any_value(v.period_no) AS period_no, sum(v.numerator) AS numerator, sum(v.denominator) AS denominator,
-           sum(v.value) AS value, count(*) AS n_units
-    FROM "values" v JOIN leaves l USING (unit_id)
-    WHERE ($indicators IS NULL OR list_contains($indicators, v.indicator_id))
-      AND v.year BETWEEN $first_year AND $last_year
+           CASE WHEN any_value(w.level_mean) THEN avg(v.value) ELSE sum(v.value) END AS value,
+           count(DISTINCT v.unit_id) AS n_units
+    FROM "values" v JOIN leaves l USING (unit_id) JOIN wanted w USING (indicator_id)
+    WHERE v.year BETWEEN $first_year AND $last_year
     GROUP BY v.indicator_id, v.period
+),
+-- Coverage of a computed value: of the offices below that were active in the period (and report at all), how
+-- many delivered anything for that period. An office that delivered its month but has no row for one indicator
+-- had no cases for it; an office that delivered nothing for the month is missing.
+bounds AS (
+    SELECT DISTINCT period, year, first_month, last_month,
+           make_date(CAST(year AS INTEGER), first_month, 1) AS first_day,
+           last_day(make_date(CAST(year AS INTEGER), last_month, 1)) AS last_day
+    FROM (SELECT period, year,
+                 CAST(CASE period_kind WHEN 'M' THEN period_no WHEN 'T' THEN (period_no - 1) * 4 + 1 ELSE 1 END
+                      AS INTEGER) AS first_month,
+                 CAST(CASE period_kind WHEN 'M' THEN period_no WHEN 'T' THEN period_no * 4 ELSE 12 END
+                      AS INTEGER) AS last_month
+          FROM below)
+),
+-- Delivered for a tertial or a year: the period's own row, or any month inside it.
+delivered AS (
+    SELECT b.period, count(DISTINCT v.unit_id) AS reported
+    FROM bounds b JOIN "values" v ON v.year = b.year
+         AND (v.period = b.period OR (v.period_kind = 'M' AND v.period_no BETWEEN b.first_month AND b.last_month))
+    JOIN leaves l ON l.unit_id = v.unit_id
+    GROUP BY b.period
+),
+reporters AS (
+    SELECT u.unit_id, u.valid_from, u.valid_to FROM units u JOIN leaves l USING (unit_id)
+    WHERE EXISTS (SELECT 1 FROM "values" v WHERE v.unit_id = u.unit_id)
+),
+expected AS (
+    SELECT b.period, any_value(d.reported) AS reported, count(r.unit_id) AS expected
+    FROM bounds b LEFT JOIN delivered d USING (period) LEFT JOIN reporters r
+         ON (r.valid_from IS NULL OR r.valid_from <= b.last_day) AND (r.valid_to IS NULL OR r.valid_to >= b.first_day)
+    GROUP BY b.period
 )
-SELECT indicator_id, period, period_kind, year, period_no, numerator, denominator, value, n_units,
-       'lastet' AS source
+SELECT indicator_id, period, period_kind, CAST(year AS INTEGER) AS year, CAST(period_no AS INTEGER) AS period_no,
+       numerator, denominator, value, n_units, merged_units, 'lastet' AS source,
+       CAST(NULL AS BIGINT) AS offices_reported, CAST(NULL AS BIGINT) AS offices_expected
 FROM own
 UNION ALL
-SELECT b.indicator_id, b.period, b.period_kind, b.year, b.period_no, b.numerator, b.denominator, b.value, b.n_units,
-       'beregnet' AS source
-FROM below b
+SELECT b.indicator_id, b.period, b.period_kind, CAST(b.year AS INTEGER), CAST(b.period_no AS INTEGER), b.numerator,
+       b.denominator, b.value, b.n_units, 0, 'beregnet', e.reported, greatest(e.expected, e.reported)
+FROM below b JOIN expected e USING (period)
 WHERE NOT EXISTS (SELECT 1 FROM own o WHERE o.indicator_id = b.indicator_id AND o.period = b.period)
 ORDER BY indicator_id, year, period_kind, period_no
 """
@@ -71,8 +131,67 @@ def unit_series(
         "indicators": list(indicators) if indicators is not None else None,
         "first_year": first_year,
         "last_year": last_year,
+        "level_measures": list(LEVEL_MEASURES),
     }
     return con.execute(SERIES_SQL, params).df()
+
+
+MONTH_COVERAGE_SQL = "WITH RECURSIVE" + _TREE_CTES + """,
+months AS (SELECT DISTINCT period, year, period_no FROM "values" WHERE period_kind = 'M'),
+reporters AS (
+    SELECT u.unit_id, u.valid_from, u.valid_to FROM units u JOIN leaves l USING (unit_id)
+    WHERE EXISTS (SELECT 1 FROM "values" v WHERE v.unit_id = u.unit_id)
+),
+delivered AS (
+    SELECT v.period, count(DISTINCT v.unit_id) AS reported
+    FROM "values" v JOIN leaves l USING (unit_id) WHERE v.period_kind = 'M' GROUP BY v.period
+),
+own AS (SELECT DISTINCT v.period FROM "values" v JOIN members USING (unit_id) WHERE v.period_kind = 'M')
+SELECT m.period, coalesce(any_value(d.reported), 0) AS reported, count(r.unit_id) AS expected,
+       m.period IN (SELECT period FROM own) AS loaded
+FROM months m LEFT JOIN delivered d USING (period)
+LEFT JOIN reporters r ON (r.valid_from IS NULL OR r.valid_from <= last_day(make_date(CAST(m.year AS INTEGER),
+                                                                                     CAST(m.period_no AS INTEGER), 1)))
+                     AND (r.valid_to IS NULL OR r.valid_to >= make_date(CAST(m.year AS INTEGER),
+                                                                        CAST(m.period_no AS INTEGER), 1))
+GROUP BY m.period
+ORDER BY m.period DESC
+"""
+
+
+@dataclass(frozen=True)
+class MonthCoverage:
+    """How complete a unit's month is. A month is complete for a unit when its own figures were loaded for it, or
+    when every office below it that was active that month (and reports at all) has delivered figures for it."""
+
+    period: str
+    reported: int  # offices below the unit that delivered anything for the month
+    expected: int  # offices below the unit that were active that month
+    loaded: bool  # figures were loaded for the unit itself (or a unit merged into it)
+
+    @property
+    def complete(self) -> bool:
+        if self.expected == 0:
+            return self.loaded
+        return self.loaded or self.reported >= self.expected
+
+    @property
+    def text(self) -> str:
+        if self.expected == 0:
+            return "lastet for enheten" if self.loaded else "ingen tall"
+        return f"{self.reported} av {self.expected} kontorer"
+
+
+def month_coverage(con: duckdb.DuckDBPyConnection, unit: str) -> list[MonthCoverage]:
+    """Every month with results anywhere, newest first, with how many of the unit's offices have delivered it."""
+    rows = con.execute(MONTH_COVERAGE_SQL, {"unit": unit}).fetchall()
+    return [MonthCoverage(period, int(reported), int(expected), bool(loaded))
+            for period, reported, expected, loaded in rows]
+
+
+def latest_complete_month(con: duckdb.DuckDBPyConnection, unit: str) -> str | None:
+    """The newest month that is complete for the unit (see `MonthCoverage.complete`)."""
+    return next((c.period for c in month_coverage(con, unit) if c.complete), None)
 
 
 @dataclass(frozen=True)

@@ -800,10 +800,11 @@ def targets() -> list[TargetRowT]:
                      "Skal øke sammenlignet med 2021"))
     for year in (2021, 2022):
         # The letter's sykefravær limit is a shared guideline: each unit sets its own goal.
-        rows.append(("M.SF", "0000", year, "hoyst", "6.1", "", "direktorat", "nei",
-                     "Høyst 6,1 % (felles føring; den enkelte enhet setter sitt sykefraværsmål)"))
-        rows.append(("M.INK", "0000", year, "minst", "5.0", "", "direktorat", "ja",
-                     "Minst 5,0 % (inkluderingsdugnadens mål)"))
+        # The letter words both strictly: "< 6,1 %" and "> 5,0 %" (003:1815-1816, 2410-2411).
+        rows.append(("M.SF", "0000", year, "under", "6.1", "", "direktorat", "nei",
+                     "Under 6,1 % (felles føring; den enkelte enhet setter sitt sykefraværsmål)"))
+        rows.append(("M.INK", "0000", year, "over", "5.0", "", "direktorat", "ja",
+                     "Over 5,0 % (inkluderingsdugnadens mål)"))
     for ind, _omr, stonad, krav, _vals in SBT:
         rows.append((ind, "0000", 2012, "minst", f"{krav:.1f}", "", "direktorat", "ja",
                      f"Minst {krav} % av sakene innenfor saksbehandlingstiden ({stonad.lower()})"))

@@ -21,6 +21,7 @@ from __future__ import annotations
 import html
 import io
 import json
+import math
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -500,6 +501,65 @@ def figure(c: dict[str, Any], key: str = "value") -> Any:
 
 def figure_text(c: dict[str, Any], measure: str) -> str:
     return disclosure.WITHHELD_TEXT if c.get("withheld") else fmt.measure_value(c["value"], measure)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Multiplicity: how many special-cause flags chance alone gives among the signals shown
+# ---------------------------------------------------------------------------------------------------------
+
+CHANCE_FLAG_RATE = 0.017
+"""Per-signal false-alarm rate: the share of stable processes (24 independent, normally distributed monthly points,
+no change at all) whose last point the målekort's XmR rules flag as special cause, in either direction. Measured
+by simulating 20 000 such series through `spc.analyse` (seed 20221201: 1,71 %, standard error 0,09 pp);
+tests/test_meetings.py re-simulates it, so a change to the rules that moves the rate fails the test."""
+CHANCE_FLAG_SOURCE = ("simulert: 20 000 stabile serier på 24 måneder uten noen endring, analysert med de samme "
+                      "reglene som målekortet")
+
+
+@dataclass(frozen=True)
+class ChanceFlags:
+    """The special-cause flags in a meeting, beside the number chance alone would give."""
+
+    signals: int  # rows with a variation verdict (not "for få datapunkter" or incomplete)
+    flagged: int  # of them special cause in either direction
+    concern: int
+    expected: float  # flags expected by chance alone if nothing had changed anywhere
+    low: int  # 95 % of months without any change give between low and high flags
+    high: int
+    rate: float = CHANCE_FLAG_RATE
+
+    @property
+    def text(self) -> str:
+        rate = fmt.percent(100 * self.rate, 1)
+        return (f"Møtet viser {fmt.number(self.signals)} signaler. Selv om ingenting hadde endret seg, ville "
+                f"omtrent {fmt.number(self.expected)} av dem (mellom {self.low} og {self.high}) vise særskilt "
+                f"variasjon bare ved tilfeldighet: hvert signal har omtrent {rate} sjanse for falsk alarm "
+                f"({CHANCE_FLAG_SOURCE}). Nå viser {fmt.number(self.flagged)} signaler særskilt variasjon, "
+                f"{fmt.number(self.concern)} av dem bekymring. Se etter mønstre og store avvik før enkeltflagg.")
+
+
+def _binomial_quantile(n: int, p: float, q: float) -> int:
+    """The smallest k with P(X <= k) >= q for X ~ Binomial(n, p)."""
+    if n <= 0:
+        return 0
+    total = 0.0
+    for k in range(n + 1):
+        log_pmf = (math.lgamma(n + 1) - math.lgamma(k + 1) - math.lgamma(n - k + 1)
+                   + k * math.log(p) + (n - k) * math.log1p(-p))
+        total += math.exp(log_pmf)
+        if total >= q:
+            return k
+    return n
+
+
+def chance_flags(snapshot: dict[str, Any], rate: float = CHANCE_FLAG_RATE) -> ChanceFlags:
+    """Count the signals and special-cause flags in a meeting's snapshot, and what chance alone would give."""
+    variations = [r["variation"] for o in snapshot["offices"] for r in o["rows"] if r.get("variation")]
+    flagged = sum(1 for v in variations if v != "common_cause")
+    concern = sum(1 for v in variations if v == CONCERN)
+    n = len(variations)
+    return ChanceFlags(n, flagged, concern, n * rate, _binomial_quantile(n, rate, 0.025),
+                       _binomial_quantile(n, rate, 0.975), rate)
 
 
 def stamp(snapshot: dict[str, Any]) -> str:

@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 import sqlalchemy as sa
 
-from navdash import appdb, store
+from navdash import aggregate, appdb, store
 from navdash.schemas import KINDS
 
 
@@ -99,3 +99,25 @@ def months_with_data(db: Path | None = None) -> list[str]:
             """SELECT DISTINCT period FROM "values" WHERE period_kind = 'M' ORDER BY period DESC"""
         ).fetchall()
     return [r[0] for r in rows]
+
+
+def latest_complete_month(db: Path | None, unit_id: str) -> str | None:
+    """The latest month every office under the unit that was active then has delivered (see aggregate)."""
+    with store.reading(db) as con:
+        return aggregate.latest_complete_month(con, unit_id)
+
+
+def month_coverage(db: Path | None = None, months: int = 12) -> pd.DataFrame:
+    """For Norge and each fylke, the newest `months` months: how many of the offices have delivered, as text, and
+    whether the month is complete. One row per month and unit, in the unit tree's order."""
+    rows = []
+    with store.reading(db) as con:
+        units = con.execute(
+            """SELECT unit_id, name FROM units WHERE valid_to IS NULL AND (parent_id IS NULL OR type = 'fylke')
+               ORDER BY parent_id NULLS FIRST, unit_id""").fetchall()
+        for unit_id, name in units:
+            for c in aggregate.month_coverage(con, unit_id)[:months]:
+                rows.append({"period": c.period, "unit_id": unit_id, "name": name, "reported": c.reported,
+                             "expected": c.expected, "loaded": c.loaded, "complete": c.complete, "text": c.text})
+    return pd.DataFrame(rows, columns=["period", "unit_id", "name", "reported", "expected", "loaded", "complete",
+                                       "text"])

@@ -34,7 +34,8 @@ Role = Literal["styringsparameter", "nokkelinformasjon", "kontekst"]
 Measure = Literal["prosent", "antall", "dager", "kroner", "skar"]
 Polarity = Literal["hoy_er_bra", "lav_er_bra", "noytral"]
 Aggregation = Literal["forholdstall", "sum", "snitt_per_periode"]
-TargetKind = Literal["minst", "hoyst", "oke_fra_fjoraret", "retning_mot_niva", "skal_reduseres"]
+# "minst"/"hoyst" include the threshold (≥, ≤); "over"/"under" do not (>, <), as the letters word them.
+TargetKind = Literal["minst", "hoyst", "over", "under", "oke_fra_fjoraret", "retning_mot_niva", "skal_reduseres"]
 SetBy = Literal["direktorat", "fylke", "kontor", "partnerskap"]
 
 LABELS: dict[str, dict[str, str]] = {
@@ -60,7 +61,8 @@ LABELS: dict[str, dict[str, str]] = {
         "snitt_per_periode": "Snitt per periode",
     },
     "kravtype": {
-        "minst": "Minst", "hoyst": "Høyst", "oke_fra_fjoraret": "Skal øke fra fjoråret",
+        "minst": "Minst", "hoyst": "Høyst", "over": "Over", "under": "Under",
+        "oke_fra_fjoraret": "Skal øke fra fjoråret",
         "retning_mot_niva": "I retning av nivået i et referanseår", "skal_reduseres": "Skal reduseres",
     },
     "fastsatt_av": {
@@ -551,7 +553,7 @@ class TargetRow(_Row):
             problems.append(("aar", "mangler år"))
         elif not 1990 <= self.aar <= 2100:
             problems.append(("aar", f"året {self.aar} er utenfor 1990-2100"))
-        if self.kravtype in ("minst", "hoyst") and self.terskel is None:
+        if self.kravtype in ("minst", "hoyst", "over", "under") and self.terskel is None:
             problems.append(("terskel", f"kravtypen «{self.kravtype}» trenger en terskel"))
         if self.kravtype == "retning_mot_niva" and self.referanseaar is None:
             problems.append(("referanseaar", "kravtypen «retning_mot_niva» trenger et referanseår"))

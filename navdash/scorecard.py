@@ -4,7 +4,15 @@ whether a target is met so far this year, and a Making Data Count signal with th
 Honesty rules built in here, not in the page:
 * targets only on styringsparametere (the role in the catalogue decides; key information never carries one);
 * a directional target is judged year to date against the same months last year, and a difference that chance
-  could explain is called "innenfor normal variasjon", not met or missed;
+  could explain is called "innenfor normal variasjon", not met or missed. Chance is measured by the series' own
+  month-to-month variation (`ytd_noise`), not by a binomial on the months' denominators summed;
+* a numeric target ("under 6,1 %", "minst 20 %") follows the letter's wording (under/over exclude the threshold,
+  høyst/minst include it) and gets the same band around the threshold;
+* "i retning av 2019-nivået": a unit not yet at the level must move towards it; a unit already past it in the good
+  direction meets the target as long as it is not clearly worse than the level (`judge_target`);
+* assurance names the numeric target it is about and compares it with a year's average of the last 12 months,
+  not with single months' limits (`assurance_for`);
+* a figure computed from fewer offices than were active carries a note and neither signal nor verdict;
 * a signal needs at least 12 monthly points; with fewer the card says so instead of guessing.
 """
 
@@ -12,13 +20,14 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 
 from navdash import aggregate, disclosure, spc, store
-from navdash.aggregate import Combined
+from navdash.aggregate import Combined, MonthCoverage
 from navdash.periods import Period, parse_period
 
 SPC_WINDOW = 24  # months shown and used for limits: two years is long enough for 12+ points, short enough to matter
@@ -53,6 +62,8 @@ class Unit:
     type: str
     parent_id: str | None
     ancestors: tuple[tuple[str, str], ...]  # (id, name) from the parent up to Norge
+    # Units merged into this one, at any remove: (id, name, last day). Their rows count in this unit's history.
+    predecessors: tuple[tuple[str, str, date | None], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -69,6 +80,11 @@ class TargetView:
     @property
     def set_by_text(self) -> str:
         return SET_BY_TEXT.get(self.set_by, self.set_by)
+
+    @property
+    def text_short(self) -> str:
+        """The requirement without its explanation in brackets, for a badge: «Høyst 6,1 %»."""
+        return self.text.split(" (")[0]
 
     @property
     def obligation(self) -> str:
@@ -91,6 +107,8 @@ class Signal:
     rules: tuple[str, ...]
     reason: str  # the tooltip: which rule fired, or why there is no signal
     too_few_points: bool
+    assurance_reason: str | None = None  # which target the assurance is about, and the limits it was compared with
+    incomplete: bool = False  # computed from fewer offices than were active: no signal
 
 
 @dataclass
@@ -116,6 +134,8 @@ class Row:
     statuses: list[TargetStatus] = field(default_factory=list)  # one per target, same order
     signal: Signal | None = None
     data_source: str | None = None  # "lastet" / "beregnet" / "blandet"
+    coverage_note: str | None = None  # «beregnet fra 1 av 15 kontorer» when this period's figure is incomplete
+    level_mean: bool = False  # a level without numerator/denominator, computed as the offices' unweighted mean
 
     @property
     def status(self) -> TargetStatus | None:
@@ -140,6 +160,7 @@ class Scorecard:
     context: list[Row]
     computed_from_offices: bool
     loaded_for_unit: bool
+    coverage: MonthCoverage | None = None  # how many of the unit's offices have delivered the month
 
 
 def _diff(a: float | None, b: float | None) -> float | None:
@@ -165,7 +186,15 @@ def unit_info(con: duckdb.DuckDBPyConnection, unit_id: str) -> Unit | None:
             break
         ancestors.append((p[0], p[1]))
         parent = p[2]
-    return Unit(row[0], row[1], row[2], row[3], tuple(ancestors))
+    predecessors: list[tuple[str, str, date | None]] = []
+    successors = [row[0]]
+    while successors and len(predecessors) < 1000:
+        found = con.execute("SELECT unit_id, name, valid_to FROM units WHERE list_contains(?, replaced_by) "
+                            "ORDER BY unit_id", [successors]).fetchall()
+        found = [f for f in found if f[0] not in {p[0] for p in predecessors} and f[0] != row[0]]
+        predecessors += [(f[0], f[1], f[2]) for f in found]
+        successors = [f[0] for f in found]
+    return Unit(row[0], row[1], row[2], row[3], tuple(ancestors), tuple(predecessors))
 
 
 def catalogue(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
@@ -202,6 +231,10 @@ def default_wording(kind: str, threshold: float | None, reference_year: int | No
         return f"Minst {fmt.number(threshold, 1)} %"
     if kind == "hoyst":
         return f"Høyst {fmt.number(threshold, 1)} %"
+    if kind == "over":
+        return f"Over {fmt.number(threshold, 1)} %"
+    if kind == "under":
+        return f"Under {fmt.number(threshold, 1)} %"
     if kind == "oke_fra_fjoraret":
         return f"Skal øke sammenlignet med {reference_year or year - 1}"
     if kind == "retning_mot_niva":
@@ -209,15 +242,11 @@ def default_wording(kind: str, threshold: float | None, reference_year: int | No
     return "Skal reduseres"
 
 
-def latest_complete_month(con: duckdb.DuckDBPyConnection, unit_id: str | None = None) -> Period | None:
-    """The latest month with results (for the unit's tree when given)."""
-    row = con.execute(
-        """SELECT max(CAST(year AS INTEGER) * 100 + period_no) FROM "values" WHERE period_kind = 'M'"""
-    ).fetchone()
-    if not row or row[0] is None:
-        return None
-    ym = int(row[0])
-    return Period(ym // 100, "M", ym % 100)
+def latest_complete_month(con: duckdb.DuckDBPyConnection, unit_id: str) -> Period | None:
+    """The latest month that is complete for the unit: every office under it that was active then has reported
+    (or figures were loaded for the unit itself). A single office's early file does not move anyone's default."""
+    key = aggregate.latest_complete_month(con, unit_id)
+    return parse_period(key) if key else None
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -225,77 +254,175 @@ def latest_complete_month(con: duckdb.DuckDBPyConnection, unit_id: str | None = 
 # ---------------------------------------------------------------------------------------------------------
 
 
-def _standard_error(ind: Row | pd.Series, a: Combined, b: Combined, monthly: pd.Series | None) -> float | None:
-    """Standard error of the difference a - b between two year-to-date values.
+NUMERIC_KINDS = ("minst", "hoyst", "over", "under")
+# The letter's wording decides whether the threshold itself passes: "minst"/"høyst" include it, "over"/"under" do not.
+NUMERIC_RULE = {"minst": (1, False, "minst"), "hoyst": (-1, False, "høyst"),
+                "over": (1, True, "over"), "under": (-1, True, "under")}
+MIN_SIGMA_POINTS = 12  # months of history needed before the month-to-month variation is trusted as a noise estimate
 
-    Shares with bases: two independent binomial proportions. Otherwise: the XmR sigma of the monthly series,
-    scaled to a difference of two means of k months each.
+
+@dataclass(frozen=True)
+class Noise:
+    """The standard error of a year-to-date value, and how it was estimated (said in the tooltip)."""
+
+    level: float  # standard error of one year-to-date value (k periods)
+    difference: float  # standard error of this year's value minus last year's (k periods each)
+    basis: str
+
+
+def ytd_noise(row: Row, monthly: pd.Series | None, periods: int) -> Noise | None:
+    """How much a year-to-date value of `periods` periods varies by chance, from the series' own variation.
+
+    Monthly series: the XmR sigma of the months in the window (mean moving range / 1,128), which is the series'
+    own month-to-month variation and so includes everything that makes months differ, not only sampling noise.
+    The mean of k months then has standard error sigma / sqrt(k), and the difference of two such means
+    sigma * sqrt(2 / k). A binomial standard error with the months' denominators summed would treat the same young
+    users counted every month (stock measures) and person-days of one colleague's absence as independent trials,
+    and claim up to sqrt(12) times too much precision.
+    Tertial and yearly shares (too few points for a moving range): a binomial standard error on the base of ONE
+    period (the mean denominator), since the same people may be counted in every period.
     """
-    if ind.aggregation == "forholdstall" and a.denominator and b.denominator and a.value is not None \
-            and b.value is not None:
-        scale = 100.0 if ind.measure == "prosent" else 1.0
-        p1, p2 = a.value / scale, b.value / scale
-        if 0 <= p1 <= 1 and 0 <= p2 <= 1:
-            var = p1 * (1 - p1) / a.denominator + p2 * (1 - p2) / b.denominator
-            return math.sqrt(var) * scale
-    if monthly is not None and len(monthly.dropna()) >= 2 and a.periods:
-        limits = spc.compute_limits(list(monthly))
-        if limits.sigma is not None:
-            return limits.sigma * math.sqrt(2 / max(a.periods, 1))
+    k = max(periods, 1)
+    if monthly is not None:
+        points = [float(v) for v in monthly.dropna()]
+        if len(points) >= MIN_SIGMA_POINTS:
+            sigma = spc.compute_limits(points).sigma
+            if sigma is not None:
+                return Noise(sigma / math.sqrt(k), sigma * math.sqrt(2 / k),
+                             f"månedsvariasjonen de siste {len(points)} månedene (XmR)")
+    now = row.ytd
+    if row.aggregation == "forholdstall" and now.denominator and now.value is not None:
+        scale = 100.0 if row.measure == "prosent" else 1.0
+        p = now.value / scale
+        n = now.denominator / max(now.periods, 1)
+        if 0 <= p <= 1 and n > 0:
+            se = math.sqrt(p * (1 - p) / n) * scale
+            return Noise(se, se * math.sqrt(2), "binomisk variasjon med grunnlaget i én periode")
     return None
 
 
+def _noise_text(width: float, measure: str, change: bool) -> str:
+    from navdash import fmt
+
+    text = fmt.measure_change(width, measure) if change else fmt.measure_value(width, measure)
+    return text.lstrip("+")
+
+
 def judge_target(row: Row, target: TargetView, reference: Combined | None, monthly: pd.Series | None) -> TargetStatus:
-    """Is the target met so far this year?"""
+    """Is the target met so far this year? A difference that chance could explain is "innenfor normal variasjon"."""
+    from navdash import fmt
+
     now, before = row.ytd, row.ytd_last
     if any(disclosure.is_withheld(c) for c in (now, before, reference)):
         return TargetStatus("ukjent", "Kan ikke vises", disclosure.WITHHELD_REASON)
     if now.value is None:
         return TargetStatus("ukjent", "Ingen tall ennå", "Det finnes ingen resultater hittil i år.")
-    if target.kind in ("minst", "hoyst") and target.threshold is not None:
-        ok = now.value >= target.threshold if target.kind == "minst" else now.value <= target.threshold
-        word = "minst" if target.kind == "minst" else "høyst"
-        from navdash import fmt
-
-        reason = (f"Hittil i år {fmt.measure_value(now.value, row.measure)}; kravet er {word} "
-                  f"{fmt.measure_value(target.threshold, row.measure)}.")
-        return TargetStatus("oppfylt" if ok else "ikke_oppfylt",
-                            "Oppfylt hittil i år" if ok else "Ikke oppfylt hittil i år", reason)
+    noise = ytd_noise(row, monthly, now.periods)
+    noise_note = (f" Tilfeldig variasjon er anslått fra {noise.basis}." if noise is not None
+                  else " Det er for få tall til å anslå tilfeldig variasjon, så vurderingen er uten feilmargin.")
+    if target.kind in NUMERIC_KINDS and target.threshold is not None:
+        return _judge_threshold(row, now.value, target.threshold, target.kind, noise, noise_note,
+                                f"kravet er {NUMERIC_RULE[target.kind][2]} "
+                                f"{fmt.measure_value(target.threshold, row.measure)}")
     if before.value is None:
         return TargetStatus("ukjent", "Kan ikke vurderes", "Det mangler tall for samme periode i fjor.")
     change = now.value - before.value
-    se = _standard_error(row, now, before, monthly)
-    from navdash import fmt
-
     change_text = fmt.measure_change(change, row.measure)
+    basis = (f"Hittil i år {fmt.measure_value(now.value, row.measure)} mot "
+             f"{fmt.measure_value(before.value, row.measure)} samme periode i fjor ({change_text})")
     if target.kind == "retning_mot_niva":
         if reference is None or reference.value is None:
             return TargetStatus("ukjent", "Kan ikke vurderes", f"Det mangler tall for {target.reference_year}.")
+        level = f"{target.reference_year}-nivået ({fmt.measure_value(reference.value, row.measure)})"
+        good = {"hoy_er_bra": 1, "lav_er_bra": -1}.get(row.polarity, 0)
+        if good and (before.value - reference.value) * good >= 0:
+            # Already at or past the reference level in the good direction: moving "towards" it would mean getting
+            # worse, so the target is read as "stay at least at the level".
+            rule = (f" Regel: enheten var allerede forbi {level} i god retning i fjor, så kravet er oppfylt når "
+                    f"resultatet hittil i år ikke er tydelig dårligere enn {target.reference_year}-nivået.")
+            status = _judge_threshold(row, now.value, reference.value, "minst" if good > 0 else "hoyst", noise,
+                                      noise_note, f"nivået i {target.reference_year} er "
+                                      f"{fmt.measure_value(reference.value, row.measure)}")
+            return TargetStatus(status.status, status.text, basis + "." + rule + " " + status.reason)
         wanted = 1 if reference.value > before.value else -1
-        goal = f"{target.reference_year}-nivået ({fmt.measure_value(reference.value, row.measure)})"
+        goal = (f"målet er å bevege seg mot {level}. Regel: forskjellen fra i fjor må gå i retning "
+                f"{target.reference_year}-nivået og være større enn tilfeldig variasjon; en enhet som alt er forbi "
+                "nivået i god retning, skal holde seg der")
     elif target.kind == "skal_reduseres":
-        wanted = -1
-        goal = "lavere enn i fjor"
+        wanted, goal = -1, "målet er lavere enn i fjor"
     else:  # oke_fra_fjoraret
-        wanted = 1
-        goal = "høyere enn i fjor"
-    basis = (f"Hittil i år {fmt.measure_value(now.value, row.measure)} mot "
-             f"{fmt.measure_value(before.value, row.measure)} samme periode i fjor ({change_text}); målet er {goal}.")
-    if se is not None and abs(change) < Z_NORMAL * se:
-        noise = fmt.measure_change(Z_NORMAL * se, row.measure).lstrip("+")
+        wanted, goal = 1, "målet er høyere enn i fjor"
+    basis += f"; {goal}."
+    if noise is not None and abs(change) < Z_NORMAL * noise.difference:
         return TargetStatus(
             "normal_variasjon", "Innenfor normal variasjon",
-            basis + f" Forskjellen er mindre enn det tilfeldig variasjon kan gi (±{noise}), så den kan ikke kalles"
-            " oppfylt eller ikke oppfylt.",
+            basis + f" Forskjellen er mindre enn det tilfeldig variasjon kan gi "
+            f"(±{_noise_text(Z_NORMAL * noise.difference, row.measure, True)}), så den kan ikke kalles oppfylt "
+            "eller ikke oppfylt." + noise_note,
         )
     ok = change * wanted > 0
     return TargetStatus("oppfylt" if ok else "ikke_oppfylt",
-                        "Oppfylt hittil i år" if ok else "Ikke oppfylt hittil i år", basis)
+                        "Oppfylt hittil i år" if ok else "Ikke oppfylt hittil i år", basis + noise_note)
 
 
-def signal_for(row: Row, monthly: pd.Series, target: float | None) -> Signal:
+def _judge_threshold(row: Row, value: float, threshold: float, kind: str, noise: Noise | None, noise_note: str,
+                     requirement: str) -> TargetStatus:
+    """A numeric requirement: strict ("under", "over") or not ("høyst", "minst") as worded, with a band of
+    1,96 standard errors of the year-to-date value around the threshold inside which neither verdict is given."""
+    from navdash import fmt
+
+    sign, strict, _word = NUMERIC_RULE[kind]
+    margin = (value - threshold) * sign
+    reason = f"Hittil i år {fmt.measure_value(value, row.measure)}; {requirement}."
+    if noise is not None and abs(value - threshold) < Z_NORMAL * noise.level:
+        return TargetStatus(
+            "normal_variasjon", "Innenfor normal variasjon",
+            reason + f" Avstanden til kravet er mindre enn det tilfeldig variasjon kan gi "
+            f"(±{_noise_text(Z_NORMAL * noise.level, row.measure, True)}), så det kan ikke kalles oppfylt eller "
+            "ikke oppfylt." + noise_note,
+        )
+    ok = margin > 0 or (margin == 0 and not strict)
+    return TargetStatus("oppfylt" if ok else "ikke_oppfylt",
+                        "Oppfylt hittil i år" if ok else "Ikke oppfylt hittil i år", reason + noise_note)
+
+
+def assurance_for(target: TargetView, mean: float | None, sigma: float | None, polarity: str,
+                  measure: str, months: int = 12) -> tuple[str, str] | None:
+    """Will the process meet an annual numeric target? (assurance type, the reason in words)
+
+    Like with like: the letters' numeric targets are for the year's average ("i gjennomsnitt for året"), so the
+    target is compared with what a year's average of the current process can be, not with the limits of single
+    months, which swing with the season and make almost every target "hit and miss". `mean` is the average of the
+    last 12 months (every calendar month once, so no season tilts it, unlike a spring year-to-date); the next
+    year's average then lies within mean +/- 3 sigma * sqrt(2 / 12): the spread of a 12-month average plus the
+    uncertainty of the mean itself. Pass the mean and sigma of a seasonally adjusted series when there is one.
+    """
+    from navdash import fmt
+
+    if target.kind not in NUMERIC_KINDS or target.threshold is None or mean is None or sigma is None:
+        return None
+    good = {"hoy_er_bra": 1, "lav_er_bra": -1}.get(polarity, 0)
+    if not good:
+        return None
+    half = 3 * sigma * math.sqrt(2 / months)
+    low, high = mean - half, mean + half
+    limits = (f"et årssnitt av prosessen slik den er nå, ligger mellom {fmt.measure_value(low, measure)} og "
+              f"{fmt.measure_value(high, measure)} (snittet de siste {months} månedene, "
+              f"{fmt.measure_value(mean, measure)}, ± 3 sigma · √(2/{months}))")
+    named = f"Målsikkerhet mot «{target.text}» ({target.set_by_text.lower()}): {limits}"
+    beyond_good = target.threshold < low if good > 0 else target.threshold > high
+    beyond_bad = target.threshold > high if good > 0 else target.threshold < low
+    side = "under" if target.threshold < low else "over"
+    if beyond_good:
+        return "consistent_pass", f"{named}; kravet ligger {side}, så det nås uten endring."
+    if beyond_bad:
+        return "consistent_fail", f"{named}; kravet ligger {side}, så det nås ikke uten en endring."
+    return "inconsistent", f"{named}; kravet ligger innenfor, så året kan både nå og bomme på det."
+
+
+def signal_for(row: Row, monthly: pd.Series, target: TargetView | None) -> Signal:
     values = [None if pd.isna(v) else float(v) for v in monthly]
-    result = spc.analyse(values, IMPROVEMENT.get(row.polarity, "neutral"), target)  # type: ignore[arg-type]
+    result = spc.analyse(values, IMPROVEMENT.get(row.polarity, "neutral"), None)  # type: ignore[arg-type]
     if result.too_few_points:
         return Signal(None, "For få datapunkter", None, None, (),
                       f"Bare {result.n_points} månedspunkter; minst {spc.MIN_POINTS} trengs for å skille "
@@ -307,17 +434,23 @@ def signal_for(row: Row, monthly: pd.Series, target: float | None) -> Signal:
     else:
         reason = "Ingen av reglene slo til for siste punkt: variasjonen er innenfor det vanlige."
     reason += f" Basert på {result.n_points} måneder (XmR-diagram)."
-    assurance = result.assurance_type
-    if assurance:
-        reason += " Målsikkerhet: " + {
-            "consistent_pass": "målet ligger utenfor kontrollgrensene på riktig side, så det nås hver måned "
-                               "uten endring.",
-            "consistent_fail": "målet ligger utenfor kontrollgrensene på feil side, så det nås ikke uten en "
-                               "endring.",
-            "inconsistent": "målet ligger innenfor kontrollgrensene, så noen måneder nås det og andre ikke.",
-        }[assurance]
-    return Signal(variation, VARIATION_TEXT[variation], assurance, ASSURANCE_TEXT.get(assurance or ""),
-                  tuple(last.rules), reason, False)
+    assurance = assurance_reason = assurance_text = None
+    recent = [v for v in values if v is not None][-12:]
+    if target is not None and len(recent) == 12 and last.mean is not None and last.upl is not None:
+        judged = assurance_for(target, math.fsum(recent) / 12, (last.upl - last.mean) / 3, row.polarity,
+                               row.measure)
+        if judged is not None:
+            assurance, assurance_reason = judged
+            assurance_text = f"{ASSURANCE_TEXT[assurance]} ({target.text_short})"
+            reason += " " + assurance_reason
+    return Signal(variation, VARIATION_TEXT[variation], assurance, assurance_text, tuple(last.rules), reason, False,
+                  assurance_reason)
+
+
+def incomplete_signal(reason: str) -> Signal:
+    """No signal for a figure computed from fewer offices than were active: the chart would show a drop that is
+    only missing offices."""
+    return Signal(None, "Ufullstendige tall", None, None, (), reason, False, incomplete=True)
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -376,6 +509,7 @@ def build(con: duckdb.DuckDBPyConnection, unit_id: str, period: Period,
     targets = targets_for(con, unit, period.year)
     steering, key_info, context = [], [], []
     per_indicator = dict(tuple(series.groupby("indicator_id", sort=False)))
+    gaps = incomplete_periods(series)  # coverage is per period: the same for every indicator
     for ind in cat.itertuples(index=False):
         rows = per_indicator.get(ind.indicator_id)
         if rows is None or rows.empty:
@@ -402,18 +536,43 @@ def build(con: duckdb.DuckDBPyConnection, unit_id: str, period: Period,
             combine(ytd_periods), combine(aggregate.same_periods_last_year(ytd_periods)),
         )
         sources = set(rows["source"])
+        row.level_mean = bool(ind.aggregation != "forholdstall" and ind.measure in aggregate.LEVEL_MEASURES
+                              and "beregnet" in sources)
         row.data_source = sources.pop() if len(sources) == 1 else "blandet"
+        row.coverage_note = gaps.get(this.key)
         monthly = monthly_series(rows, period, ind.aggregation, ind.measure) if kind == "M" else None
         if ind.role == "styringsparameter":
             row.targets = targets.get(ind.indicator_id, [])
-            numeric = next((t.threshold for t in row.targets if t.kind in ("minst", "hoyst")), None)
+            ytd_gaps = [p for p in ytd_periods + aggregate.same_periods_last_year(ytd_periods) if p.key in gaps]
             for t in row.targets:
                 reference = None
+                ref_periods: list[Period] = []
                 if t.kind == "retning_mot_niva" and t.reference_year:
-                    reference = combine([Period(t.reference_year, p.kind, p.number) for p in ytd_periods])
-                row.statuses.append(judge_target(row, t, reference, monthly))
+                    ref_periods = [Period(t.reference_year, p.kind, p.number) for p in ytd_periods]
+                    reference = combine(ref_periods)
+                missing = ytd_gaps + [p for p in ref_periods if p.key in gaps]
+                if missing:
+                    row.statuses.append(TargetStatus(
+                        "ukjent", "Ikke vurdert: ufullstendige tall",
+                        "Ingen vurdering mot målet fordi tallene er beregnet fra færre kontorer enn det var: "
+                        + "; ".join(f"{p.label()} {gaps[p.key]}" for p in missing) + "."))
+                else:
+                    row.statuses.append(judge_target(row, t, reference, monthly))
             if monthly is not None:
-                row.signal = signal_for(row, monthly, numeric)
+                window_gaps = [k for k in monthly.index if k in gaps]
+                if row.this_period.value is None:
+                    # The chart would end in an earlier month; its signal is not this month's.
+                    row.signal = Signal(None, "Ingen tall denne måneden", None, None, (),
+                                        f"Det finnes ingen tall for {period.label()}, så det er ikke noe signal.",
+                                        False)
+                elif window_gaps:
+                    row.signal = incomplete_signal(
+                        "Ingen signal fordi tallene er beregnet fra færre kontorer enn det var: "
+                        + "; ".join(f"{parse_period(k).label()} {gaps[k]}" for k in window_gaps) + ".")
+                else:
+                    numeric = next((t for t in row.targets if t.kind in NUMERIC_KINDS and t.threshold is not None),
+                                   None)
+                    row.signal = signal_for(row, monthly, numeric)
             steering.append(row)
         elif ind.role == "nokkelinformasjon":
             key_info.append(row)
@@ -425,8 +584,17 @@ def build(con: duckdb.DuckDBPyConnection, unit_id: str, period: Period,
     own = con.execute('SELECT count(*) FROM "values" WHERE unit_id = ? AND year = ?', [unit_id, period.year]).fetchone()
     has_children = con.execute("SELECT count(*) FROM units WHERE parent_id = ?", [unit_id]).fetchone()[0] > 0
     loaded = bool(own and own[0])
+    coverage = next((c for c in aggregate.month_coverage(con, unit_id) if c.period == period.key), None)
     return Scorecard(unit, period, steering, key_info, context,
-                     computed_from_offices=has_children and not loaded, loaded_for_unit=loaded)
+                     computed_from_offices=has_children and not loaded, loaded_for_unit=loaded, coverage=coverage)
+
+
+def incomplete_periods(rows: pd.DataFrame) -> dict[str, str]:
+    """Periods whose computed value is missing offices that were active then, as period -> «beregnet fra 1 av 15
+    kontorer». Such a figure is shown with that note and carries no signal and no target verdict."""
+    part = rows[(rows["source"] == "beregnet") & (rows["offices_reported"] < rows["offices_expected"])]
+    return {p: f"beregnet fra {int(r)} av {int(e)} kontorer"
+            for p, r, e in zip(part["period"], part["offices_reported"], part["offices_expected"], strict=True)}
 
 
 def _id_sort(indicator_id: str) -> tuple[str, int, str]:
@@ -470,18 +638,21 @@ def indicator_detail(unit_id: str, indicator_id: str, period: Period, db: Path |
             ytd = disclosure.gate(mask, anc_id, indicator_id, ytd_periods, aggregate.combine(
                 aggregate.select_periods(anc_rows, ytd_periods), ind.aggregation, ind.measure))
             context.append({"unit_id": anc_id, "name": anc_name, "period": value, "ytd": ytd,
-                            "period_label": this.label() if this else ""})
+                            "period_label": this.label() if this else "",
+                            "coverage": incomplete_periods(anc_rows).get(this.key) if this else None})
         targets = targets_for(con, unit, period.year).get(indicator_id, [])
     kind = _kind_for(rows) if not rows.empty else "M"
     rows = rows[rows["period_kind"] == kind]
     end = _period_of_kind(period, kind)
-    points = rows[rows["year"] * 100 + rows["period_no"] <= end.year * 100 + end.number].tail(window).copy()
+    # Compare (year, number) as a pair: year is stored as SMALLINT, and year * 100 in 16 bits wraps around.
+    year, number = rows["year"].astype("int64"), rows["period_no"].astype("int64")
+    points = rows[(year < end.year) | ((year == end.year) & (number <= end.number))].tail(window).copy()
     if ind["aggregation"] == "forholdstall":
         points["shown"] = [aggregate.ratio_value(n, d, ind["measure"])
                            for n, d in zip(points["numerator"], points["denominator"], strict=True)]
     else:
         points["shown"] = points["value"]
-    numeric = next((t.threshold for t in targets if t.kind in ("minst", "hoyst")), None)
+    numeric = next((t.threshold for t in targets if t.kind in NUMERIC_KINDS and t.threshold is not None), None)
     improvement = IMPROVEMENT.get(ind["polarity"], "neutral")
     result = None
     if kind == "M":

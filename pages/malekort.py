@@ -10,6 +10,7 @@ from navdash.periods import parse_period
 from navdash.schemas import LABELS
 from navdash.ui import data, frame, norsk, pickers, scorecard_view
 from navdash.ui.identity import current_user
+from navdash.ui.text import md
 
 frame.ensure_routed()
 user = current_user()
@@ -28,6 +29,16 @@ elif card.loaded_for_unit and card.unit.type in ("land", "fylke"):
     st.info(f"Tallene for {card.unit.name} er lastet inn for nivået selv (offisiell statistikk).",
             icon=":material/database:")
 
+if card.coverage is not None and not card.coverage.complete:
+    st.warning(f"{period.label().capitalize()} er ikke komplett for {md(card.unit.name)}: bare "
+               f"{card.coverage.text} har levert tall. Tall som er beregnet fra færre kontorer enn det var, er "
+               "merket og får verken signal eller vurdering mot mål.", icon=":material/hourglass_top:")
+if card.unit.predecessors:
+    merged = ", ".join(f"{md(name)} (til {end:%d.%m.%Y})" if end else md(name)
+                       for _uid, name, end in card.unit.predecessors)
+    st.info(f"Historikken for {md(card.unit.name)} omfatter {merged}, som er slått sammen med enheten. Tallene deres "
+            "før sammenslåingen er lagt til, også i referansenivåer som «2019-nivået».", icon=":material/merge:")
+
 with st.expander("Slik leser du signalene"):
     st.markdown(
         "**Signal** bygger på et XmR-diagram (NHS *Making Data Count*) for de siste 24 månedene. "
@@ -39,7 +50,19 @@ with st.expander("Slik leser du signalene"):
         "signal for å se regelen.\n\n"
         "**Mål** viser resultatkravet slik brevet formulerer det, hvem som har satt det, og om det er nådd "
         "hittil i år. Retningskrav vurderes mot samme periode i fjor; er forskjellen mindre enn tilfeldig "
-        "variasjon kan gi, står det ≈ *Innenfor normal variasjon*. Endringer i andeler er i prosentpoeng (pp)."
+        "variasjon kan gi, står det ≈ *Innenfor normal variasjon*. Tilfeldig variasjon anslås fra seriens egen "
+        "variasjon fra måned til måned (ikke ved å legge sammen månedenes nevnere, for de samme personene telles "
+        "ofte hver måned), og grensen er 1,96 standardfeil. Tallkrav får det samme båndet; «under» og «over» "
+        "betyr at terskelen selv ikke er nok, «høyst» og «minst» at den er det. «I retning 2019-nivået»: har "
+        "enheten alt passert nivået i god retning, er kravet oppfylt så lenge resultatet ikke er tydelig "
+        "dårligere enn nivået. Hold musen over en vurdering for å se regelen og tallene.\n\n"
+        "**Målsikkerhet** sammenligner et årlig tallkrav (navngitt i merket) med hva et årssnitt av dagens "
+        "prosess kan bli: snittet de siste 12 månedene (hver kalendermåned én gang, så sesongen ikke drar) "
+        "± 3 sigma · √(2/12), ikke med grensene for enkeltmåneder.\n\n"
+        "**Fullstendighet:** et fylkes- eller landstall som er beregnet fra færre kontorer enn det var aktive, er "
+        "merket «beregnet fra 1 av 15 kontorer» og får verken signal eller vurdering. Prosenter uten teller og "
+        "nevner summeres aldri over kontorer; de vises som snitt der hvert kontor teller likt. Endringer i andeler "
+        "er i prosentpoeng (pp)."
     )
 st.html(scorecard_view.CSS)
 shared = data.practice_counts(db, version)
@@ -83,9 +106,9 @@ if chosen:
                    "ikke med i diagrammet eller i kontrollgrensene.")
     if detail["kind"] == "M":
         st.plotly_chart(scorecard_view.spc_figure(detail), width="stretch", config=norsk.PLOTLY_CONFIG)
-    context = [f"**{c['name']}**: {scorecard_view.figure_text(c['period'], info['measure'])} "
-               f"({c['period_label']}), hittil i år {scorecard_view.figure_text(c['ytd'], info['measure'])}"
-               for c in detail["context"]]
+    context = [f"**{c['name']}**: {scorecard_view.figure_text(c['period'], info['measure'])} ({c['period_label']}"
+               + (f", {c['coverage']}" if c.get("coverage") else "")
+               + f"), hittil i år {scorecard_view.figure_text(c['ytd'], info['measure'])}" for c in detail["context"]]
     if context:
         st.markdown("Til sammenligning: " + " · ".join(context))
     st.dataframe(scorecard_view.points_table(detail), hide_index=True, width="stretch")

@@ -41,6 +41,28 @@ table = status.assign(
 )[["Data", "Rader", "Sist importert", "Fil", "Av"]]
 st.dataframe(table, hide_index=True, width="stretch")
 
+st.header("Fullstendighet per måned")
+st.caption("En måned er komplett for en enhet når alle kontorene under den som var aktive den måneden, har levert "
+           "tall. Målekortet åpner på siste komplette måned; tall fra færre kontorer er merket og får verken signal "
+           "eller vurdering mot mål.")
+coverage_rows = data.month_coverage(db, version, 12)
+if coverage_rows.empty:
+    st.info("Det finnes ingen månedstall ennå.")
+else:
+    def _cell(r) -> str:
+        if r["complete"]:
+            return f"✓ {r['text']}" if r["expected"] else "✓ lastet for enheten"
+        return f"Ufullstendig: {r['text']}"
+
+    shown = coverage_rows.assign(
+        Måned=coverage_rows["period"].map(lambda p: parse_period(p).label()),
+        cell=coverage_rows.apply(_cell, axis=1),
+        unit=coverage_rows["unit_id"] + " " + coverage_rows["name"])
+    order = list(dict.fromkeys(shown["unit"]))
+    table = shown.pivot(index=["period", "Måned"], columns="unit", values="cell")[order]
+    table = table.sort_index(level="period", ascending=False).reset_index(level="period", drop=True)
+    st.table(table)  # a plain table: a dozen rows of text, readable by screen readers and when printed
+
 st.header("Enhetene")
 st.caption("Ordnet etter enhetstreet og enhetsnummer, ikke etter resultater.")
 top = units[units["parent_id"].isna()]

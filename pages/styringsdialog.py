@@ -38,7 +38,9 @@ if meetings.can_run_meeting(user, fylke_id) and not months:
     st.info("Det finnes ingen månedstall ennå, så et møte kan ikke åpnes. Last opp verdier først.")
 elif months:
     with st.container(border=True):
-        month = pickers.url_select("Måned for nytt møte", months, param="maned", key="mote_maned", default=months[0],
+        complete = data.latest_complete_month(db, version, fylke_id)
+        month = pickers.url_select("Måned for nytt møte", months, param="maned", key="mote_maned",
+                                   default=complete if complete in months else months[0],
                                    format_func=lambda p: parse_period(p).label())
         if st.button(f"Åpne møtet for {parse_period(month).label()}", type="primary") and month:
             with saving():
@@ -63,6 +65,7 @@ st.html(scorecard_view.CSS + meeting_view.CSS)
 open_points = {o["unit_id"]: sum(1 for f in meetings.carried_over(db, o["unit_id"], meeting_id)
                                  + meetings.followups_created_in(db, o["unit_id"], meeting_id)
                                  if f.status != "lukket") for o in snap["offices"]}
+st.info(meetings.chance_flags(snap).text, icon=":material/casino:")
 only_concern = st.checkbox("Vis bare kontorer med særskilt variasjon – bekymring")
 st.html(meeting_view.overview_html(snap, open_points, only_concern))
 

@@ -100,3 +100,86 @@ def test_year_to_date_periods(period, kind, expected):
 def test_same_periods_last_year():
     assert [p.key for p in aggregate.same_periods_last_year([Period(2021, "M", 12), Period(2021, "T", 1)])] == [
         "2020-12", "2020-T1"]
+
+
+def _import(db, kind, text, name):
+    from datetime import date
+
+    from navdash import ingest
+
+    f = db.parent / name
+    f.write_text(text, encoding="utf-8")
+    report = ingest.import_file(kind, f, db=db, today=date(2026, 11, 24))
+    assert report.ok, report.full_report()
+
+
+def test_a_percentage_without_base_is_never_summed_over_offices(small_db):
+    # S.AL is a percentage loaded as a plain value (snitt_per_periode): 80, 70 and 90 % must not become 240 %.
+    _import(small_db, "enheter", "enhet,navn,type,overordnet\n1102,NAV Sandnes,kontor,1100\n", "enheter2.csv")
+    _import(small_db, "verdier", "enhet,indikator,periode,teller,nevner,verdi\n"
+            "1103,S.AL,2021-01,,,80\n1102,S.AL,2021-01,,,70\n1141,S.AL,2019-01,,,50\n"
+            "1103,S.AL,2021-02,,,90\n1102,S.AL,2021-02,,,70\n", "sal.csv")
+    s = series(small_db, "1100")
+    jan = s[(s.indicator_id == "S.AL") & (s.period == "2021-01")].iloc[0]
+    assert jan.value == pytest.approx(75.0)  # (80 + 70) / 2: every office weighs the same
+    assert jan.source == "beregnet" and jan.n_units == 2
+    from navdash import scorecard
+    from navdash.ui.scorecard_view import table_html
+
+    card = scorecard.load("1100", "2021-02", small_db)
+    row = next(r for r in card.steering if r.indicator_id == "S.AL")
+    assert row.level_mean and row.this_period.value == pytest.approx(80.0)  # (90 + 70) / 2, never 160
+    assert "Snitt av kontorene, hvert kontor teller likt" in table_html([row], "1100", "2021-02", "x", True)
+    # counts loaded the same way are still summed over offices
+    _import(small_db, "verdier", "enhet,indikator,periode,teller,nevner,verdi\n"
+            "1103,B.31,2021-05,,,30\n1102,B.31,2021-05,,,12\n", "b31.csv")
+    s = series(small_db, "1100")
+    assert s[(s.indicator_id == "B.31") & (s.period == "2021-05")].iloc[0].value == 42
+
+
+def test_a_percentage_summed_is_refused_in_the_catalogue(small_db):
+    from datetime import date
+
+    from navdash import ingest
+
+    f = small_db.parent / "ind.csv"
+    f.write_text("indikator,navn,perspektiv,resultatkjede,rolle,maaleenhet,polaritet,aggregering\n"
+                 "X.P,Andel,bruker,effekt,styringsparameter,prosent,hoy_er_bra,sum\n", encoding="utf-8")
+    report = ingest.import_file("indikatorer", f, db=small_db, today=date(2026, 11, 24))
+    assert not report.ok
+    assert "kan ikke summeres" in report.full_report()
+
+
+def test_merged_office_counts_in_its_successors_history(small_db):
+    # Finnøy (1141) was merged into Stavanger (1103): Stavanger's 2019 includes Finnøy's rows
+    with store.reading(small_db) as con:
+        own = con.execute("""SELECT period, sum(numerator), sum(denominator) FROM "values"
+                             WHERE unit_id IN ('1103', '1141') AND indicator_id = 'B.15' GROUP BY period""").fetchall()
+    s = series(small_db, "1103")
+    b15 = s[s.indicator_id == "B.15"].set_index("period")
+    assert own, "the small data set has B.15 rows for Stavanger or Finnøy"
+    for period, num, den in own:
+        assert (b15.loc[period, "numerator"], b15.loc[period, "denominator"]) == (num, den)
+    merged = b15[b15["merged_units"] > 0]
+    assert set(merged.index) == {p for p, *_ in own if p.startswith("2019")}
+
+
+def test_year_and_period_come_back_as_wide_integers(small_db):
+    s = series(small_db, "0300")
+    assert (s["year"] * 100 + s["period_no"]).min() > 200000  # SMALLINT arithmetic would wrap to negative
+
+
+def test_one_early_office_file_does_not_complete_the_month(demo_db):
+    _import(demo_db, "verdier", "enhet,indikator,periode,teller,nevner,verdi\n0312,B.15,2023-01,40,60,\n",
+            "jan.csv")
+    with store.reading(demo_db) as con:
+        oslo = aggregate.month_coverage(con, "0300")
+        assert (oslo[0].period, oslo[0].reported, oslo[0].expected, oslo[0].complete) == ("2023-01", 1, 15, False)
+        assert oslo[0].text == "1 av 15 kontorer"
+        assert aggregate.latest_complete_month(con, "0300") == "2022-12"
+        assert aggregate.latest_complete_month(con, "0000") == "2022-12"
+        assert aggregate.latest_complete_month(con, "0312") == "2023-01"
+        # Rogaland in 2019 expects the three offices merged away at the end of that year (23), in 2022 not (20)
+        rogaland = {c.period: c for c in aggregate.month_coverage(con, "1100")}
+        assert (rogaland["2019-06"].expected, rogaland["2022-06"].expected) == (23, 20)
+        assert rogaland["2019-06"].complete and rogaland["2022-06"].complete

@@ -171,8 +171,8 @@ def test_coded_values(enheter: pd.DataFrame, indikatorer: pd.DataFrame, resultat
         assert set(indikatorer[column]) <= codes, column
     assert indikatorer["lenke"].str.startswith("https://").all()
     assert set(indikatorer["rolle"]) == allowed["rolle"], "alle tre rollene skal finnes i demodataene"
-    assert set(resultatkrav["kravtype"]) <= {"minst", "hoyst", "oke_fra_fjoraret", "retning_mot_niva",
-                                              "skal_reduseres"}
+    assert set(resultatkrav["kravtype"]) <= {"minst", "hoyst", "over", "under", "oke_fra_fjoraret",
+                                              "retning_mot_niva", "skal_reduseres"}
     assert set(resultatkrav["fastsatt_av"]) == {"direktorat", "fylke", "kontor", "partnerskap"}
     assert set(resultatkrav["absolutt"]) <= {"ja", "nei"}
 
@@ -286,9 +286,9 @@ def test_targets(resultatkrav: pd.DataFrame, indikatorer: pd.DataFrame) -> None:
         assert row["tekst"] == "Skal bevege seg i retning 2019-nivået"
         row = keyed.loc[(mk_id, "2022")]
         assert (row["kravtype"], row["referanseaar"]) == ("oke_fra_fjoraret", "2021"), mk_id
-    numeric = resultatkrav[resultatkrav["kravtype"].isin(["minst", "hoyst"])]
+    numeric = resultatkrav[resultatkrav["kravtype"].isin(["minst", "hoyst", "over", "under"])]
     assert (numeric["terskel"] != "").all() and (numeric["referanseaar"] == "").all()
-    directional = resultatkrav[~resultatkrav["kravtype"].isin(["minst", "hoyst"])]
+    directional = resultatkrav[~resultatkrav["kravtype"].isin(["minst", "hoyst", "over", "under"])]
     assert (directional["terskel"] == "").all() and (directional["referanseaar"] != "").all()
     assert not resultatkrav.duplicated(["indikator", "enhet", "aar"]).any()
 

@@ -204,3 +204,33 @@ def test_html_export_is_printable_escaped_and_stamped(demo_db):
     row = _office_row(snap, "0312", "B.15")
     assert fmt.measure_value(row["ytd"]["value"], "prosent") in text
     assert text.count("Styringsparameter") == len(snap["offices"])
+
+
+def test_the_stated_false_alarm_rate_is_what_the_rules_give_on_stable_series():
+    import numpy as np
+
+    from navdash import spc
+
+    rng = np.random.default_rng(7)
+    n = 4000
+    flagged = sum(spc.analyse(list(rng.normal(size=24)), "increase").points[-1].point_type != "common_cause"
+                  for _ in range(n))
+    se = (meetings.CHANCE_FLAG_RATE * (1 - meetings.CHANCE_FLAG_RATE) / n) ** 0.5
+    assert abs(flagged / n - meetings.CHANCE_FLAG_RATE) < 3.5 * se
+
+
+def test_chance_flags_count_the_signals_shown_and_what_chance_gives():
+    from math import comb
+
+    rows = ([{"variation": "common_cause"}] * 380 + [{"variation": meetings.CONCERN}] * 12
+            + [{"variation": meetings.IMPROVEMENT}] * 8 + [{"variation": None}] * 50)  # None: no signal shown
+    snap = {"offices": [{"rows": rows}]}
+    c = meetings.chance_flags(snap)
+    assert (c.signals, c.flagged, c.concern) == (400, 20, 12)
+    assert c.expected == pytest.approx(400 * meetings.CHANCE_FLAG_RATE)
+    # the 95 % range against the binomial distribution summed independently
+    p = meetings.CHANCE_FLAG_RATE
+    cdf = [sum(comb(400, j) * p**j * (1 - p) ** (400 - j) for j in range(k + 1)) for k in range(40)]
+    assert c.low == next(k for k, v in enumerate(cdf) if v >= 0.025)
+    assert c.high == next(k for k, v in enumerate(cdf) if v >= 0.975)
+    assert "Møtet viser 400 signaler" in c.text and "1,7\u00a0%" in c.text and "simulert" in c.text

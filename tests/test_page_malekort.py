@@ -129,3 +129,53 @@ def test_fylke_comment_is_shown_beside_the_number(demo_db, monkeypatch, tmp_path
     assert "Kommentar" not in rows["B.15"][1]
     other_period = _rows_by_id(app(db, monkeypatch, PAGE, enhet="0312", periode="2021-11"))
     assert "Kommentar" not in other_period["B.47"][1]
+
+
+def _one_early_office_file(db: Path) -> None:
+    from navdash import ingest
+
+    f = db.parent / "jan.csv"
+    f.write_text("enhet,indikator,periode,teller,nevner,verdi\n0312,M.SF,2023-01,50,1000,\n", encoding="utf-8")
+    assert ingest.import_file("verdier", f, db=db).ok
+
+
+def test_default_month_is_the_latest_complete_month(demo_db, monkeypatch):
+    _one_early_office_file(demo_db)
+    at = app(demo_db, monkeypatch, PAGE, enhet="0300", persona="analytiker")
+    assert at.query_params["periode"] == "2022-12"  # not the one office's January 2023
+    assert not at.warning
+    own = app(demo_db, monkeypatch, PAGE, enhet="0312", persona="analytiker")
+    assert own.query_params["periode"] == "2023-01"  # the office itself has delivered January
+
+
+def test_a_partial_month_says_how_many_offices_it_covers(demo_db, monkeypatch):
+    _one_early_office_file(demo_db)
+    at = app(demo_db, monkeypatch, PAGE, enhet="0300", periode="2023-01", persona="analytiker")
+    assert any("bare 1 av 15 kontorer har levert tall" in w.value for w in at.warning)
+    row = _rows_by_id(at)["M.SF"]
+    assert "Beregnet fra 1 av 15 kontorer" in row[1]
+    assert row[3] == "… Ufullstendige tall"  # no signal
+    assert "Vanlig variasjon" not in row[3] and "Bekymring" not in row[3]
+    b15 = _rows_by_id(at)["B.15"]  # no office has delivered B.15 for January: no signal carried over from December
+    assert b15[4] == "–" and b15[3] == "… Ingen tall denne måneden"
+
+
+def test_merged_offices_are_named_on_the_successors_card(demo_db, monkeypatch):
+    at = app(demo_db, monkeypatch, PAGE, enhet="1103", periode="2021-12", persona="analytiker")
+    text = " ".join(i.value for i in at.info)
+    assert "omfatter NAV Finnøy (til 31.12.2019), NAV Rennesøy (til 31.12.2019)" in text
+    assert "«2019-nivået»" in text
+
+
+def test_assurance_names_its_target(demo_db, monkeypatch):
+    rows = _rows_by_id(app(demo_db, monkeypatch, PAGE, enhet="0312", periode="2022-12"))
+    assert "(Høyst 5,5 %)" in rows["M.SF"][3]
+
+
+def test_detail_chart_for_an_earlier_month_ends_in_that_month(demo_db, monkeypatch):
+    import json
+
+    at = app(demo_db, monkeypatch, PAGE, enhet="0312", periode="2022-03", indikator="B.15")
+    figure = json.loads(at.get("plotly_chart")[0].proto.spec)
+    assert figure["data"][0]["x"][-1] == "mar 2022"
+    assert at.dataframe[-1].value.iloc[0]["Periode"] == "mars 2022"

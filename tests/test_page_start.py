@@ -22,7 +22,7 @@ def test_start_page_shows_tree_freshness_and_navigation(tmp_path: Path, monkeypa
     db = tmp_path / "demo.duckdb"
     ingest.load_demo(db)
     at = app(db, monkeypatch)
-    assert [h.value for h in at.header] == ["Data og ferskhet", "Enhetene", "Sidene"]
+    assert [h.value for h in at.header] == ["Data og ferskhet", "Fullstendighet per måned", "Enhetene", "Sidene"]
     freshness = at.dataframe[0].value
     assert list(freshness["Data"]) == ["Enheter", "Indikatorkatalog", "Verdier", "Resultatkrav",
                                        "Medarbeiderundersøkelse"]
@@ -59,3 +59,18 @@ def test_new_data_version_is_seen_without_restart(tmp_path: Path, monkeypatch):
     after = at.dataframe[0].value
     rows = dict(zip(after["Data"], after["Rader"], strict=True))
     assert rows["Verdier"] == "7" and dict(zip(before["Data"], before["Rader"], strict=True))["Verdier"] == "6"
+
+
+def test_start_page_shows_how_many_offices_delivered_each_month(demo_db: Path, monkeypatch):
+    f = demo_db.parent / "jan.csv"
+    f.write_text("enhet,indikator,periode,teller,nevner,verdi\n0312,B.15,2023-01,40,60,\n", encoding="utf-8")
+    assert ingest.import_file("verdier", f, db=demo_db).ok
+    at = app(demo_db, monkeypatch)
+    coverage = at.table[0].value
+    assert list(coverage.columns) == ["0000 Norge", "0300 NAV Oslo", "1100 NAV Rogaland"]
+    assert list(coverage.index[:2]) == ["januar 2023", "desember 2022"]
+    jan, dec = coverage.iloc[0], coverage.iloc[1]
+    assert (jan["0300 NAV Oslo"], jan["1100 NAV Rogaland"]) == ("Ufullstendig: 1 av 15 kontorer",
+                                                                 "Ufullstendig: 0 av 20 kontorer")
+    assert jan["0000 Norge"] == "Ufullstendig: 1 av 41 kontorer"
+    assert (dec["0300 NAV Oslo"], dec["1100 NAV Rogaland"]) == ("✓ 15 av 15 kontorer", "✓ 20 av 20 kontorer")

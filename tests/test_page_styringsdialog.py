@@ -127,3 +127,12 @@ def test_the_frame_lists_the_page_for_meeting_roles_only(demo_db, monkeypatch):
     assert leder.title[0].value == "Månedsmøtet – 0300 NAV Oslo"  # the leder's fylke, read only
     assert not [b for b in leder.button if b.label.startswith("Åpne møtet")]
     assert not access.can_open(access.DEMO_PERSONAS["ansatt"], "styringsdialog")
+
+
+def test_meeting_says_how_many_flags_chance_alone_would_give(demo_db, monkeypatch):
+    at = app(demo_db, monkeypatch, PAGE, persona="fylkesleder")
+    assert next(s for s in at.selectbox if s.label == "Måned for nytt møte").value == "2022-12"
+    _button(at, "Åpne møtet for desember 2022").click().run()
+    text = " ".join(i.value for i in at.info)
+    assert "Møtet viser 270 signaler" in text  # 15 offices, 18 styringsparametere with a signal each
+    assert "omtrent 5 av dem" in text and "1,7\u00a0% sjanse for falsk alarm" in text

@@ -83,6 +83,17 @@ def mask(db: str, version: int, scope: str) -> disclosure.Mask:
     return disclosure.mask_for(access.clearance_from_key(scope), Path(db))
 
 
+@st.cache_data(show_spinner=False, max_entries=256)
+def latest_complete_month(db: str, version: int, unit_id: str) -> str | None:
+    """The default month for a unit: the latest month every office under it has delivered."""
+    return overview.latest_complete_month(Path(db), unit_id)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def month_coverage(db: str, version: int, months: int) -> pd.DataFrame:
+    return overview.month_coverage(Path(db), months)
+
+
 @st.cache_data(show_spinner="Henter målekortet …", max_entries=256)
 def scorecard(db: str, version: int, unit_id: str, period: str, scope: str):  # noqa: ANN201 - a scorecard.Scorecard
     from navdash import scorecard as core

@@ -81,12 +81,15 @@ def unit_and_month(user: User, *, what: str, month_label: str = "Periode") -> tu
                  else f"Enheten «{md(unit_id)}» finnes ikke. Velg en enhet i menyen.")
 
     def refuse_month(period_key: str) -> None:
-        st.error(f"Det finnes ingen tall for perioden «{md(period_key)}». Viser siste måned med tall.")
+        st.error(f"Det finnes ingen tall for perioden «{md(period_key)}». Viser siste komplette måned.")
 
     own = user.unit_id if user.unit_id in labels else options[0][0]
     unit_id = url_select("Enhet", list(labels), param="enhet", key="valg_enhet", default=own,
                          format_func=lambda u: labels[u].strip(), container=st.sidebar, unknown=refuse_unit)
-    period_key = url_select(month_label, months, param="periode", key="valg_periode", default=months[0],
+    # The default is the latest month the unit's offices have all delivered: one office's early file must not
+    # move everyone's målekort to a month that compares one office with last year's fifteen.
+    default = data.latest_complete_month(db, version, unit_id) or months[0]
+    period_key = url_select(month_label, months, param="periode", key="valg_periode", default=default,
                             format_func=lambda p: parse_period(p).label(), container=st.sidebar,
                             unknown=refuse_month)
     return unit_id, period_key, db, version

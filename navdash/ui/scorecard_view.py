@@ -65,6 +65,7 @@ CSS = """
 .nd-table a {color: #00347d;}
 .nd-comment {display: block; margin-top: 0.25rem; padding: 0.2rem 0.4rem; background: #f4f6f8;
              border-left: 3px solid #00347d; font-size: 0.75rem;}
+.nd-partial {color: #7a3b00; font-weight: 600;}
 .nd-practice {display: block; margin-top: 0.2rem; font-size: 0.75rem;}
 .nd-withheld {font-style: italic; color: #4f4f4f; white-space: nowrap; cursor: help;}
 </style>
@@ -79,14 +80,15 @@ def badge(symbol: str, text: str, colour: str, background: str, tooltip: str) ->
 def signal_html(signal: Signal | None) -> str:
     if signal is None:
         return '<span class="nd-who">Ikke månedstall</span>'
-    if signal.too_few_points:
-        return badge("…", "For få datapunkter", "#5a5a5a", "#f1f1f1", signal.reason)
-    variation = signal.variation or "common_cause"
+    if signal.too_few_points or signal.variation is None:
+        return badge("…", signal.variation_text, "#5a5a5a", "#f1f1f1", signal.reason)
+    variation = signal.variation
     symbol, colour, bg = VARIATION_STYLE[variation]
     out = badge(symbol, VARIATION_SHORT[variation], colour, bg, f"{signal.variation_text}. {signal.reason}")
     if signal.assurance:
         a_symbol, a_colour, a_bg = ASSURANCE_STYLE[signal.assurance]
-        out += "<br>" + badge(a_symbol, signal.assurance_text or "", a_colour, a_bg, signal.reason)
+        out += "<br>" + badge(a_symbol, signal.assurance_text or "", a_colour, a_bg,
+                              signal.assurance_reason or signal.reason)
     return out
 
 
@@ -148,6 +150,11 @@ def table_html(rows: list[Row], unit_id: str, period_key: str, caption: str, wit
     for r in rows:
         link = row_link(unit_id, period_key, r.indicator_id)
         period_note = "" if r.kind == "M" else f'<span class="nd-who">{html.escape(r.period_label)}</span>'
+        if r.coverage_note:
+            period_note += f'<span class="nd-who nd-partial">{html.escape(r.coverage_note.capitalize())}</span>'
+        if r.level_mean:
+            period_note += ('<span class="nd-who" title="Verdiene har ikke teller og nevner, så de kan ikke summeres">'
+                            "Snitt av kontorene, hvert kontor teller likt</span>")
         if r.indicator_id in comments:
             text, by = comments[r.indicator_id]
             period_note += (f'<span class="nd-comment"><strong>Kommentar:</strong> {html.escape(text)}'

@@ -13,6 +13,16 @@ from tests.e2e.conftest import ROOT, axe_violations, format_violations, goto_app
 LINK = "/malekort?enhet=0000&periode=2021-12&indikator=B.15"
 
 
+def _import_values(e2e_db, tmp_path, rows: str) -> None:
+    """Import value rows from the command line into the database the server is serving."""
+    f = tmp_path / "ny.csv"
+    f.write_text("enhet,indikator,periode,teller,nevner,verdi\n" + rows, encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "navdash", "import", "verdier", str(f)], cwd=ROOT,
+                          env={**os.environ, "NAVDASH_DB": str(e2e_db.path)}, capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr
+
+
 def test_norge_link_shows_the_reference_malekort(page, server, e2e_db):
     if e2e_db.kind != "demo":
         raise AssertionError("the målekort browser test needs the demo database (data/demo/*.csv)")
@@ -42,12 +52,44 @@ def test_office_link_and_key_information(page, server):
 def test_import_while_serving_is_seen_on_the_next_visit(page, server, e2e_db, tmp_path):
     goto_app(page, server + "/malekort?enhet=0312&periode=2021-12", text="Målekort for 0312")
     before = int(re.search(r"Dataversjon (\d+)", page.get_by_test_id("stSidebar").inner_text()).group(1))
-    f = tmp_path / "ny.csv"
-    f.write_text("enhet,indikator,periode,teller,nevner,verdi\n0312,B.15,2016-01,10,20,\n", encoding="utf-8")
-    done = subprocess.run([sys.executable, "-m", "navdash", "import", "verdier", str(f)], cwd=ROOT,
-                          env={**os.environ, "NAVDASH_DB": str(e2e_db.path)}, capture_output=True, text=True,
-                          timeout=120)
-    assert done.returncode == 0, done.stderr
+    _import_values(e2e_db, tmp_path, "0312,B.15,2016-01,10,20,\n")
     goto_app(page, server + "/malekort?enhet=0312&periode=2021-12", text="Målekort for 0312")
     after = int(re.search(r"Dataversjon (\d+)", page.get_by_test_id("stSidebar").inner_text()).group(1))
     assert after == before + 1
+
+
+def _widths(page, name: str) -> None:
+    """Screenshots at a laptop's 1024 px and a wide 1440 px; the table must not overflow the page at either."""
+    for width in (1024, 1440):
+        page.set_viewport_size({"width": width, "height": 1000})
+        page.wait_for_timeout(300)
+        screenshot(page, f"{name}-{width}")
+        overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        assert overflow <= 0, f"{name} at {width} px is {overflow} px too wide"
+
+
+def test_verdicts_assurance_and_merged_history(page, server):
+    link = "/malekort?enhet=1103&periode=2022-12&indikator=M.SF&persona=analytiker"
+    goto_app(page, server + link, text="Målekort for 1103")
+    assert page.get_by_text("omfatter NAV Finnøy (til 31.12.2019), NAV Rennesøy (til 31.12.2019)").is_visible()
+    row = page.locator("table.nd-table tr", has=page.locator("th a", has_text="M.SF")).first
+    assurance = row.locator("td.signal .nd-badge").nth(1)
+    assert "(Høyst 5,8 %)" in assurance.inner_text()
+    assert "Målsikkerhet mot «Høyst 5,8 % (NAV Stavangers eget mål)»" in (assurance.get_attribute("title") or "")
+    verdict = row.locator("td.goal .nd-badge").first
+    assert "Tilfeldig variasjon er anslått fra" in (verdict.get_attribute("title") or "")
+    _widths(page, "malekort-1103-verdicts")
+    violations = axe_violations(page)
+    assert not violations, format_violations(violations)
+
+
+def test_partial_month_is_not_the_default_and_says_how_many_offices(page, server, e2e_db, tmp_path):
+    _import_values(e2e_db, tmp_path, "0312,M.SF,2023-01,50,1000,\n")
+    goto_app(page, server + "/malekort?enhet=0300&persona=analytiker", text="Målekort for 0300")
+    assert "periode=2022-12" in page.url, page.url
+    goto_app(page, server + "/malekort?enhet=0300&periode=2023-01&persona=analytiker", text="Målekort for 0300")
+    assert page.get_by_text("bare 1 av 15 kontorer har levert tall").is_visible()
+    row = page.locator("table.nd-table tr", has=page.locator("th a", has_text="M.SF")).first
+    assert "Beregnet fra 1 av 15 kontorer" in row.inner_text()
+    assert "Ufullstendige tall" in row.locator("td.signal").inner_text()
+    _widths(page, "malekort-0300-partial")

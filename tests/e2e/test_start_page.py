@@ -35,3 +35,15 @@ def test_start_page_content_and_accessibility(page, server, e2e_db):
 
     violations = axe_violations(page)
     assert not violations, format_violations(violations)
+
+
+def test_start_page_shows_coverage_per_month(page, server):
+    goto_app(page, f"{server}/", text=TITLE)
+    heading = page.get_by_role("heading", name="Fullstendighet per måned")
+    assert heading.is_visible()
+    assert page.get_by_text("En måned er komplett for en enhet").is_visible()
+    for width in (1024, 1440):
+        page.set_viewport_size({"width": width, "height": 1000})
+        heading.scroll_into_view_if_needed()
+        page.wait_for_timeout(300)
+        screenshot(page, f"start-coverage-{width}")

@@ -11,13 +11,17 @@ from openpyxl import load_workbook
 from tests.e2e.conftest import axe_violations, format_violations, goto_app, screenshot, wait_rendered
 
 
+def _open_meeting(page, server: str, month: str, label: str) -> None:
+    goto_app(page, f"{server}/styringsdialog?persona=fylkesleder&maned={month}", text="Månedsmøtet – 0300 NAV Oslo")
+    page.get_by_role("button", name=f"Åpne møtet for {label}").click()
+    wait_rendered(page, "Kontorene i NAV Oslo")
+
+
 def test_fylkesleder_opens_the_meeting_and_downloads_the_pack(page, server, e2e_db):
     if e2e_db.kind != "demo":
         raise AssertionError("the meeting browser test needs the demo database (data/demo/*.csv)")
     # Other browser tests import months after 2022; the month in the URL keeps this test on the demo's last month.
-    goto_app(page, f"{server}/styringsdialog?persona=fylkesleder&maned=2022-12", text="Månedsmøtet – 0300 NAV Oslo")
-    page.get_by_role("button", name="Åpne møtet for desember 2022").click()
-    wait_rendered(page, "Kontorene i NAV Oslo")
+    _open_meeting(page, server, "2022-12", "desember 2022")
     assert re.search(r"mote=\d+", page.url), page.url
 
     overview = page.locator("table.nd-meet", has=page.locator("caption", has_text="Kontorene i NAV Oslo"))
@@ -51,5 +55,21 @@ def test_fylkesleder_opens_the_meeting_and_downloads_the_pack(page, server, e2e_
     assert rows.count() == len(concern)
     assert [rows.nth(i).locator("th").inner_text() for i in range(rows.count())] == concern
     screenshot(page, "styringsdialog-bekymring")
+    violations = axe_violations(page)
+    assert not violations, format_violations(violations)
+
+
+def test_meeting_states_the_flags_chance_alone_would_give(page, server, e2e_db):
+    if e2e_db.kind != "demo":
+        raise AssertionError("the meeting browser test needs the demo database (data/demo/*.csv)")
+    _open_meeting(page, server, "2022-06", "juni 2022")
+    note = page.get_by_text("Selv om ingenting hadde endret seg")
+    assert note.is_visible()
+    assert "sjanse for falsk alarm" in note.inner_text()
+    for width in (1024, 1440):
+        page.set_viewport_size({"width": width, "height": 1000})
+        note.scroll_into_view_if_needed()
+        page.wait_for_timeout(300)
+        screenshot(page, f"styringsdialog-sjanse-{width}")
     violations = axe_violations(page)
     assert not violations, format_violations(violations)
