@@ -9,6 +9,10 @@ its own child process so that time and peak memory are the step's own and not th
 * DuckDB's own `read_csv` of the same file into a table in a fresh database file: the raw load, the baseline;
 * a re-import of the same file into the now full database (every row unchanged): the daily case.
 
+Then, in this process: the målekort and the funnel against the raw query, and an app write (a fylkesleder's
+comment) into the application database, against the copy of the analytic file such a write cost before the
+application database existed; the analytic file's bytes and data version are checked to be unchanged by it.
+
 Only ratios to the baseline measured in the same run are meaningful across machines; nothing asserts timings.
 `profile()` runs cProfile over the import of a ~300 000-row slice and sums the time by phase.
 """
@@ -273,9 +277,14 @@ def rate(rows: int, seconds: float) -> str:
 
 
 def _remove(*paths: Path) -> None:
+    from navdash import appdb
+
+    appdb.dispose_all()
     for p in paths:
+        app = appdb.sqlite_path(p)
         for q in (p, p.with_name(p.name + ".wal"), p.with_name(p.name + ".lock"),
-                  p.with_name(p.name + ".avvist.jsonl")):
+                  p.with_name(p.name + ".avvist.jsonl"), app, app.with_name(app.name + "-wal"),
+                  app.with_name(app.name + "-shm"), app.with_name(app.name + ".migrate-lock")):
             q.unlink(missing_ok=True)
 
 
@@ -341,6 +350,8 @@ def _run(scale: Scale, work: Path) -> int:
     print(f"Databasefil etter import: {mb(db_size)} (read_csv-tabellen alene: {mb(baseline_db.stat().st_size)})")
     for line in scorecard_timing(db, scale):
         print(line)
+    for line in app_write_timing(db, scale):
+        print(line)
     if base["rows"] != rows or first["rows"] != rows or again["unchanged"] != rows:
         print(f"Avvik i radtall: generert {n0(rows)}, importert {n0(first['rows'])}, read_csv {n0(base['rows'])}, "
               f"uendret ved ny import {n0(again['unchanged'])}", file=sys.stderr)
@@ -397,6 +408,45 @@ def _funnel_timing(con: Any, scale: Scale, period: Any, repeat: int) -> str:
     built = _median_seconds(lambda: compare.funnel_for(con, offices, indicator, period), repeat)
     return (f"Traktdiagram for {n0(len(offices))} kontorer ({indicator}, {period.label()}): {n1(built * 1000)} ms; "
             f"rå DuckDB-spørring etter de samme {n0(n)} radene: {n1(raw * 1000)} ms; forhold {n1(built / raw)}×")
+
+
+def app_write_timing(db: Path, scale: Scale, repeat: int = 51) -> list[str]:
+    """A fylkesleder's comment, written `repeat` times into the application database: the median, against the
+    copy of the analytic file every app write made before (`store.writing` without publishing, so the data
+    version stays), and a check that the analytic file's bytes and data version did not change."""
+    from navdash import access, appdb, meetings
+    from navdash.ingest import sha256_of as _sha256
+
+    office, fylke, _ = office_ids(scale)[0]
+    user = access.User("Fylkesleder", "fylkesleder", fylke)
+    period = scale.last_period
+    indicator = indicator_specs(scale)[0]["indikator"]
+    meetings.write_comment(db, user, office, indicator, period, "Første kommentar")  # creates the app database
+    before = (_sha256(db), store.data_version(db))
+    times = []
+    for i in range(repeat):
+        start = time.perf_counter()
+        meetings.write_comment(db, user, office, indicator, period, f"Kommentar nr. {i + 1}")
+        times.append(time.perf_counter() - start)
+    after = (_sha256(db), store.data_version(db))
+    written = meetings.comments_for(db, office, period)[indicator].text
+    copy = _median_seconds(lambda: _copy_only(db), 5)
+    median = sorted(times)[len(times) // 2]
+    backend = appdb.engine(db).dialect.name
+    backend_text = "PostgreSQL" if backend == "postgresql" else "SQLite (WAL)"
+    return [
+        f"Appskriving (kommentar, {backend_text}), median av {repeat}: {n1(median * 1000)} ms "
+        f"(mål: under 20 ms); kopi av den analytiske filen ({mb(db.stat().st_size)}), som hver appskriving "
+        f"kostet før: {n1(copy * 1000)} ms; forhold {n1(copy / median)}× raskere nå",
+        f"Den analytiske filen etter {repeat + 1} kommentarer: dataversjon {before[1]} → {after[1]}, "
+        f"innhold (sha256) {'uendret' if before[0] == after[0] else 'ENDRET'}; siste kommentar lagret: "
+        f"{'ja' if written == f'Kommentar nr. {repeat}' else 'nei'}",
+    ]
+
+
+def _copy_only(db: Path) -> None:
+    with store.writing(db, publish=False, who="bench"):
+        pass
 
 
 # ---------------------------------------------------------------------------------------------------------

@@ -6,13 +6,14 @@ asks first: is this ours to change, and is it an absolute requirement or a recom
 
 The only write is `save_priorities`: an office leader replaces the office's 3-5 priorities for a year. It validates
 every item with `PriorityRow`, checks `access.can_edit_priorities`, and writes the rows, one history row per change
-and an audit entry in a single publish. Central goals are never written here.
+and an audit entry in one transaction of the application database; the analytic store is never touched by it.
+Central goals are never written here.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 from urllib.parse import urlencode
@@ -21,7 +22,8 @@ import duckdb
 import pandas as pd
 from pydantic import ValidationError
 
-from navdash import access, store
+from navdash import access, appdb, store
+from navdash import priorities as prio
 from navdash.ingest import load_context
 from navdash.priorities import PriorityProblem
 from navdash.schemas import PriorityRow, ValidationContext, row_errors
@@ -113,8 +115,11 @@ def _goal_order(indicator_id: str, perspective: str) -> tuple[int, str, int, str
     return (rank, prefix, int(rest) if rest.isdigit() else 10_000, rest)
 
 
-def view(db: DbPath, unit_id: str, year: int) -> GoalsView | None:
-    """The goals that apply to a unit in a year, and its priorities. None for an unknown unit."""
+def view(db: DbPath, unit_id: str, year: int, *, with_priorities: bool = True) -> GoalsView | None:
+    """The goals that apply to a unit in a year, and its priorities. None for an unknown unit.
+
+    The goals come from the analytic store (they change only by import); the priorities from the application
+    database. `with_priorities=False` leaves them out, for a cache keyed by the data version (see `with_fresh`)."""
     with store.reading(_db(db)) as con:
         unit = unit_info(con, unit_id)
         if unit is None:
@@ -128,27 +133,38 @@ def view(db: DbPath, unit_id: str, year: int) -> GoalsView | None:
                                   t.scope_unit, t.scope_name, malekort_link(unit_id, year, ind)))
         group_of = {s: i for i, (_, _, set_by) in enumerate(GROUPS) for s in set_by}
         goals.sort(key=lambda g: (group_of.get(g.set_by, 9), _goal_order(g.indicator_id, names[g.indicator_id][1])))
-        rows = con.execute(
-            """SELECT no, title, reason, indicators, changed_by, changed_at FROM priorities
-               WHERE unit_id = ? AND year = ? ORDER BY no""", [unit_id, year],
-        ).fetchall()
+    result = GoalsView(unit, year, tuple(goals), ())
+    return with_fresh(db, result) if with_priorities else result
+
+
+def with_fresh(db: DbPath, goals_view: GoalsView) -> GoalsView:
+    """The view with the unit's priorities as they are now in the application database."""
+    unit_id, year = goals_view.unit.unit_id, goals_view.year
+    names = {g.indicator_id: g.name for g in goals_view.goals}
+    rows = prio.for_unit(unit_id, year, db)
+    unknown = {i for p in rows for i in p["indicators"] or ()} - set(names)
+    if unknown:
+        with store.reading(_db(db)) as con:
+            names.update({i: n for i, (n, _) in _indicator_names(con).items() if i in unknown})
     priorities = tuple(
-        Priority(no, title, reason,
-                 tuple(LinkedIndicator(i, names.get(i, ("", ""))[0], malekort_link(unit_id, year, i))
-                       for i in (indicators or [])),
-                 changed_by, changed_at)
-        for no, title, reason, indicators, changed_by, changed_at in rows
+        Priority(p["no"], p["title"], p["reason"],
+                 tuple(LinkedIndicator(i, names.get(i, ""), malekort_link(unit_id, year, i))
+                       for i in (p["indicators"] or [])),
+                 p["changed_by"], p["changed_at"])
+        for p in rows
     )
-    return GoalsView(unit, year, tuple(goals), priorities)
+    return replace(goals_view, priorities=priorities)
+
+
+def target_years(db: DbPath) -> list[int]:
+    """Years with targets, newest first."""
+    with store.reading(_db(db)) as con:
+        return [int(r[0]) for r in con.execute("SELECT DISTINCT year FROM targets ORDER BY year DESC").fetchall()]
 
 
 def years(db: DbPath) -> list[int]:
     """Years with targets or priorities, newest first."""
-    with store.reading(_db(db)) as con:
-        rows = con.execute(
-            "SELECT DISTINCT year FROM (SELECT year FROM targets UNION SELECT year FROM priorities) ORDER BY year DESC"
-        ).fetchall()
-    return [int(r[0]) for r in rows]
+    return sorted(set(target_years(db)) | set(prio.years(db)), reverse=True)
 
 
 def default_year(db: DbPath) -> int | None:
@@ -168,11 +184,7 @@ def indicator_choices(db: DbPath) -> dict[str, str]:
 
 def history(db: DbPath, unit_id: str, year: int) -> pd.DataFrame:
     """Every change to the unit's priorities for the year, newest first."""
-    with store.reading(_db(db)) as con:
-        return con.execute(
-            """SELECT changed_at, changed_by, action, no, title, reason, indicators FROM priority_history
-               WHERE unit_id = ? AND year = ? ORDER BY changed_at DESC, no""", [unit_id, year],
-        ).df()
+    return prio.history(db, unit_id, year)
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -224,7 +236,7 @@ class SaveResult:
         return "Prioriteringene er lagret: " + ", ".join(parts) + "."
 
 
-_Content = tuple[str, str | None, tuple[str, ...]]  # title, reason, indicators
+_Content = prio.Content
 
 
 def _validate(ctx: ValidationContext, unit_id: str, year: int, items: Sequence[Mapping[str, object]]
@@ -283,13 +295,6 @@ def _check_allowed(ctx: ValidationContext, user: access.User, unit_id: str) -> N
         )
 
 
-def _current(con: duckdb.DuckDBPyConnection, unit_id: str, year: int) -> dict[int, _Content]:
-    rows = con.execute(
-        "SELECT no, title, reason, indicators FROM priorities WHERE unit_id = ? AND year = ?", [unit_id, year]
-    ).fetchall()
-    return {int(no): (title, reason or None, tuple(inds or ())) for no, title, reason, inds in rows}
-
-
 def _diff(before: dict[int, _Content], rows: list[PriorityRow]
           ) -> tuple[list[PriorityRow], list[PriorityRow], list[int]]:
     created, changed = [], []
@@ -309,43 +314,32 @@ def save_priorities(db: DbPath, user: access.User, unit_id: str, year: int,
 
     Each item is a mapping with `tittel`, `begrunnelse` and `indikatorer` (a list of MK IDs or "B.15;B.31").
     Raises NotAllowed (a PermissionError) unless the user leads the office, and PrioritiesInvalid naming every
-    problem with its field; in both cases nothing is written. Unchanged priorities keep their history.
+    problem with its field; in both cases nothing is written. Unchanged priorities keep their history. The write
+    goes to the application database in one transaction (AppDbBusy if it cannot get the lock in time); the
+    analytic store and its data version are untouched.
     """
     path = _db(db)
-    # Check on the published snapshot first, so a refused save never takes the write lock or copies the file.
     with store.reading(path) as con:
         ctx = load_context(con)
-        _check_allowed(ctx, user, unit_id)
-        rows, problems = _validate(ctx, unit_id, year, items)
-        if problems:
-            raise PrioritiesInvalid(problems)
-        created, changed, deleted = _diff(_current(con, unit_id, year), rows)
-    if not (created or changed or deleted):
-        return SaveResult((), (), (), store.data_version(path))
-    with store.writing(path, who=user.name) as con:
-        # Again inside the writer: another save may have been published since the snapshot above.
-        ctx = load_context(con)
-        _check_allowed(ctx, user, unit_id)
-        rows, problems = _validate(ctx, unit_id, year, items)
-        if problems:
-            raise PrioritiesInvalid(problems)
-        before = _current(con, unit_id, year)
+        version = store._data_version(con)
+    _check_allowed(ctx, user, unit_id)
+    rows, problems = _validate(ctx, unit_id, year, items)
+    if problems:
+        raise PrioritiesInvalid(problems)
+    with appdb.writing(path) as conn:
+        # Read and write in one locked transaction: two leaders saving at once cannot interleave their diffs.
+        before = prio.current(conn, unit_id, year)
         created, changed, deleted = _diff(before, rows)
+        if not (created or changed or deleted):
+            return SaveResult((), (), (), version)
         now = datetime.now()
         for action, batch in (("opprettet", created), ("endret", changed)):
             for r in batch:
-                values = [r.tittel, r.begrunnelse, list(r.indikatorer)]
-                con.execute("DELETE FROM priorities WHERE unit_id = ? AND year = ? AND no = ?", [unit_id, year, r.nr])
-                con.execute("INSERT INTO priorities VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                            [unit_id, year, r.nr, *values, user.name, now])
-                con.execute("INSERT INTO priority_history VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                            [unit_id, year, r.nr, *values, action, user.name, now])
+                prio.put(conn, unit_id, year, r.nr, (r.tittel, r.begrunnelse, tuple(r.indikatorer)), action,
+                         user.name, now)
         for no in deleted:
-            title, reason, inds = before[no]
-            con.execute("DELETE FROM priorities WHERE unit_id = ? AND year = ? AND no = ?", [unit_id, year, no])
-            con.execute("INSERT INTO priority_history VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                        [unit_id, year, no, title, reason, list(inds), "slettet", user.name, now])
-        result = SaveResult(tuple(r.nr for r in created), tuple(r.nr for r in changed), tuple(deleted), 0)
-        store.audit(con, user.name, "prioriteringer lagret", f"{unit_id} {year}",
+            prio.remove(conn, unit_id, year, no, before[no], user.name, now)
+        result = SaveResult(tuple(r.nr for r in created), tuple(r.nr for r in changed), tuple(deleted), version)
+        appdb.audit(conn, user.name, "prioriteringer lagret", f"{unit_id} {year}",
                     f"{result.message} Rolle: {user.role}.")
-    return SaveResult(result.created, result.changed, result.deleted, store.data_version(path))
+    return result

@@ -14,14 +14,13 @@ import csv
 import difflib
 import hashlib
 import io
-import json
 import os
 import re
 import zipfile
 import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -100,6 +99,7 @@ class ImportReport:
     dry_run: bool = False
     published: bool = False
     data_version: int | None = None
+    import_id: int | None = None  # numbers the merged values (values.import_id) and the import log row
 
     @property
     def ok(self) -> bool:
@@ -697,13 +697,7 @@ def import_into(
         return report
     import_id = con.execute("SELECT nextval('import_seq')").fetchone()[0]
     _merge(con, staging, target, report, import_id)
-    con.execute(
-        "INSERT INTO import_log (import_id, file_name, sha256, kind, rows, new_rows, changed_rows, unchanged_rows, "
-        "who, logged_at, outcome, message) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [import_id, file_name, report.sha256, kind_name, report.rows, report.new, report.changed, report.unchanged, who,
-         datetime.now(), "importert", report.summary()],
-    )
-    store.audit(con, who, f"import {kind_name}", file_name, report.summary())
+    report.import_id = int(import_id)  # the import log row is written after the publish (`log_import`)
     con.execute(f"DROP TABLE {staging}")
     return report
 
@@ -881,26 +875,39 @@ def import_file(
     report.published = not dry_run
     if report.published:
         report.data_version = store.data_version(db)
+        log_import(db, report, who)
     return report
 
 
+def log_import(db: Path | None, report: ImportReport, who: str) -> None:
+    """The import log row (and audit entry) of a published import, in the application database."""
+    from navdash import appdb
+
+    appdb.log_import(db, file_name=report.file_name, sha256=report.sha256, kind=report.kind, rows=report.rows,
+                     who=who, outcome="importert", message=report.summary(), import_id=report.import_id,
+                     new=report.new, changed=report.changed, unchanged=report.unchanged)
+
+
 def _log_rejection(db: Path, report: ImportReport, who: str) -> None:
-    """Refused files leave the database untouched, so their trace goes to a log file beside it."""
-    entry = {
-        "file_name": report.file_name, "sha256": report.sha256, "kind": report.kind, "rows": report.rows,
-        "who": who, "at": datetime.now().isoformat(), "outcome": "avvist",
-        "problems": report.problem_count, "first_problem": str(report.problems[0]) if report.problems else "",
-    }
-    with open(db.with_name(db.name + ".avvist.jsonl"), "a", encoding="utf-8") as fh:
-        fh.write(json.dumps(entry, ensure_ascii=False) + "\n")
+    """Refused files leave the analytic file untouched; their trace goes to the application database's import log."""
+    from navdash import appdb
+
+    appdb.log_import(db, file_name=report.file_name, sha256=report.sha256, kind=report.kind, rows=report.rows,
+                     who=who, outcome="avvist", message=report.summary(), problems=report.problem_count,
+                     first_problem=str(report.problems[0]) if report.problems else "")
 
 
 def rejected_imports(db: Path | None = None) -> list[dict[str, Any]]:
-    db = Path(db) if db else store.db_path()
-    log = db.with_name(db.name + ".avvist.jsonl")
-    if not log.exists():
-        return []
-    return [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines() if line.strip()]
+    """Refused files, oldest first: file_name, sha256, kind, rows, who, at, outcome, problems, first_problem."""
+    from navdash import appdb
+
+    t = appdb.import_log
+    with appdb.reading(db) as conn:
+        rows = conn.execute(
+            t.select().where(t.c.outcome == "avvist").order_by(t.c.logged_at, t.c.log_id)).mappings().all()
+    return [{"file_name": r["file_name"], "sha256": r["sha256"], "kind": r["kind"], "rows": r["rows"], "who": r["who"],
+             "at": r["logged_at"].isoformat(), "outcome": r["outcome"], "problems": r["problems"],
+             "first_problem": r["first_problem"]} for r in rows]
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -990,6 +997,8 @@ DEMO_ORDER = ("enheter", "indikatorer", "verdier", "resultatkrav", "undersokelse
 
 def load_demo(db: Path | None = None, demo_dir: Path | None = None) -> list[ImportReport]:
     """Build the demo database from the CSV files in data/demo, as one publish."""
+    from navdash import priorities
+
     demo_dir = demo_dir or DEMO_DIR
     reports = []
     with store.writing(db, who="demo") as con:
@@ -998,10 +1007,12 @@ def load_demo(db: Path | None = None, demo_dir: Path | None = None) -> list[Impo
             if not report.ok:
                 raise RuntimeError("demodataene er ugyldige:\n" + report.full_report())
             reports.append(report)
-        from navdash import priorities
-
-        priorities.load_csv(con, demo_dir / "prioriteringer.csv", who="demo")
+        demo_priorities = priorities.read_csv(con, demo_dir / "prioriteringer.csv")
         store._set_meta(con, "demo", "ja")
+    for report in reports:
+        report.published = True
+        log_import(db, report, "demo")
+    priorities.store_rows(db, demo_priorities, who="demo")
     return reports
 
 

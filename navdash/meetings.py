@@ -7,6 +7,9 @@ the stored snapshot, so data published during the meeting changes nothing and a 
 Follow-up points (oppfølgingspunkter) live outside the snapshot: they are agreed in a meeting, carried to the next
 meetings of the fylke until closed, and every change is kept in `followup_history`.
 
+Meetings, follow-up points and comments are written by people, so they live in the application database
+(`navdash.appdb`); the numbers are read from the analytic store, which these writes never touch.
+
 Who may do what (checked here, with Norwegian messages, so pages cannot forget it):
 * the fylkesleder opens the fylke's meetings, writes follow-up points and comments for units in the fylke;
 * the leder of an office updates status and note on their own office's points;
@@ -24,8 +27,10 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
 
-from navdash import aggregate, disclosure, fmt, scorecard, store
+from navdash import aggregate, appdb, disclosure, fmt, scorecard, store
 from navdash.access import User
 from navdash.periods import parse_period
 from navdash.text import escape, spreadsheet_cell
@@ -249,55 +254,54 @@ def build_snapshot(con: duckdb.DuckDBPyConnection, fylke_id: str, period: str,
     }
 
 
+M, F, FH, C = appdb.meetings, appdb.followups, appdb.followup_history, appdb.comments
+
+
 def open_meeting(db: Path | str | None, user: User, fylke_id: str, period: str) -> int:
     """Compute and freeze the fylke's numbers for the month; returns the new meeting's id."""
     if not can_run_meeting(user, fylke_id):
         raise PermissionError("Bare fylkesledelsen i fylket kan åpne fylkets møter.")
     parse_period(period)
-    with store.writing(_p(db), who=user.name) as con:
-        prev = con.execute(
-            """SELECT meeting_id, snapshot FROM meetings WHERE fylke_id = ? AND period < ?
-               ORDER BY period DESC, opened_at DESC, meeting_id DESC LIMIT 1""", [fylke_id, period]
-        ).fetchone()
-        previous = None
-        if prev is not None:
-            previous = {**json.loads(prev[1]), "meeting_id": prev[0]}
+    with appdb.reading(_p(db)) as conn:
+        prev = conn.execute(
+            sa.select(M.c.meeting_id, M.c.snapshot).where(M.c.fylke_id == fylke_id, M.c.period < period)
+            .order_by(M.c.period.desc(), M.c.opened_at.desc(), M.c.meeting_id.desc()).limit(1)).first()
+    previous = {**json.loads(prev[1]), "meeting_id": prev[0]} if prev is not None else None
+    with store.reading(_p(db)) as con:
         snapshot = build_snapshot(con, fylke_id, period, previous)
-        opened_at = datetime.now().replace(microsecond=0)
-        snapshot["opened_by"] = user.name
-        snapshot["opened_at"] = opened_at.isoformat()
-        meeting_id = con.execute(
-            """INSERT INTO meetings (fylke_id, period, data_version, opened_by, opened_at, snapshot)
-               VALUES (?, ?, ?, ?, ?, ?) RETURNING meeting_id""",
-            [fylke_id, period, snapshot["data_version"], user.name, opened_at, json.dumps(snapshot)],
-        ).fetchone()[0]
-        store.audit(con, user.name, "åpnet møte", f"{fylke_id} {period}",
+    opened_at = datetime.now().replace(microsecond=0)
+    snapshot["opened_by"] = user.name
+    snapshot["opened_at"] = opened_at.isoformat()
+    with appdb.writing(_p(db)) as conn:
+        meeting_id = appdb.insert_id(conn, M, {
+            "fylke_id": fylke_id, "period": period, "data_version": snapshot["data_version"], "opened_by": user.name,
+            "opened_at": opened_at, "snapshot": json.dumps(snapshot)})
+        appdb.audit(conn, user.name, "åpnet møte", f"{fylke_id} {period}",
                     f"møte {meeting_id}, dataversjon {snapshot['data_version']}")
-    return int(meeting_id)
+    return meeting_id
 
 
-def _meeting(row: tuple) -> Meeting:
+_MEETING_COLUMNS = (M.c.meeting_id, M.c.fylke_id, M.c.period, M.c.data_version, M.c.opened_by, M.c.opened_at,
+                    M.c.snapshot)
+
+
+def _meeting(row: Any) -> Meeting:
     snapshot = json.loads(row[6]) if isinstance(row[6], str) else row[6]
     snapshot["meeting_id"] = int(row[0])
     return Meeting(int(row[0]), row[1], row[2], int(row[3]), row[4], row[5], snapshot)
 
 
 def load_meeting(db: Path | str | None, meeting_id: int) -> Meeting | None:
-    with store.reading(_p(db)) as con:
-        row = con.execute(
-            """SELECT meeting_id, fylke_id, period, data_version, opened_by, opened_at, snapshot
-               FROM meetings WHERE meeting_id = ?""", [meeting_id]
-        ).fetchone()
+    with appdb.reading(_p(db)) as conn:
+        row = conn.execute(sa.select(*_MEETING_COLUMNS).where(M.c.meeting_id == meeting_id)).first()
     return _meeting(row) if row else None
 
 
 def meetings_for(db: Path | str | None, fylke_id: str) -> list[Meeting]:
     """The fylke's meetings, newest first."""
-    with store.reading(_p(db)) as con:
-        rows = con.execute(
-            """SELECT meeting_id, fylke_id, period, data_version, opened_by, opened_at, snapshot
-               FROM meetings WHERE fylke_id = ? ORDER BY opened_at DESC, meeting_id DESC""", [fylke_id]
-        ).fetchall()
+    with appdb.reading(_p(db)) as conn:
+        rows = conn.execute(sa.select(*_MEETING_COLUMNS).where(M.c.fylke_id == fylke_id)
+                            .order_by(M.c.opened_at.desc(), M.c.meeting_id.desc())).all()
     return [_meeting(r) for r in rows]
 
 
@@ -305,12 +309,12 @@ def meetings_for(db: Path | str | None, fylke_id: str) -> list[Meeting]:
 # Follow-up points
 # ---------------------------------------------------------------------------------------------------------
 
-_FOLLOWUP_SQL = """SELECT f.followup_id, f.unit_id, f.meeting_id, f.text, f.responsible, f.due, f.status,
-                          f.created_by, f.created_at, m.period
-                   FROM followups f LEFT JOIN meetings m USING (meeting_id)"""
+_FOLLOWUP_SELECT = sa.select(F.c.followup_id, F.c.unit_id, F.c.meeting_id, F.c.text, F.c.responsible, F.c.due,
+                             F.c.status, F.c.created_by, F.c.created_at, M.c.period).select_from(
+    F.outerjoin(M, F.c.meeting_id == M.c.meeting_id))
 
 
-def _followup(row: tuple) -> Followup:
+def _followup(row: Any) -> Followup:
     return Followup(int(row[0]), row[1], int(row[2]), row[3], row[4], row[5], row[6], row[7], row[8], row[9])
 
 
@@ -319,28 +323,36 @@ def _check_status(status: str) -> None:
         raise ValueError(f"ukjent status «{status}»; bruk {', '.join(STATUSES)}")
 
 
+def _unit_parents(db: Path | str | None) -> dict[str, str | None]:
+    with store.reading(_p(db)) as con:
+        return _parents(con)
+
+
 def add_followup(db: Path | str | None, user: User, unit_id: str, meeting_id: int, text: str,
                  responsible: str | None = None, due: date | None = None) -> int:
     """A new follow-up point for an office, agreed in the meeting; it starts as «åpen»."""
     text = (text or "").strip()
     if not text:
         raise ValueError("Oppfølgingspunktet må ha en tekst.")
-    with store.writing(_p(db), who=user.name) as con:
-        if not can_write_for(user, unit_id, _parents(con)):
-            raise PermissionError("Bare fylkesledelsen kan skrive oppfølgingspunkter for kontorene i fylket.")
-        meeting = con.execute("SELECT fylke_id FROM meetings WHERE meeting_id = ?", [meeting_id]).fetchone()
-        if meeting is None:
+    if not can_write_for(user, unit_id, _unit_parents(db)):
+        raise PermissionError("Bare fylkesledelsen kan skrive oppfølgingspunkter for kontorene i fylket.")
+    with appdb.writing(_p(db)) as conn:
+        if conn.execute(sa.select(M.c.fylke_id).where(M.c.meeting_id == meeting_id)).first() is None:
             raise ValueError(f"møtet {meeting_id} finnes ikke")
         now = datetime.now()
-        followup_id = con.execute(
-            """INSERT INTO followups (unit_id, meeting_id, text, responsible, due, status, created_by, created_at)
-               VALUES (?, ?, ?, ?, ?, 'åpen', ?, ?) RETURNING followup_id""",
-            [unit_id, meeting_id, text, (responsible or "").strip() or None, due, user.name, now],
-        ).fetchone()[0]
-        con.execute("INSERT INTO followup_history VALUES (?, ?, 'åpen', ?, ?, ?)",
-                    [followup_id, meeting_id, "Opprettet", user.name, now])
-        store.audit(con, user.name, "nytt oppfølgingspunkt", unit_id, f"punkt {followup_id} i møte {meeting_id}")
-    return int(followup_id)
+        followup_id = appdb.insert_id(conn, F, {
+            "unit_id": unit_id, "meeting_id": meeting_id, "text": text,
+            "responsible": (responsible or "").strip() or None, "due": due, "status": "åpen",
+            "created_by": user.name, "created_at": now})
+        _history(conn, followup_id, meeting_id, "åpen", "Opprettet", user.name, now)
+        appdb.audit(conn, user.name, "nytt oppfølgingspunkt", unit_id, f"punkt {followup_id} i møte {meeting_id}")
+    return followup_id
+
+
+def _history(conn: Connection, followup_id: int, meeting_id: int | None, status: str, note: str | None, who: str,
+             at: datetime) -> None:
+    conn.execute(FH.insert().values(followup_id=followup_id, meeting_id=meeting_id, status=status, note=note,
+                                    changed_by=who, changed_at=at))
 
 
 def update_followup(db: Path | str | None, user: User, followup_id: int, *, status: str | None = None,
@@ -350,70 +362,67 @@ def update_followup(db: Path | str | None, user: User, followup_id: int, *, stat
     Every change is written to the history, with the meeting it was made in."""
     if status is not None:
         _check_status(status)
-    with store.writing(_p(db), who=user.name) as con:
-        row = con.execute("SELECT unit_id, status FROM followups WHERE followup_id = ?", [followup_id]).fetchone()
+    parents = _unit_parents(db)
+    with appdb.writing(_p(db)) as conn:
+        row = conn.execute(sa.select(F.c.unit_id, F.c.status).where(F.c.followup_id == followup_id)).first()
         if row is None:
             raise ValueError(f"oppfølgingspunktet {followup_id} finnes ikke")
         unit_id, current = row
-        full = can_write_for(user, unit_id, _parents(con))
+        full = can_write_for(user, unit_id, parents)
         if not full and not can_answer(user, unit_id):
             raise PermissionError("Bare fylkesledelsen og lederen for kontoret kan endre dette oppfølgingspunktet.")
         if not full and (text is not None or responsible is not None or due is not None):
             raise PermissionError("Lederen for kontoret kan bare endre status og notat; "
                                   "tekst, ansvarlig og frist endres av fylkesledelsen.")
+        changes: dict[str, Any] = {"status": status or current}
         if full and text is not None:
             if not text.strip():
                 raise ValueError("Oppfølgingspunktet må ha en tekst.")
-            con.execute("UPDATE followups SET text = ? WHERE followup_id = ?", [text.strip(), followup_id])
+            changes["text"] = text.strip()
         if full and responsible is not None:
-            con.execute("UPDATE followups SET responsible = ? WHERE followup_id = ?",
-                        [responsible.strip() or None, followup_id])
+            changes["responsible"] = responsible.strip() or None
         if full and due is not None:
-            con.execute("UPDATE followups SET due = ? WHERE followup_id = ?", [due, followup_id])
-        new_status = status or current
-        con.execute("UPDATE followups SET status = ? WHERE followup_id = ?", [new_status, followup_id])
-        con.execute("INSERT INTO followup_history VALUES (?, ?, ?, ?, ?, ?)",
-                    [followup_id, meeting_id, new_status, (note or "").strip() or None, user.name, datetime.now()])
-        store.audit(con, user.name, "endret oppfølgingspunkt", unit_id,
-                    f"punkt {followup_id}: {current} → {new_status}")
+            changes["due"] = due
+        conn.execute(F.update().where(F.c.followup_id == followup_id).values(**changes))
+        _history(conn, followup_id, meeting_id, changes["status"], (note or "").strip() or None, user.name,
+                 datetime.now())
+        appdb.audit(conn, user.name, "endret oppfølgingspunkt", unit_id,
+                    f"punkt {followup_id}: {current} → {changes['status']}")
 
 
 def followups_created_in(db: Path | str | None, unit_id: str, meeting_id: int) -> list[Followup]:
-    with store.reading(_p(db)) as con:
-        rows = con.execute(_FOLLOWUP_SQL + " WHERE f.unit_id = ? AND f.meeting_id = ? ORDER BY f.followup_id",
-                           [unit_id, meeting_id]).fetchall()
+    with appdb.reading(_p(db)) as conn:
+        rows = conn.execute(_FOLLOWUP_SELECT.where(F.c.unit_id == unit_id, F.c.meeting_id == meeting_id)
+                            .order_by(F.c.followup_id)).all()
     return [_followup(r) for r in rows]
 
 
 def carried_over(db: Path | str | None, unit_id: str, meeting_id: int) -> list[Followup]:
     """Points for the office from the fylke's earlier meetings that were still open when this meeting was opened.
     A point closed during this meeting is still listed (with its new status); one closed before is not."""
-    with store.reading(_p(db)) as con:
-        meeting = con.execute("SELECT fylke_id, opened_at FROM meetings WHERE meeting_id = ?",
-                              [meeting_id]).fetchone()
+    with appdb.reading(_p(db)) as conn:
+        meeting = conn.execute(sa.select(M.c.fylke_id, M.c.opened_at).where(M.c.meeting_id == meeting_id)).first()
         if meeting is None:
             return []
         fylke_id, opened_at = meeting
-        rows = con.execute(
-            _FOLLOWUP_SQL + """
-            WHERE f.unit_id = ? AND m.fylke_id = ? AND f.meeting_id <> ? AND m.opened_at <= ?
-              AND NOT EXISTS (SELECT 1 FROM followup_history h WHERE h.followup_id = f.followup_id
-                              AND h.status = 'lukket' AND h.changed_at < ?
-                              AND NOT EXISTS (SELECT 1 FROM followup_history h2
-                                              WHERE h2.followup_id = f.followup_id AND h2.status <> 'lukket'
-                                                AND h2.changed_at > h.changed_at AND h2.changed_at < ?))
-            ORDER BY m.opened_at, f.followup_id""",
-            [unit_id, fylke_id, meeting_id, opened_at, opened_at, opened_at],
-        ).fetchall()
+        h, h2 = FH.alias("h"), FH.alias("h2")
+        reopened = sa.select(h2.c.history_id).where(
+            h2.c.followup_id == h.c.followup_id, h2.c.status != "lukket", h2.c.changed_at > h.c.changed_at,
+            h2.c.changed_at < opened_at).exists()
+        closed_before = sa.select(h.c.history_id).where(
+            h.c.followup_id == F.c.followup_id, h.c.status == "lukket", h.c.changed_at < opened_at,
+            ~reopened).exists()
+        rows = conn.execute(_FOLLOWUP_SELECT.where(
+            F.c.unit_id == unit_id, M.c.fylke_id == fylke_id, F.c.meeting_id != meeting_id,
+            M.c.opened_at <= opened_at, ~closed_before).order_by(M.c.opened_at, F.c.followup_id)).all()
     return [_followup(r) for r in rows]
 
 
 def history(db: Path | str | None, followup_id: int) -> list[HistoryEntry]:
-    with store.reading(_p(db)) as con:
-        rows = con.execute(
-            """SELECT followup_id, meeting_id, status, note, changed_by, changed_at FROM followup_history
-               WHERE followup_id = ? ORDER BY changed_at, rowid""", [followup_id]
-        ).fetchall()
+    with appdb.reading(_p(db)) as conn:
+        rows = conn.execute(sa.select(FH.c.followup_id, FH.c.meeting_id, FH.c.status, FH.c.note, FH.c.changed_by,
+                                      FH.c.changed_at).where(FH.c.followup_id == followup_id)
+                            .order_by(FH.c.changed_at, FH.c.history_id)).all()
     return [HistoryEntry(int(r[0]), r[1], r[2], r[3], r[4], r[5]) for r in rows]
 
 
@@ -424,27 +433,27 @@ def history(db: Path | str | None, followup_id: int) -> list[HistoryEntry]:
 
 def write_comment(db: Path | str | None, user: User, unit_id: str, indicator_id: str, period: str,
                   text: str) -> None:
-    """The fylkesleder's comment on a unit's indicator for a period; an empty text removes the comment."""
+    """The fylkesleder's comment on a unit's indicator for a period; an empty text removes the comment.
+    One small transaction in the application database: the analytic store and everyone's cached numbers are
+    untouched, and the comment shows at once on every page and every app server."""
     parse_period(period)
-    with store.writing(_p(db), who=user.name) as con:
-        if not can_write_for(user, unit_id, _parents(con)):
-            raise PermissionError("Bare fylkesledelsen kan kommentere resultatene for enhetene i fylket.")
-        con.execute("DELETE FROM comments WHERE unit_id = ? AND indicator_id = ? AND period = ?",
-                    [unit_id, indicator_id, period])
+    if not can_write_for(user, unit_id, _unit_parents(db)):
+        raise PermissionError("Bare fylkesledelsen kan kommentere resultatene for enhetene i fylket.")
+    with appdb.writing(_p(db)) as conn:
+        conn.execute(C.delete().where(C.c.unit_id == unit_id, C.c.indicator_id == indicator_id,
+                                      C.c.period == period))
         if text.strip():
-            con.execute("INSERT INTO comments VALUES (?, ?, ?, ?, ?, ?)",
-                        [unit_id, indicator_id, period, text.strip(), user.name, datetime.now()])
-        store.audit(con, user.name, "kommentar" if text.strip() else "slettet kommentar",
+            conn.execute(C.insert().values(unit_id=unit_id, indicator_id=indicator_id, period=period,
+                                           text=text.strip(), written_by=user.name, written_at=datetime.now()))
+        appdb.audit(conn, user.name, "kommentar" if text.strip() else "slettet kommentar",
                     f"{unit_id} {indicator_id} {period}")
 
 
 def comments_for(db: Path | str | None, unit_id: str, period: str) -> dict[str, Comment]:
     """The comments on a unit's indicators for a period, by indicator. Whoever may see the målekort may read them."""
-    with store.reading(_p(db)) as con:
-        rows = con.execute(
-            """SELECT indicator_id, text, written_by, written_at FROM comments WHERE unit_id = ? AND period = ?""",
-            [unit_id, period],
-        ).fetchall()
+    with appdb.reading(_p(db)) as conn:
+        rows = conn.execute(sa.select(C.c.indicator_id, C.c.text, C.c.written_by, C.c.written_at)
+                            .where(C.c.unit_id == unit_id, C.c.period == period)).all()
     return {r[0]: Comment(r[1], r[2], r[3]) for r in rows}
 
 

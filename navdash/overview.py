@@ -5,8 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
+import sqlalchemy as sa
 
-from navdash import aggregate, store
+from navdash import aggregate, appdb, store
 from navdash.schemas import KINDS
 
 
@@ -30,13 +31,14 @@ def data_status(db: Path | None = None) -> pd.DataFrame:
     tables = {"enheter": "units", "indikatorer": "indicators", "verdier": '"values"', "resultatkrav": "targets",
               "undersokelse": "survey_counts"}
     rows = []
-    with store.reading(db) as con:
+    log = appdb.import_log
+    with store.reading(db) as con, appdb.reading(db) as conn:
         for kind, table in tables.items():
             count = con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
-            last = con.execute(
-                """SELECT file_name, who, logged_at, rows FROM import_log WHERE kind = ?
-                   ORDER BY logged_at DESC, import_id DESC LIMIT 1""", [kind]
-            ).fetchone()
+            last = conn.execute(
+                sa.select(log.c.file_name, log.c.who, log.c.logged_at, log.c.rows)
+                .where(log.c.kind == kind, log.c.outcome == "importert")
+                .order_by(log.c.logged_at.desc(), log.c.log_id.desc()).limit(1)).first()
             rows.append({
                 "kind": kind, "label": KINDS[kind].label, "rows": count,
                 "last_file": last[0] if last else None, "last_who": last[1] if last else None,

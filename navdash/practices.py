@@ -4,8 +4,9 @@ Everyone reads and searches the register. A leader registers for their own unit,
 fylke or any unit under it, an analyst for any unit; employees only read. The register is listed by newest or by
 the unit tree and never ranked by any result: it is for finding someone to learn from, not for competition.
 
-`register` validates an item with `PracticeItem` against the units and the indicator catalogue, checks
-`can_register`, and writes the row and an audit entry in one publish.
+`register` validates an item with `PracticeItem` against the units and the indicator catalogue (read from the
+analytic store), checks `can_register`, and writes the row and an audit entry in one transaction of the application
+database (`navdash.appdb`); the analytic store is never written by it.
 """
 
 from __future__ import annotations
@@ -17,9 +18,10 @@ from pathlib import Path
 from typing import Annotated, Literal
 
 import duckdb
+import sqlalchemy as sa
 from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError, ValidationInfo, model_validator
 
-from navdash import access, store
+from navdash import access, appdb, store
 from navdash.ingest import load_context
 from navdash.periods import Period, PeriodError, parse_period
 from navdash.schemas import (
@@ -51,6 +53,9 @@ FIELD_LABELS: dict[str, str] = {
     "kontakt": "Kontaktperson",
 }
 MAX_LENGTH = {"tittel": 200, "hva": 4000, "for_hvem": 500, "effekt": 2000, "tema": 80, "kontakt": 200}
+
+
+P = appdb.practices
 
 
 def _db(db: DbPath) -> Path | None:
@@ -199,28 +204,21 @@ def register(db: DbPath, user: access.User, item: Mapping[str, object]) -> int:
     """
     path = _db(db)
     unit = str(item.get("enhet") or "").strip()
-    # Check on the published snapshot first, so a refused item never takes the write lock or copies the file.
     with store.reading(path) as con:
         ctx = load_context(con)
-        if user.role not in ("leder", "fylkesleder", "analytiker"):
-            _check_allowed(ctx, _parents(con), user, unit)
-        practice = validate(ctx, item)
-        _check_allowed(ctx, _parents(con), user, practice.enhet)
-    with store.writing(path, who=user.name) as con:
-        # Again inside the writer: the units may have changed since the snapshot above.
-        ctx = load_context(con)
-        practice = validate(ctx, item)
-        _check_allowed(ctx, _parents(con), user, practice.enhet)
-        row = con.execute(
-            """INSERT INTO practices (unit_id, title, what, for_whom, indicators, effect, theme, first_period,
-                   last_period, contact, registered_by, registered_at)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING practice_id""",
-            [practice.enhet, practice.tittel, practice.hva, practice.for_hvem, list(practice.indikatorer),
-             practice.effekt, practice.tema, practice.fra.key, practice.til.key if practice.til else None,
-             practice.kontakt, user.name, datetime.now()],
-        ).fetchone()
-        practice_id = int(row[0])
-        store.audit(con, user.name, "erfaring registrert", f"{practice.enhet} #{practice_id}",
+        parents = _parents(con)
+    if user.role not in ("leder", "fylkesleder", "analytiker"):
+        _check_allowed(ctx, parents, user, unit)
+    practice = validate(ctx, item)
+    _check_allowed(ctx, parents, user, practice.enhet)
+    with appdb.writing(path) as conn:
+        practice_id = appdb.insert_id(conn, P, {
+            "unit_id": practice.enhet, "title": practice.tittel, "what": practice.hva,
+            "for_whom": practice.for_hvem, "indicators": list(practice.indikatorer), "effect": practice.effekt,
+            "theme": practice.tema, "first_period": practice.fra.key,
+            "last_period": practice.til.key if practice.til else None, "contact": practice.kontakt,
+            "registered_by": user.name, "registered_at": datetime.now()})
+        appdb.audit(conn, user.name, "erfaring registrert", f"{practice.enhet} #{practice_id}",
                     f"{practice.tittel} Rolle: {user.role}.")
     return practice_id
 
@@ -310,23 +308,18 @@ def search(
                  .fetchall()}
         names = dict(con.execute("SELECT indicator_id, name FROM indicators").fetchall())
         tree = _tree_order(con) if order == "tree" else {}
-        where, params = [], []
-        if indicator:
-            where.append("list_contains(indicators, ?)")
-            params.append(indicator.strip().upper())
-        if theme:
-            where.append("lower(theme) = lower(?)")
-            params.append(theme.strip())
-        if unit:
-            where.append("unit_id = ?")
-            params.append(unit.strip())
-        rows = con.execute(
-            f"""SELECT practice_id, unit_id, title, what, for_whom, indicators, effect, theme, first_period,
-                       last_period, contact, registered_by, registered_at
-                FROM practices {'WHERE ' + ' AND '.join(where) if where else ''}
-                ORDER BY registered_at DESC, practice_id DESC""",  # the filters are fixed SQL; values are params
-            params,
-        ).fetchall()
+    query = sa.select(P.c.practice_id, P.c.unit_id, P.c.title, P.c.what, P.c.for_whom, P.c.indicators, P.c.effect,
+                      P.c.theme, P.c.first_period, P.c.last_period, P.c.contact, P.c.registered_by,
+                      P.c.registered_at).order_by(P.c.registered_at.desc(), P.c.practice_id.desc())
+    if theme:
+        query = query.where(sa.func.lower(P.c.theme) == theme.strip().lower())
+    if unit:
+        query = query.where(P.c.unit_id == unit.strip())
+    with appdb.reading(_db(db)) as conn:
+        rows = conn.execute(query).all()
+    wanted = indicator.strip().upper() if indicator else None
+    if wanted:  # a JSON list in both SQLite and PostgreSQL; the register is small enough to filter here
+        rows = [r for r in rows if wanted in (r.indicators or ())]
     parents = {u: p for u, (_, _, p) in units.items()}
     types = {u: t for u, (_, t, _) in units.items()}
     out: list[Practice] = []
@@ -352,10 +345,10 @@ def search(
 
 def themes(db: DbPath) -> list[str]:
     """The themes in use, alphabetically (as first written, case-insensitively unique)."""
-    with store.reading(_db(db)) as con:
-        rows = con.execute(
-            "SELECT min(theme) FROM practices WHERE theme IS NOT NULL GROUP BY lower(theme) ORDER BY lower(min(theme))"
-        ).fetchall()
+    first = sa.func.min(P.c.theme)
+    with appdb.reading(_db(db)) as conn:
+        rows = conn.execute(sa.select(first).where(P.c.theme.is_not(None)).group_by(sa.func.lower(P.c.theme))
+                            .order_by(sa.func.lower(first))).all()
     return [r[0] for r in rows]
 
 
@@ -367,12 +360,13 @@ def fylker(db: DbPath) -> dict[str, str]:
 
 def counts_by_indicator(db: DbPath) -> dict[str, int]:
     """How many practices name each indicator, for links like «Se 2 erfaringer» on the målekort."""
-    with store.reading(_db(db)) as con:
-        rows = con.execute(
-            """SELECT ind, count(DISTINCT practice_id) FROM (SELECT practice_id, unnest(indicators) AS ind
-               FROM practices) GROUP BY ind ORDER BY ind"""
-        ).fetchall()
-    return {str(i): int(n) for i, n in rows}
+    with appdb.reading(_db(db)) as conn:
+        lists = conn.execute(sa.select(P.c.indicators)).scalars().all()
+    counts: dict[str, int] = {}
+    for inds in lists:
+        for ind in set(inds or ()):
+            counts[str(ind)] = counts.get(str(ind), 0) + 1
+    return dict(sorted(counts.items()))
 
 
 def link(indicator: str | None = None, unit: str | None = None) -> str:

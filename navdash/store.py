@@ -11,7 +11,8 @@ and a command-line import must still work at the same time, so:
   version keeps reading that version (the renamed-over file stays alive while it is open); the next read sees
   the new version whole. Nobody ever sees half an import, and readers never block writers.
 
-The data version (`meta.data_version`) increases with every publish; pages key their caches on it.
+The data version (`meta.data_version`) increases with every publish; pages key their caches on it. Only imports
+(and schema migrations) publish: what users write in the app lives in the application database (`navdash.appdb`).
 """
 
 from __future__ import annotations
@@ -254,7 +255,28 @@ MIGRATIONS: list[tuple[int, str, str]] = [
         UPDATE indicators SET personal = perspective IN ('medarbeider', 'bruker');
         """,
     ),
+    (
+        6,
+        "what users write moved to the application database (navdash.appdb); this file changes only by import",
+        # The rows are copied into the application database first (`appdb.take_over_legacy`, run by `migrate`).
+        # import_seq stays: values.import_id still numbers the imports, and the import log refers to it.
+        """
+        DROP TABLE meetings;
+        DROP TABLE followups;
+        DROP TABLE followup_history;
+        DROP TABLE comments;
+        DROP TABLE practices;
+        DROP TABLE priorities;
+        DROP TABLE priority_history;
+        DROP TABLE audit_log;
+        DROP TABLE import_log;
+        DROP SEQUENCE meeting_seq;
+        DROP SEQUENCE followup_seq;
+        DROP SEQUENCE practice_seq;
+        """,
+    ),
 ]
+APP_RECORDS_MOVED = 6
 
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 
@@ -269,8 +291,10 @@ def schema_version(con: duckdb.DuckDBPyConnection) -> int:
     return int(row[0]) if row and row[0] is not None else 0
 
 
-def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:
-    """Apply pending migrations in order, each in its own transaction. Returns the versions applied."""
+def migrate(con: duckdb.DuckDBPyConnection, path: Path | None = None) -> list[int]:
+    """Apply pending migrations in order, each in its own transaction. Returns the versions applied.
+
+    Before the migration that drops the app tables, their rows go to the application database of `path`."""
     con.execute(
         "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, name VARCHAR, applied_at TIMESTAMP)"
     )
@@ -279,6 +303,10 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:
     for version, name, sql in MIGRATIONS:
         if version <= current:
             continue
+        if version == APP_RECORDS_MOVED:
+            from navdash import appdb
+
+            appdb.take_over_legacy(con, path)
         con.execute("BEGIN TRANSACTION")
         try:
             con.execute(sql)
@@ -437,7 +465,7 @@ def writing(
                 raise _damaged(path) from None
             try:
                 try:
-                    migrate(con)
+                    migrate(con, path)
                 except duckdb.Error:
                     raise _damaged(path) from None
                 try:
@@ -490,11 +518,6 @@ def _set_meta(con: duckdb.DuckDBPyConnection, key: str, value: str) -> None:
 def _data_version(con: duckdb.DuckDBPyConnection) -> int:
     row = con.execute("SELECT value FROM meta WHERE key = 'data_version'").fetchone()
     return int(row[0]) if row else 0
-
-
-def audit(con: duckdb.DuckDBPyConnection, who: str, action: str, target: str = "", detail: str = "") -> None:
-    """Record a write: who did what, to what, and when."""
-    con.execute("INSERT INTO audit_log VALUES (?, ?, ?, ?, ?)", [datetime.now(), who, action, target, detail])
 
 
 def ensure_database(path: Path | None = None, *, demo: bool = True) -> bool:

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from navdash import access, fmt, ingest, store
+from navdash import access, appdb, fmt, ingest, store
 from navdash.ingest import ImportReport
 
 
@@ -148,32 +148,28 @@ def problems_table(report: ImportReport) -> pd.DataFrame:
 
 
 def history(db: Path | None = None, limit: int = 200) -> pd.DataFrame:
-    """Imports that went in (from the database) and files that were refused (from the log beside it)."""
-    with store.reading(db) as con:
-        done = con.execute(
-            f"""SELECT logged_at AS tid, who AS hvem, file_name AS fil, kind AS type, rows AS rader,
-                       new_rows, changed_rows, unchanged_rows
-                FROM import_log ORDER BY logged_at DESC LIMIT {int(limit)}"""
-        ).df()
-    done["utfall"] = [f"importert: {fmt.number(n)} nye, {fmt.number(c)} endret, {fmt.number(u)} uendret"
-                      for n, c, u in zip(done["new_rows"], done["changed_rows"], done["unchanged_rows"], strict=True)]
-    done = done.drop(columns=["new_rows", "changed_rows", "unchanged_rows"])
-    refused = pd.DataFrame([
-        {"tid": pd.Timestamp(r["at"]), "hvem": r["who"], "fil": r["file_name"], "type": r["kind"], "rader": r["rows"],
-         "utfall": f"avvist: {fmt.number(r['problems'])} feil"} for r in ingest.rejected_imports(db)
-    ])
-    out = pd.concat([done, refused], ignore_index=True) if not refused.empty else done
-    out = out.sort_values("tid", ascending=False).head(limit).reset_index(drop=True)
-    out["tid"] = out["tid"].map(lambda t: f"{t:%d.%m.%Y kl. %H:%M}")
-    out["rader"] = out["rader"].map(fmt.number)
+    """Imports that went in and files that were refused, newest first (the application database's import log)."""
+    t = appdb.import_log
+    with appdb.reading(db) as conn:
+        rows = conn.execute(t.select().order_by(t.c.logged_at.desc(), t.c.log_id.desc()).limit(int(limit))).all()
+    out = pd.DataFrame({
+        "tid": [f"{r.logged_at:%d.%m.%Y kl. %H:%M}" for r in rows],
+        "hvem": [r.who for r in rows],
+        "fil": [r.file_name for r in rows],
+        "type": [r.kind for r in rows],
+        "rader": [fmt.number(r.rows) for r in rows],
+        "utfall": [f"importert: {fmt.number(r.new_rows or 0)} nye, {fmt.number(r.changed_rows or 0)} endret, "
+                   f"{fmt.number(r.unchanged_rows or 0)} uendret" if r.outcome == "importert"
+                   else f"avvist: {fmt.number(r.problems or 0)} feil" for r in rows],
+    })
     return out
 
 
 def audit_log(db: Path | None = None, limit: int = 500) -> pd.DataFrame:
     """Every recorded write: who, what, to what, when. For the analytiker."""
-    with store.reading(db) as con:
-        return con.execute(
-            f"""SELECT strftime(logged_at, '%d.%m.%Y kl. %H:%M') AS tid, who AS hvem, action AS handling,
-                       target AS gjelder, detail AS detaljer
-                FROM audit_log ORDER BY logged_at DESC LIMIT {int(limit)}"""
-        ).df()
+    t = appdb.audit_log
+    with appdb.reading(db) as conn:
+        rows = conn.execute(t.select().order_by(t.c.logged_at.desc(), t.c.audit_id.desc()).limit(int(limit))).all()
+    return pd.DataFrame({"tid": [f"{r.logged_at:%d.%m.%Y kl. %H:%M}" for r in rows], "hvem": [r.who for r in rows],
+                         "handling": [r.action for r in rows], "gjelder": [r.target for r in rows],
+                         "detaljer": [r.detail for r in rows]})

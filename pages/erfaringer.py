@@ -11,6 +11,7 @@ import streamlit as st
 
 from navdash import practices
 from navdash.access import User
+from navdash.appdb import AppDbError
 from navdash.ui import data, frame
 from navdash.ui.identity import current_user
 from navdash.ui.text import md
@@ -45,7 +46,7 @@ def save(db: str, user: User) -> None:
         labels = practices.FIELD_LABELS
         lines = "\n".join(f"- **{labels.get(p.field, p.field)}:** {md(p.message)}" for p in exc.problems)
         st.session_state["erf_message"] = ("error", f"Erfaringen ble ikke registrert:\n{lines}")
-    except practices.NotAllowed as exc:
+    except (practices.NotAllowed, AppDbError) as exc:
         st.session_state["erf_message"] = ("error", md(exc))
     else:
         st.session_state["erf_message"] = ("success", f"Erfaringen er registrert (nr. {practice_id}).")

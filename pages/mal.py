@@ -12,6 +12,7 @@ import streamlit as st
 
 from navdash import goals
 from navdash.access import User, can_edit_priorities
+from navdash.appdb import AppDbError
 from navdash.schemas import LABELS
 from navdash.ui import data, frame, pickers
 from navdash.ui.identity import current_user
@@ -57,7 +58,7 @@ def save(db: str, user: User, unit: str, year: int, keys: list[dict[str, str]]) 
     except goals.PrioritiesInvalid as exc:
         lines = "\n".join(f"- {md(p)}" for p in exc.problems)
         st.session_state["mal_message"] = ("error", f"Prioriteringene ble ikke lagret:\n{lines}")
-    except goals.NotAllowed as exc:
+    except (goals.NotAllowed, AppDbError) as exc:
         st.session_state["mal_message"] = ("error", md(exc))
     else:
         st.session_state["mal_message"] = ("success", result.message)

@@ -11,6 +11,7 @@ from navdash import meetings
 from navdash.periods import parse_period
 from navdash.ui import data, frame, meeting_view, pickers, scorecard_view
 from navdash.ui.identity import current_user
+from navdash.ui.saving import saving
 from navdash.ui.text import md
 
 frame.ensure_routed()
@@ -43,8 +44,9 @@ elif months:
                                    default=complete if complete in months else months[0],
                                    format_func=lambda p: parse_period(p).label())
         if st.button(f"Åpne møtet for {parse_period(month).label()}", type="primary") and month:
-            params["mote"] = str(meetings.open_meeting(db, user, fylke_id, month))
-            st.rerun()
+            with saving():
+                params["mote"] = str(meetings.open_meeting(db, user, fylke_id, month))
+                st.rerun()
 
 past = meetings.meetings_for(db, fylke_id)
 if not past:
@@ -94,8 +96,9 @@ if full and office["rows"]:
         indicator = st.selectbox("Styringsparameter", row_ids, format_func=lambda i: row_names[i])
         text = st.text_area("Kommentar (tom tekst fjerner kommentaren)")
         if st.form_submit_button("Lagre kommentaren"):
-            meetings.write_comment(db, user, unit_id, indicator, meeting.period, text)
-            st.rerun()
+            with saving():
+                meetings.write_comment(db, user, unit_id, indicator, meeting.period, text)
+                st.rerun()
 
 st.subheader("Oppfølgingspunkter")
 carried = meetings.carried_over(db, unit_id, meeting_id)
@@ -114,9 +117,11 @@ if full:
         due = st.date_input("Frist", value=None, format="DD.MM.YYYY", min_value=date(2000, 1, 1))
         if st.form_submit_button("Legg til punktet"):
             if text.strip():
-                meetings.add_followup(db, user, unit_id, meeting_id, text, responsible, due)
-                st.rerun()
-            st.error("Skriv hva som skal følges opp.")
+                with saving():
+                    meetings.add_followup(db, user, unit_id, meeting_id, text, responsible, due)
+                    st.rerun()
+            else:
+                st.error("Skriv hva som skal følges opp.")
 if answer and points:
     with st.form("status"):
         st.markdown("**Oppdater status**")
@@ -125,8 +130,9 @@ if answer and points:
         status = st.selectbox("Status", meetings.STATUSES, format_func=lambda s: meetings.STATUS_TEXT[s])
         note = st.text_input("Notat")
         if st.form_submit_button("Lagre status"):
-            meetings.update_followup(db, user, point, status=status, note=note, meeting_id=meeting_id)
-            st.rerun()
+            with saving():
+                meetings.update_followup(db, user, point, status=status, note=note, meeting_id=meeting_id)
+                st.rerun()
 for p in points:
     with st.expander(f"Historikk: {md(p.text[:60])}"):
         st.dataframe([{"Tid": h.changed_at.strftime("%d.%m.%Y %H:%M"), "Status": meetings.STATUS_TEXT[h.status],

@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from navdash import access, store
 from navdash.text import shown
-from tests.conftest import fingerprint
+from tests.conftest import app_rows, copy_db, fingerprint
 from tests.pagetest import APP
 
 ISSUER = "https://login.microsoftonline.com/tenant/v2.0"
@@ -157,8 +157,7 @@ def _upload(at: AppTest, name: str, content: bytes) -> AppTest:
 
 
 def test_leader_uploads_own_local_values(demo_db, monkeypatch, tmp_path):
-    db = tmp_path / "d.duckdb"
-    db.write_bytes(demo_db.read_bytes())
+    db = copy_db(demo_db, tmp_path / "d.duckdb")
     at = run(db, monkeypatch, persona="leder", page="pages/last_opp.py")
     assert kind_box(at).options == ["Verdier"]
     _upload(at, "klubb.csv", b"enhet;indikator;periode;teller;nevner;verdi\n0312;L.KLUBB;2023-01;;;17\n")
@@ -169,12 +168,11 @@ def test_leader_uploads_own_local_values(demo_db, monkeypatch, tmp_path):
     with store.reading(db) as con:
         assert con.execute("""SELECT value FROM "values" WHERE indicator_id='L.KLUBB' AND period='2023-01'"""
                            ).fetchone() == (17.0,)
-        assert con.execute("SELECT who FROM import_log ORDER BY import_id DESC LIMIT 1").fetchone() == ("Demo-leder",)
+    assert app_rows(db, "SELECT who FROM import_log ORDER BY log_id DESC LIMIT 1") == [("Demo-leder",)]
 
 
 def test_leader_cannot_upload_other_units_or_central_indicators(demo_db, monkeypatch, tmp_path):
-    db = tmp_path / "d.duckdb"
-    db.write_bytes(demo_db.read_bytes())
+    db = copy_db(demo_db, tmp_path / "d.duckdb")
     before = fingerprint(db)
     at = run(db, monkeypatch, persona="leder", page="pages/last_opp.py")
     _upload(at, "feil.csv", b"enhet,indikator,periode,teller,nevner,verdi\n1103,L.KLUBB,2023-01,,,5\n"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import duckdb
@@ -9,7 +10,8 @@ import duckdb
 from navdash import bench
 
 
-def test_small_bench_imports_every_generated_row(tmp_path: Path, capsys):
+def test_small_bench_imports_every_generated_row(tmp_path: Path, capsys, monkeypatch):
+    monkeypatch.delenv("NAVDASH_APPDB_URL", raising=False)  # the embedded application database
     assert bench.run(small=True, workdir=tmp_path) == 0
     out = capsys.readouterr().out
 
@@ -33,6 +35,14 @@ def test_small_bench_imports_every_generated_row(tmp_path: Path, capsys):
     assert "Målekort for Norge (summert fra alle kontorene)" in out
     assert out.count("rå DuckDB-spørring etter de samme") == 3
     assert f"Traktdiagram for {bench.SMALL.offices} kontorer" in out
+
+    # The app write: measured, and the analytic file untouched by it (bytes and data version), without timings.
+    write = re.search(r"Appskriving \(kommentar, SQLite \(WAL\)\), median av 51: [\d,]+ ms .*kopi av den "
+                      r"analytiske filen .*: [\d,]+ ms; forhold [\d,]+× raskere nå", out)
+    assert write, out
+    check = re.search(r"Den analytiske filen etter 52 kommentarer: dataversjon (\d+) → (\d+), innhold \(sha256\) "
+                      r"(\w+); siste kommentar lagret: (\w+)", out)
+    assert check and check[1] == check[2] and check[3] == "uendret" and check[4] == "ja", out
 
 
 def test_generated_values_are_deterministic(tmp_path: Path):

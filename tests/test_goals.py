@@ -8,7 +8,7 @@ import pytest
 
 from navdash import goals, ingest, store
 from navdash.access import DEMO_PERSONAS, User
-from tests.conftest import TODAY, fingerprint
+from tests.conftest import TODAY, app_fingerprint, app_rows, fingerprint
 
 LEADER = DEMO_PERSONAS["leder"]  # leads 0312 NAV Frogner
 EMPLOYEE = DEMO_PERSONAS["ansatt"]  # works at 0312
@@ -44,8 +44,7 @@ def ids(items: tuple[goals.Goal, ...]) -> list[tuple[str, str]]:
 
 
 def audit_rows(db: Path) -> list[tuple]:
-    with store.reading(db) as con:
-        return con.execute("SELECT who, action, target, detail FROM audit_log ORDER BY logged_at").fetchall()
+    return app_rows(db, "SELECT who, action, target, detail FROM audit_log ORDER BY logged_at, audit_id")
 
 
 # --- reading ----------------------------------------------------------------------------------------------------
@@ -114,11 +113,12 @@ def test_indicator_choices_follow_the_malekort_order(db: Path):
 # --- saving -----------------------------------------------------------------------------------------------------
 
 
-def test_leader_saves_priorities_with_history_and_audit(db: Path):
-    version = store.data_version(db)
+def test_leader_saves_priorities_with_history_and_audit(appdb_backend: str, db: Path):
+    version, analytic = store.data_version(db), fingerprint(db)
     result = goals.save_priorities(db, LEADER, "0312", 2021, THREE)
     assert (result.created, result.changed, result.deleted) == ((1, 2, 3), (), ())
-    assert result.data_version == version + 1 == store.data_version(db)
+    # Written to the application database only: the analytic file's bytes and data version are as they were.
+    assert result.data_version == version == store.data_version(db) and fingerprint(db) == analytic
     view = goals.view(db, "0312", 2021)
     assert [(p.no, p.title) for p in view.priorities] == [(1, "Unge i arbeid"), (2, "Flere i jobb"),
                                                            (3, "Raskere saksbehandling")]
@@ -153,11 +153,11 @@ def test_changes_and_deletions_are_recorded_and_unchanged_rows_keep_their_time(d
 
 def test_saving_the_same_priorities_again_publishes_nothing(db: Path):
     goals.save_priorities(db, LEADER, "0312", 2021, THREE)
-    before, version = fingerprint(db), store.data_version(db)
+    before, version = (fingerprint(db), app_fingerprint(db)), store.data_version(db)
     result = goals.save_priorities(db, LEADER, "0312", 2021, [dict(i) for i in THREE])
     assert not result.changed_anything
     assert result.message == "Ingen endringer å lagre."
-    assert fingerprint(db) == before and store.data_version(db) == version
+    assert (fingerprint(db), app_fingerprint(db)) == before and store.data_version(db) == version
 
 
 @pytest.mark.parametrize(
@@ -170,13 +170,13 @@ def test_saving_the_same_priorities_again_publishes_nothing(db: Path):
     ],
 )
 def test_nobody_but_the_offices_leader_may_save(db: Path, user: User, unit: str):
-    before = fingerprint(db)
+    before = fingerprint(db), app_fingerprint(db)
     with pytest.raises(PermissionError) as caught:
         goals.save_priorities(db, user, unit, 2021, THREE)
     assert isinstance(caught.value, goals.NotAllowed)
     assert "Du kan ikke endre prioriteringene til" in str(caught.value)
     assert f"({unit})" in str(caught.value)
-    assert fingerprint(db) == before
+    assert (fingerprint(db), app_fingerprint(db)) == before
 
 
 def test_permission_is_checked_before_validation(db: Path):
@@ -187,14 +187,14 @@ def test_permission_is_checked_before_validation(db: Path):
 @pytest.mark.parametrize("count", [0, 2, 6])
 def test_fewer_than_three_or_more_than_five_is_refused(db: Path, count: int):
     items = [{"tittel": f"Prioritering nummer {i}"} for i in range(1, count + 1)]
-    before = fingerprint(db)
+    before = fingerprint(db), app_fingerprint(db)
     with pytest.raises(goals.PrioritiesInvalid) as caught:
         goals.save_priorities(db, LEADER, "0312", 2021, items)
     problems = caught.value.problems
     assert [(p.field, p.item) for p in problems] == [("prioriteringer", None)]
     assert f"3-5 prioriteringer i året; du har fylt ut {count}" in problems[0].message
     assert str(problems[0]).startswith("Antall prioriteringer:")
-    assert fingerprint(db) == before
+    assert (fingerprint(db), app_fingerprint(db)) == before
 
 
 @pytest.mark.parametrize("count", [3, 5])
@@ -205,7 +205,7 @@ def test_three_and_five_are_both_accepted(db: Path, count: int):
 
 def test_every_problem_is_named_with_its_field_and_nothing_is_written(db: Path):
     goals.save_priorities(db, LEADER, "0312", 2021, THREE)
-    before, version = fingerprint(db), store.data_version(db)
+    before, version = (fingerprint(db), app_fingerprint(db)), store.data_version(db)
     items = [
         {"tittel": "Unge i arbeid"},
         {"tittel": "  ", "indikatorer": "B.15;X.99"},  # no title, and an unknown indicator
@@ -221,7 +221,7 @@ def test_every_problem_is_named_with_its_field_and_nothing_is_written(db: Path):
     assert "Prioritering 2, tittel: mangler verdi" in text
     assert "Prioritering 2, indikatorer: ukjent indikator «X.99»" in text
     assert "Prioritering 5, tittel: samme tittel som prioritering 1" in text
-    assert fingerprint(db) == before and store.data_version(db) == version
+    assert (fingerprint(db), app_fingerprint(db)) == before and store.data_version(db) == version
     assert [p.title for p in goals.view(db, "0312", 2021).priorities] == [i["tittel"] for i in THREE]
 
 
@@ -231,14 +231,20 @@ def test_an_impossible_year_is_refused(db: Path):
     assert [(p.field, p.item) for p in caught.value.problems] == [("aar", None)]
 
 
-def test_save_goes_through_one_publish(db: Path, monkeypatch: pytest.MonkeyPatch):
+def test_save_is_one_app_transaction_and_never_writes_the_analytic_store(db: Path, monkeypatch: pytest.MonkeyPatch):
+    from navdash import appdb
+
     calls = []
-    real = store.writing
+    real = appdb.writing
 
     def counting(*args, **kwargs):
-        calls.append(kwargs.get("who"))
+        calls.append(args)
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(store, "writing", counting)
+    def refuse(*args, **kwargs):
+        raise AssertionError("an app write must not copy or publish the analytic file")
+
+    monkeypatch.setattr(appdb, "writing", counting)
+    monkeypatch.setattr(store, "writing", refuse)
     goals.save_priorities(db, LEADER, "0312", 2021, THREE)
-    assert calls == [LEADER.name]
+    assert len(calls) == 1

@@ -11,6 +11,7 @@ from openpyxl import load_workbook
 
 from navdash import access, fmt, ingest, meetings, scorecard, store
 from navdash.periods import parse_period
+from tests.conftest import app_rows
 
 FYLKESLEDER = access.DEMO_PERSONAS["fylkesleder"]  # 0300 NAV Oslo
 LEDER = access.DEMO_PERSONAS["leder"]  # 0312 NAV Frogner
@@ -130,8 +131,7 @@ def test_followup_permissions(demo_db):
     assert meetings.may_edit_followups(demo_db, LEDER, "0312") == (False, True)
     assert meetings.may_edit_followups(demo_db, LEDER, "0313") == (False, False)
     assert meetings.may_edit_followups(demo_db, FYLKESLEDER, "0313") == (True, True)
-    with store.reading(demo_db) as con:
-        actions = [r[0] for r in con.execute("SELECT action FROM audit_log ORDER BY logged_at").fetchall()]
+    actions = [r[0] for r in app_rows(demo_db, "SELECT action FROM audit_log ORDER BY logged_at")]
     assert "nytt oppfølgingspunkt" in actions and "endret oppfølgingspunkt" in actions and "åpnet møte" in actions
 
 

@@ -9,7 +9,7 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from navdash import access, ingest, store
-from tests.conftest import DATA
+from tests.conftest import DATA, copy_db
 from tests.pagetest import APP
 
 PAGES = ("start", "malekort", "mal", "kvalitet", "sammenligning", "undersokelser", "styringsdialog", "erfaringer",
@@ -41,7 +41,7 @@ def units_only_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_every_page_opens_on_units_without_values(units_only_template: Path, tmp_path: Path, monkeypatch,
                                                   persona: str):
     db = tmp_path / "navdash.duckdb"
-    db.write_bytes(units_only_template.read_bytes())
+    copy_db(units_only_template, db)  # with its application database (the import log)
     opened = 0
     for page in PAGES:
         if not access.can_open(access.DEMO_PERSONAS[persona], page):
@@ -55,7 +55,7 @@ def test_every_page_opens_on_units_without_values(units_only_template: Path, tmp
 
 def test_start_page_on_units_without_values_shows_dashes(units_only_template: Path, tmp_path: Path, monkeypatch):
     db = tmp_path / "navdash.duckdb"
-    db.write_bytes(units_only_template.read_bytes())
+    copy_db(units_only_template, db)  # with its application database (the import log)
     at = _run(db, monkeypatch, "analytiker")
     assert not at.exception
     freshness = at.dataframe[0].value

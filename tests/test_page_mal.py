@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -11,15 +10,14 @@ from streamlit.testing.v1 import AppTest
 
 from navdash import goals, store
 from navdash.access import DEMO_PERSONAS
-from tests.conftest import fingerprint
+from tests.conftest import app_fingerprint, copy_db, fingerprint
 
 PAGE = Path(__file__).resolve().parents[1] / "pages" / "mal.py"
 
 
 @pytest.fixture
 def demo_db(tmp_path: Path, demo_template: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    path = tmp_path / "navdash.duckdb"
-    shutil.copyfile(demo_template, path)
+    path = copy_db(demo_template, tmp_path / "navdash.duckdb")
     monkeypatch.setenv("NAVDASH_DB", str(path))
     st.cache_data.clear()
     st.cache_resource.clear()
@@ -133,7 +131,7 @@ def test_leader_edits_priorities_in_the_form(demo_db: Path):
 
 def test_leader_is_told_every_problem_and_nothing_is_saved(demo_db: Path):
     at = run_page(enhet="0312", aar="2021")
-    before = fingerprint(demo_db)
+    before = fingerprint(demo_db), app_fingerprint(demo_db)
     for no in (3, 4):
         keys = form_keys("0312", 2021, no)
         at.text_input(key=keys["tittel"]).set_value("")
@@ -147,7 +145,7 @@ def test_leader_is_told_every_problem_and_nothing_is_saved(demo_db: Path):
     message = at.error[0].value
     assert "Antall prioriteringer" in message and "du har fylt ut 2" in message
     assert "Prioritering 2, tittel" in message
-    assert fingerprint(demo_db) == before
+    assert (fingerprint(demo_db), app_fingerprint(demo_db)) == before
     assert len(at.subheader) == 4
     assert at.text_area(key=form_keys("0312", 2021, 2)["begrunnelse"]).value == "Begrunnelse uten tittel"  # kept
 
@@ -169,8 +167,8 @@ def test_leader_cannot_edit_another_office_through_a_crafted_link(demo_db: Path)
     at = run_page(enhet="0313", aar="2021", persona="leder")
     assert "NAV St. Hanshaugen (0313)" in texts(at)
     assert not at.text_input and not [b for b in at.button if b.label == "Lagre prioriteringene"]
-    before = fingerprint(demo_db)
+    before = fingerprint(demo_db), app_fingerprint(demo_db)
     with pytest.raises(PermissionError, match="Du kan ikke endre prioriteringene til NAV Stavanger"):
         goals.save_priorities(demo_db, DEMO_PERSONAS["leder"], "1103", 2021, [{"tittel": f"T{i}"} for i in range(3)])
-    assert fingerprint(demo_db) == before
+    assert (fingerprint(demo_db), app_fingerprint(demo_db)) == before
     assert store.data_version(demo_db) == 1

@@ -6,6 +6,7 @@ import csv
 import re
 from pathlib import Path
 
+from tests.conftest import copy_db
 from tests.pagetest import app, body_rows, html_tables, plain
 from tests.test_demo_reference import reference_rows
 
@@ -119,8 +120,7 @@ def test_reference_file_has_the_columns_the_page_test_reads():
 def test_fylke_comment_is_shown_beside_the_number(demo_db, monkeypatch, tmp_path):
     from navdash import access, meetings
 
-    db = tmp_path / "d.duckdb"
-    db.write_bytes(demo_db.read_bytes())
+    db = copy_db(demo_db, tmp_path / "d.duckdb")
     meetings.write_comment(db, access.DEMO_PERSONAS["fylkesleder"], "0312", "B.47", "2021-12",
                            "Ungdomsteamet virker – <del> del erfaringen")
     rows = _rows_by_id(app(db, monkeypatch, PAGE, enhet="0312", periode="2021-12"))

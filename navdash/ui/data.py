@@ -3,6 +3,11 @@
 `st.cache_data` is shared by every session in the process, so every cached function takes the data version
 (which changes with each publish) and the database path as arguments: a new import is never hidden behind an
 old cache entry, and tests with different databases never share entries.
+
+What users write (priorities, comments, experiences, meetings) lives in the application database and is read fresh
+on every run: those reads are small indexed queries, and a comment must show at once for everyone, on every app
+server, without touching the cached analytics. The loaders below keep the `version` argument so pages call every
+loader the same way; for app records it is not a cache key.
 """
 
 from __future__ import annotations
@@ -106,35 +111,48 @@ def indicator_detail(db: str, version: int, unit_id: str, indicator_id: str, per
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
+def _goals(db: str, version: int, unit: str, year: int):  # noqa: ANN202 - a navdash.goals.GoalsView or None
+    from navdash import goals
+
+    return goals.view(db, unit, year, with_priorities=False)
+
+
 def goals_view(db: str, version: int, unit: str, year: int):  # noqa: ANN201 - a navdash.goals.GoalsView or None
+    """The goals (cached with the data version) with the unit's priorities as they are now."""
     from navdash import goals
 
-    return goals.view(db, unit, year)
+    view = _goals(db, version, unit, year)
+    return goals.with_fresh(db, view) if view is not None else None
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
+def _goal_lists(db: str, version: int) -> tuple[list[int], int | None, dict[str, str]]:
+    from navdash import goals
+
+    return goals.target_years(db), goals.default_year(db), goals.indicator_choices(db)
+
+
 def goal_lists(db: str, version: int) -> tuple[list[int], int | None, dict[str, str]]:
-    from navdash import goals
+    """Years with targets or priorities (newest first), the latest target year, and the indicator choices."""
+    from navdash import priorities
 
-    return goals.years(db), goals.default_year(db), goals.indicator_choices(db)
+    target_years, latest, choices = _goal_lists(db, version)
+    return sorted(set(target_years) | set(priorities.years(db)), reverse=True), latest, choices
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
 def priority_history(db: str, version: int, unit: str, year: int) -> pd.DataFrame:
     from navdash import goals
 
     return goals.history(db, unit, year)
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
 def practice_counts(db: str, version: int) -> dict[str, int]:
-    """How many shared experiences name each indicator (open to everyone, so one entry serves all users)."""
+    """How many shared experiences name each indicator."""
     from navdash import practices
 
     return practices.counts_by_indicator(Path(db))
 
 
-@st.cache_data(show_spinner=False, max_entries=256)
 def comments(db: str, version: int, unit_id: str, period: str) -> dict[str, tuple[str, str]]:
     """The fylke's comments on a unit's indicators for a period, as (text, who and when). The page shows them only
     for units the user may see, which is also every key this function is called with."""

@@ -9,6 +9,7 @@ from collections.abc import Iterable, Iterator
 import streamlit as st
 
 from navdash import store
+from navdash.appdb import AppDbError
 from navdash.ui import data, norsk
 
 LOG = logging.getLogger("navdash")
@@ -52,6 +53,8 @@ def open_store() -> None:
         if not store.db_path().exists():
             with st.spinner("Oppretter demodatabasen … (bare første gang)"):
                 store.ensure_database()
+        else:
+            store.ensure_database()  # a file from an older version is migrated once (its app records move out)
         store.data_version()
     except store.StoreError as exc:
         text = store.message(exc)
@@ -72,6 +75,8 @@ def store_errors_shown() -> Iterator[None]:
         yield
     except store.StoreError as exc:
         st.error(store.message(exc), icon=":material/error:")
+    except AppDbError as exc:  # the application database was busy or out of reach: nothing was written
+        st.error(str(exc), icon=":material/error:")
 
 
 def set_language() -> None:
