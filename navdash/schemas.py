@@ -36,6 +36,7 @@ Polarity = Literal["hoy_er_bra", "lav_er_bra", "noytral"]
 Aggregation = Literal["forholdstall", "sum", "snitt_per_periode"]
 TargetKind = Literal["minst", "hoyst", "oke_fra_fjoraret", "retning_mot_niva", "skal_reduseres"]
 SetBy = Literal["direktorat", "fylke", "kontor", "partnerskap"]
+SeasonSetting = Literal["auto", "ja", "nei"]
 
 LABELS: dict[str, dict[str, str]] = {
     "type": {
@@ -259,6 +260,19 @@ def _period(value: object) -> Period:
 PeriodField = Annotated[Period, BeforeValidator(_period)]
 
 
+def _season(value: object) -> str:
+    """`sesong`: blank means `auto`, so a catalogue without the column (or with empty cells) keeps detection on."""
+    if is_blank(value):
+        return "auto"
+    text = to_code(_required_text(value))
+    if text not in get_args(SeasonSetting):
+        raise ValueError(f"«{value}» er ikke gyldig; bruk en av: {', '.join(get_args(SeasonSetting))}")
+    return text
+
+
+Season = Annotated[SeasonSetting, BeforeValidator(_season)]
+
+
 def _url(value: object) -> str | None:
     text = _text(value)
     if text is not None and not re.match(r"^https?://\S+$", text):
@@ -379,6 +393,7 @@ class IndicatorRow(_Row):
     kilde: Text = None
     lenke: Url = None
     lokal: Bool = False  # an office's own statistics: its leader may upload values for it
+    sesong: Season = "auto"  # whether the signal adjusts for a calendar pattern: auto (detect), ja, nei
 
     @model_validator(mode="after")
     def _consistent(self) -> IndicatorRow:
@@ -555,6 +570,37 @@ class PriorityRow(_Row):
         return self
 
 
+class ChangePointRow(_Row):
+    """endringspunkter: from this month on the process is a new one, and the signal's limits are recalculated.
+
+    `enhet` blank: the change applies to the indicator for every unit (a new definition, a pandemic).
+    """
+
+    indikator: IndicatorId
+    enhet: OptUnitId = None
+    periode: PeriodField
+    begrunnelse: RequiredText
+
+    @model_validator(mode="after")
+    def _consistent(self, info: ValidationInfo) -> ChangePointRow:
+        ctx = _context(info)
+        problems: list[tuple[str, str]] = []
+        if self.periode.kind != "M":
+            problems.append(("periode", f"et endringspunkt er en måned som 2021-04, ikke {self.periode.key}"))
+        if len(self.begrunnelse) > 200:
+            problems.append(("begrunnelse", "begrunnelsen er lengre enn 200 tegn"))
+        if ctx is not None:
+            if self.enhet is not None and self.enhet not in ctx.units:
+                problems.append(("enhet", ctx.unknown_unit(self.enhet)))
+            if self.indikator not in ctx.indicators:
+                problems.append(("indikator", ctx.unknown_indicator(self.indikator)))
+            if self.periode.is_future(ctx.today):
+                problems.append(("periode", f"perioden {self.periode.key} ligger fram i tid"))
+        if problems:
+            raise RowProblems(problems)
+        return self
+
+
 def _indicator_list(value: object) -> tuple[str, ...]:
     if is_blank(value):
         return ()
@@ -597,7 +643,7 @@ KINDS: dict[str, Kind] = {
     "indikatorer": Kind(
         "indikatorer", IndicatorRow,
         ("indikator", "navn", "beskrivelse", "perspektiv", "resultatkjede", "rolle", "maaleenhet", "polaritet",
-         "aggregering", "kilde", "lenke", "lokal"),
+         "aggregering", "kilde", "lenke", "lokal", "sesong"),
         ("indikator",),
         ("indikator", "navn", "perspektiv", "resultatkjede", "rolle", "maaleenhet", "polaritet", "aggregering"),
         "indikatorkatalog",
@@ -617,6 +663,10 @@ KINDS: dict[str, Kind] = {
         ("undersokelse", "runde", "enhet", "gruppe", "sporsmal", "svaralternativ"),
         ("undersokelse", "runde", "enhet", "gruppe", "sporsmal", "tema", "svaralternativ", "antall"),
         "medarbeiderundersøkelse",
+    ),
+    "endringspunkter": Kind(
+        "endringspunkter", ChangePointRow, ("indikator", "enhet", "periode", "begrunnelse"),
+        ("indikator", "enhet", "periode"), ("indikator", "periode", "begrunnelse"), "endringspunkter",
     ),
 }
 

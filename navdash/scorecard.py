@@ -17,11 +17,12 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from navdash import aggregate, spc, store
+from navdash import aggregate, signals, spc, store
 from navdash.aggregate import Combined
 from navdash.periods import Period, parse_period
 
 SPC_WINDOW = 24  # months shown and used for limits: two years is long enough for 12+ points, short enough to matter
+SEASON_HISTORY_YEARS = 4  # years loaded before the month shown, so a seasonal profile has two or more full years
 Z_NORMAL = 1.96  # a difference within 1,96 standard errors is not told apart from chance (95 %)
 
 VARIATION_TEXT = {
@@ -91,6 +92,10 @@ class Signal:
     rules: tuple[str, ...]
     reason: str  # the tooltip: which rule fired, or why there is no signal
     too_few_points: bool
+    chart: str = "xmr"  # spc.ChartKind of the last segment
+    seasonal: bool = False  # the chart is of seasonally adjusted values
+    change_points: tuple[str, ...] = ()  # "2021-04: reason" for recorded change points inside the window
+    too_little_data: bool = False  # counts too small for any signal ("For lite grunnlag for et signal")
 
 
 @dataclass
@@ -291,20 +296,28 @@ def judge_target(row: Row, target: TargetView, reference: Combined | None, month
                         "Oppfylt hittil i år" if ok else "Ikke oppfylt hittil i år", basis)
 
 
-def signal_for(row: Row, monthly: pd.Series, target: float | None) -> Signal:
-    values = [None if pd.isna(v) else float(v) for v in monthly]
-    result = spc.analyse(values, IMPROVEMENT.get(row.polarity, "neutral"), target)  # type: ignore[arg-type]
+def signal_for(row: Row, analysis: signals.SeriesAnalysis) -> Signal:
+    """The card's signal for a series analysed by :func:`signals.analyse_series`, with the reason in words."""
+    result = analysis.result
+    since = _since_change_text(analysis)
+    if result.too_little_data:
+        return Signal(None, "For lite grunnlag for et signal", None, None, (),
+                      f"For få hendelser per måned til at kontrollgrensene sier noe (under "
+                      f"{fmt_int(spc.MIN_EXPECTED_COUNT)} forventet per måned{since}); tilfeldigheter ville gitt "
+                      f"signaler. {analysis.chart_text}.", False, chart=result.chart, too_little_data=True)
     if result.too_few_points:
         return Signal(None, "For få datapunkter", None, None, (),
-                      f"Bare {result.n_points} månedspunkter; minst {spc.MIN_POINTS} trengs for å skille "
-                      "særskilt fra vanlig variasjon.", True)
+                      f"Bare {result.n_points} månedspunkter{since}; minst {spc.MIN_POINTS} trengs for å skille "
+                      "særskilt fra vanlig variasjon.", True, chart=result.chart)
     last = next(p for p in reversed(result.points) if p.value is not None)
     variation = result.variation_type or "common_cause"
     if last.rules:
         reason = "Regelen som slo til: " + "; ".join(RULE_TEXT[r] for r in last.rules) + "."
     else:
         reason = "Ingen av reglene slo til for siste punkt: variasjonen er innenfor det vanlige."
-    reason += f" Basert på {result.n_points} måneder (XmR-diagram)."
+    reason += f" Basert på {result.n_points} måneder{since} ({analysis.chart_text})."
+    if analysis.season.applied:
+        reason += " " + analysis.season.text
     assurance = result.assurance_type
     if assurance:
         reason += " Målsikkerhet: " + {
@@ -315,7 +328,39 @@ def signal_for(row: Row, monthly: pd.Series, target: float | None) -> Signal:
             "inconsistent": "målet ligger innenfor kontrollgrensene, så noen måneder nås det og andre ikke.",
         }[assurance]
     return Signal(variation, VARIATION_TEXT[variation], assurance, ASSURANCE_TEXT.get(assurance or ""),
-                  tuple(last.rules), reason, False)
+                  tuple(last.rules), reason, False, chart=result.chart, seasonal=analysis.season.applied,
+                  change_points=tuple(f"{c.period}: {c.reason}" for _, c in analysis.change_points))
+
+
+def fmt_int(x: float) -> str:
+    return str(int(x)) if float(x).is_integer() else str(x).replace(".", ",")
+
+
+def _since_change_text(analysis: signals.SeriesAnalysis) -> str:
+    if not analysis.change_points:
+        return ""
+    _, cp = analysis.change_points[-1]
+    return f" siden endringspunktet {parse_period(cp.period).label()} ({cp.reason})"
+
+
+def series_analysis(rows: pd.DataFrame, end: Period, ind: pd.Series | tuple, target: float | None,
+                    change_points: list[signals.ChangePoint] | None = None,
+                    season: str = "auto") -> signals.SeriesAnalysis:
+    """Analyse an indicator's monthly rows (with history before the window) up to `end` for the card's signal."""
+    monthly = rows[rows["period_kind"] == "M"]
+    months = [Period(int(y), "M", int(n)) for y, n in zip(monthly["year"], monthly["period_no"], strict=True)]
+    if ind.aggregation == "forholdstall":
+        shown = [aggregate.ratio_value(n, d, ind.measure)
+                 for n, d in zip(monthly["numerator"], monthly["denominator"], strict=True)]
+        sizes = [None if pd.isna(d) else float(d) for d in monthly["denominator"]]
+    else:
+        shown = [None if pd.isna(v) else float(v) for v in monthly["value"]]
+        sizes = None
+    return signals.analyse_series(
+        months, shown, sizes, end, measure=ind.measure, aggregation=ind.aggregation,
+        improvement=IMPROVEMENT.get(ind.polarity, "neutral"), target=target,  # type: ignore[arg-type]
+        season=season or "auto", change_points=change_points or (),
+    )
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -366,9 +411,11 @@ def build(con: duckdb.DuckDBPyConnection, unit_id: str, period: Period) -> Score
         return None
     cat = catalogue(con)
     ref_years = con.execute("SELECT min(reference_year) FROM targets WHERE year = ?", [period.year]).fetchone()[0]
-    first_year = min(period.year - 2, int(ref_years) if ref_years else period.year - 2)
+    first_year = min(period.year - SEASON_HISTORY_YEARS, int(ref_years) if ref_years else period.year - 2)
     series = aggregate.unit_series(con, unit_id, first_year=first_year, last_year=period.year)
     targets = targets_for(con, unit, period.year)
+    change_points = signals.load_change_points(con, unit_id)
+    seasons = signals.season_settings(con)
     steering, key_info, context = [], [], []
     per_indicator = dict(tuple(series.groupby("indicator_id", sort=False)))
     for ind in cat.itertuples(index=False):
@@ -407,7 +454,9 @@ def build(con: duckdb.DuckDBPyConnection, unit_id: str, period: Period) -> Score
                     reference = combine([Period(t.reference_year, p.kind, p.number) for p in ytd_periods])
                 row.statuses.append(judge_target(row, t, reference, monthly))
             if monthly is not None:
-                row.signal = signal_for(row, monthly, numeric)
+                analysis = series_analysis(rows, period, ind, numeric, change_points.get(ind.indicator_id),
+                                           seasons.get(ind.indicator_id, "auto"))
+                row.signal = signal_for(row, analysis)
             steering.append(row)
         elif ind.role == "nokkelinformasjon":
             key_info.append(row)
@@ -448,7 +497,10 @@ def indicator_detail(unit_id: str, indicator_id: str, period: Period, db: Path |
         if unit is None or info.empty:
             return None
         ind = info.iloc[0]
-        rows = aggregate.unit_series(con, unit_id, [indicator_id], first_year=period.year - 4, last_year=period.year)
+        rows = aggregate.unit_series(con, unit_id, [indicator_id], first_year=period.year - SEASON_HISTORY_YEARS,
+                                     last_year=period.year)
+        change_points = signals.load_change_points(con, unit_id, [indicator_id]).get(indicator_id, [])
+        season = signals.season_settings(con).get(indicator_id, "auto")
         context = []
         for anc_id, anc_name in unit.ancestors:
             anc_rows = aggregate.unit_series(con, anc_id, [indicator_id], first_year=period.year,
@@ -472,10 +524,15 @@ def indicator_detail(unit_id: str, indicator_id: str, period: Period, db: Path |
     else:
         points["shown"] = points["value"]
     numeric = next((t.threshold for t in targets if t.kind in ("minst", "hoyst")), None)
-    improvement = IMPROVEMENT.get(ind["polarity"], "neutral")
-    result = None
+    result = analysis = None
     if kind == "M":
-        shown = [None if pd.isna(v) else float(v) for v in points["shown"]]
-        result = spc.analyse(shown, improvement, numeric if ind["role"] == "styringsparameter" else None)  # type: ignore[arg-type]
+        analysis = series_analysis(rows, end, ind, numeric if ind["role"] == "styringsparameter" else None,
+                                   change_points, season)
+        result = analysis.result
+        # One row per month of the analysed window (gaps included), so points and SPC results line up.
+        points = rows.set_index("period").reindex([p.key for p in analysis.periods]).rename_axis("period")
+        points = points.reset_index()
+        points["shown"] = list(analysis.raw)
+        points["adjusted"] = list(analysis.charted)
     return {"indicator": ind.to_dict(), "unit": unit, "kind": kind, "points": points.reset_index(drop=True),
-            "spc": result, "context": context, "targets": targets, "target_line": numeric}
+            "spc": result, "analysis": analysis, "context": context, "targets": targets, "target_line": numeric}

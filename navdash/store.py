@@ -244,6 +244,22 @@ MIGRATIONS: list[tuple[int, str, str]] = [
         );
         """,
     ),
+    (
+        5,
+        "recorded change points (limits are recalculated from them) and the catalogue's seasonality setting",
+        """
+        -- unit_id '' means every unit: the key must be comparable with '=' for the import's merge.
+        CREATE TABLE change_points (
+            indicator_id VARCHAR NOT NULL,
+            unit_id VARCHAR NOT NULL DEFAULT '',
+            period VARCHAR NOT NULL,
+            reason VARCHAR NOT NULL,
+            PRIMARY KEY (indicator_id, unit_id, period)
+        );
+        ALTER TABLE indicators ADD COLUMN season VARCHAR DEFAULT 'auto';
+        UPDATE indicators SET season = 'auto';
+        """,
+    ),
 ]
 
 SCHEMA_VERSION = MIGRATIONS[-1][0]

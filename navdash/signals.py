@@ -1,0 +1,250 @@
+"""How one monthly series is analysed for a signal: which chart, whether the season is adjusted, and where the
+limits are recalculated.  navdash.spc does the chart arithmetic; this module makes the choices and says why.
+
+**Which chart** (the rule shown to users in "Slik leser du signalene"):
+
+* a share with teller and nevner (aggregering ``forholdstall``, måleenhet ``prosent``): p-chart, binomial limits
+  from each month's nevner;
+* a count (måleenhet ``antall``; with a nevner it is a rate per nevner): u-chart, Poisson limits;
+* both with Laney's correction (p'/u') when the months vary more than the binomial/Poisson model allows
+  (sigma_z > 1, which is what large denominators show), so limits are never narrower than the data's own
+  month-to-month variation nor than the counting model allows;
+* a p/u chart with fewer than 5 expected events per month (the rarer outcome, for a share) gives no signal:
+  "For lite grunnlag for et signal" (``spc.MIN_EXPECTED_COUNT``);
+* everything else (days, kroner, scores, shares loaded without a base): the XmR chart of Making Data Count.
+
+**Seasonality.** Method: the chart is drawn for seasonally adjusted values, x - s(month), where s is an additive
+seasonal profile estimated from the series' own complete calendar years before the year of the month shown
+(classical decomposition with seasonal relatives, as recommended for SPC on seasonal data by Wheeler,
+*Understanding Variation*, and Montgomery, *Introduction to Statistical Quality Control*, §10).  Why this and
+not like-for-like (this month against the same month last year): a year-on-year difference has twice the
+variance of a single month, its moving ranges are autocorrelated 12 months apart, and it needs a year more data
+before the first signal, so it both misses real changes and, at office level, still fires on noise; adjusting
+by a profile estimated from several years keeps the chart's arithmetic and rules unchanged.
+
+* the profile for a calendar month is the median over the years of (value - that year's mean), centred to sum
+  to zero; the median keeps one unusual year (a pandemic) from shaping the profile, and years that contain a
+  recorded change point are left out when two other years remain;
+* ``sesong = auto`` (the default): the season is adjusted when at least two complete years precede the year
+  shown and the stable-seasonality F-test of X-11 (two-way analysis of variance, year and calendar month) finds
+  a calendar pattern at the 1 % level; ``ja`` adjusts whenever two complete years exist; ``nei`` never.
+
+**Change points.** Recorded change points (import kind ``endringspunkter``) inside the window become
+``rebase_at`` positions: limits are recalculated from each change point, as NHSRplotthedots' ``rebase`` does.
+"""
+
+from __future__ import annotations
+
+import math
+import statistics
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import duckdb
+from scipy import stats
+
+from navdash import spc
+from navdash.periods import Period
+
+SEASON_ALPHA = 0.01
+"""Significance level of the stable-seasonality F-test for ``sesong = auto``."""
+SEASON_MIN_YEARS = 2
+"""Complete calendar years needed before the year shown to estimate a seasonal profile."""
+WINDOW = 24
+"""Months charted and used for limits."""
+
+SEASON_SETTINGS = ("auto", "ja", "nei")
+
+CHART_TEXT = {
+    "xmr": "XmR-diagram",
+    "p": "p-diagram (binomisk, grenser fra hver måneds nevner)",
+    "p_laney": "p′-diagram (Laney: binomisk, justert for variasjonen mellom månedene)",
+    "u": "u-diagram (Poisson)",
+    "u_laney": "u′-diagram (Laney: Poisson, justert for variasjonen mellom månedene)",
+}
+
+
+@dataclass(frozen=True)
+class ChangePoint:
+    """A recorded change: from ``period`` on, the process is a new one (limits are recalculated)."""
+
+    indicator_id: str
+    unit_id: str | None  # None: every unit
+    period: str  # month key, e.g. "2021-04"
+    reason: str
+
+
+@dataclass(frozen=True)
+class Season:
+    setting: str  # auto / ja / nei, from the catalogue
+    applied: bool
+    years: tuple[int, ...]  # the complete years the profile comes from
+    profile: tuple[float, ...]  # 12 additive effects, January first, in the shown unit
+    p_value: float | None
+    text: str  # Norwegian: what was done and why
+
+
+@dataclass(frozen=True)
+class SeriesAnalysis:
+    periods: tuple[Period, ...]  # the window, oldest first
+    raw: tuple[float | None, ...]
+    charted: tuple[float | None, ...]  # seasonally adjusted when season.applied, else raw
+    result: spc.SpcResult
+    model: str  # xmr / binomial / poisson
+    season: Season
+    change_points: tuple[tuple[int, ChangePoint], ...]  # (position in window, change point)
+
+    @property
+    def chart_text(self) -> str:
+        return CHART_TEXT[self.result.chart]
+
+
+def choose_model(measure: str, aggregation: str) -> tuple[spc.Model, float]:
+    """The chart for an indicator (see the module docstring), and the scale of the shown values."""
+    if aggregation == "forholdstall" and measure == "prosent":
+        return "binomial", 100.0
+    if measure == "antall":
+        return "poisson", 1.0
+    return "xmr", 1.0
+
+
+def _complete_years(months: Sequence[Period], values: Sequence[float | None],
+                    before_year: int) -> dict[int, list[float]]:
+    by_year: dict[int, dict[int, float]] = {}
+    for p, v in zip(months, values, strict=True):
+        if v is not None and p.year < before_year:
+            by_year.setdefault(p.year, {})[p.number] = v
+    return {y: [m[i] for i in range(1, 13)] for y, m in sorted(by_year.items()) if len(m) == 12}
+
+
+def seasonality_test(years: Sequence[Sequence[float]]) -> float | None:
+    """p-value of X-11's stable-seasonality F-test: two-way ANOVA (year + calendar month), month effect."""
+    k = len(years)
+    if k < 2:
+        return None
+    grand = statistics.fmean(v for y in years for v in y)
+    year_means = [statistics.fmean(y) for y in years]
+    month_means = [statistics.fmean(y[m] for y in years) for m in range(12)]
+    ss_month = k * sum((mm - grand) ** 2 for mm in month_means)
+    ss_resid = sum((years[i][m] - year_means[i] - month_means[m] + grand) ** 2 for i in range(k) for m in range(12))
+    df_month, df_resid = 11, 11 * (k - 1)
+    if ss_resid <= 0:
+        return 0.0 if ss_month > 0 else 1.0
+    f = (ss_month / df_month) / (ss_resid / df_resid)
+    return float(stats.f.sf(f, df_month, df_resid))
+
+
+def seasonal_profile(years: Sequence[Sequence[float]]) -> tuple[float, ...]:
+    deviations = [[v - statistics.fmean(y) for v in y] for y in years]
+    med = [statistics.median(d[m] for d in deviations) for m in range(12)]
+    centre = statistics.fmean(med)
+    return tuple(m - centre for m in med)
+
+
+def estimate_season(months: Sequence[Period], values: Sequence[float | None], end: Period, setting: str,
+                    change_years: set[int] | frozenset[int] = frozenset()) -> Season:
+    """Decide whether to adjust, and the profile, from complete years before ``end.year``."""
+    setting = setting if setting in SEASON_SETTINGS else "auto"
+    none = (0.0,) * 12
+    if setting == "nei":
+        return Season(setting, False, (), none, None, "Ikke sesongjustert (katalogen sier at serien ikke har sesong).")
+    full = _complete_years(months, values, end.year)
+    if len(full) - len(change_years & set(full)) >= SEASON_MIN_YEARS:
+        full = {y: v for y, v in full.items() if y not in change_years}
+    if len(full) < SEASON_MIN_YEARS:
+        return Season(setting, False, tuple(full), none, None,
+                      f"Ikke sesongjustert: det trengs minst {SEASON_MIN_YEARS} hele kalenderår før {end.year} for å "
+                      "anslå et sesongmønster.")
+    years = list(full.values())
+    p_value = seasonality_test(years)
+    span = f"{min(full)}–{max(full)}" if len(full) > 1 else str(min(full))
+    if setting == "auto" and (p_value is None or p_value >= SEASON_ALPHA):
+        return Season(setting, False, tuple(full), none, p_value,
+                      f"Ikke sesongjustert: ingen fast sesong i {span} (F-test for stabil sesong, p = "
+                      f"{_p_text(p_value)}).")
+    why = ("katalogen sier at serien har sesong" if setting == "ja"
+           else f"fast sesong funnet i {span} (F-test for stabil sesong, p = {_p_text(p_value)})")
+    return Season(setting, True, tuple(full), seasonal_profile(years), p_value,
+                  f"Sesongjustert: {why}. Hver måneds typiske avvik fra årssnittet i {span} er trukket fra før "
+                  "kontrollgrensene er regnet ut.")
+
+
+def _p_text(p: float | None) -> str:
+    if p is None:
+        return "–"
+    if p < 0.001:
+        return "< 0,001"
+    return f"{p:.3f}".replace(".", ",")
+
+
+def analyse_series(
+    months: Sequence[Period],
+    shown: Sequence[float | None],
+    sizes: Sequence[float | None] | None,
+    end: Period,
+    *,
+    measure: str,
+    aggregation: str,
+    improvement: spc.Improvement,
+    target: float | None = None,
+    season: str = "auto",
+    change_points: Sequence[ChangePoint] = (),
+    window: int = WINDOW,
+) -> SeriesAnalysis:
+    """Analyse the ``window`` months up to ``end`` of a monthly series; earlier months are history for the season.
+
+    ``months`` need not be contiguous; missing months are gaps.  ``sizes`` are the denominators (None when the
+    indicator has none).  ``target`` goes to the assurance verdict unchanged.
+    """
+    values = {p.key: v for p, v in zip(months, shown, strict=True)}
+    bases = {p.key: s for p, s in zip(months, sizes, strict=True)} if sizes is not None else {}
+    keys = [end.shift(-i) for i in range(window - 1, -1, -1)]
+    while keys and values.get(keys[0].key) is None:  # leading months before the series began are not gaps
+        keys.pop(0)
+    raw = [values.get(p.key) for p in keys]
+    raw = [None if v is None or (isinstance(v, float) and math.isnan(v)) else float(v) for v in raw]
+
+    model, scale = choose_model(measure, aggregation)
+    size_list: list[float | None] | None = None
+    if model == "binomial":
+        size_list = [bases.get(p.key) for p in keys]
+        if all(s is None for s in size_list):
+            model, scale, size_list = "xmr", 1.0, None
+    elif model == "poisson":
+        size_list = [bases.get(p.key) if aggregation == "forholdstall" else 1.0 for p in keys]
+
+    change_years = {int(c.period[:4]) for c in change_points}
+    hist = [(p, v) for p, v in zip(months, shown, strict=True) if p.key <= end.key]
+    clean_hist = [None if v is None or (isinstance(v, float) and math.isnan(v)) else float(v) for _, v in hist]
+    seas = estimate_season([p for p, _ in hist], clean_hist, end, season, change_years)
+    charted = [None if v is None else v - seas.profile[p.number - 1] for p, v in zip(keys, raw, strict=True)] \
+        if seas.applied else list(raw)
+
+    positions: list[tuple[int, ChangePoint]] = []
+    index = {p.key: i for i, p in enumerate(keys)}
+    for cp in sorted(change_points, key=lambda c: c.period):
+        i = index.get(cp.period)
+        if i is not None and i > 0:
+            positions.append((i, cp))
+    result = spc.analyse(charted, improvement, target, rebase_at=[i for i, _ in positions],
+                         sizes=size_list, model=model, scale=scale)
+    return SeriesAnalysis(tuple(keys), tuple(raw), tuple(charted), result, model, seas, tuple(positions))
+
+
+def load_change_points(con: duckdb.DuckDBPyConnection, unit_id: str,
+                       indicators: Sequence[str] | None = None) -> dict[str, list[ChangePoint]]:
+    """Change points that apply to a unit: those recorded for the unit and those recorded for every unit."""
+    rows = con.execute(
+        """SELECT indicator_id, unit_id, period, reason FROM change_points
+           WHERE (unit_id = ? OR unit_id = '') AND (? IS NULL OR list_contains(?, indicator_id))
+           ORDER BY indicator_id, period""",
+        [unit_id, None if indicators is None else list(indicators), None if indicators is None else list(indicators)],
+    ).fetchall()
+    out: dict[str, list[ChangePoint]] = {}
+    for ind, unit, period, reason in rows:
+        out.setdefault(ind, []).append(ChangePoint(ind, unit or None, period, reason))
+    return out
+
+
+def season_settings(con: duckdb.DuckDBPyConnection) -> Mapping[str, str]:
+    return dict(con.execute("SELECT indicator_id, coalesce(season, 'auto') FROM indicators").fetchall())
