@@ -54,6 +54,12 @@ WINDOW = 24
 """Months charted and used for limits."""
 
 SEASON_SETTINGS = ("auto", "ja", "nei")
+AUTOCORR_HISTORY = 36
+"""Months before the window used to estimate the lag-1 autocorrelation."""
+AUTOCORR_LIMIT = 0.25
+"""Lag-1 autocorrelation above this (about 2/sqrt(24), the 2.5 % level for independent months) counts."""
+AUTOCORR_MAX_WIDEN = 2.5
+"""Cap on how much wider autocorrelation may make the limits."""
 
 CHART_TEXT = {
     "xmr": "XmR-diagram",
@@ -93,6 +99,9 @@ class SeriesAnalysis:
     model: str  # xmr / binomial / poisson
     season: Season
     change_points: tuple[tuple[int, ChangePoint], ...]  # (position in window, change point)
+    autocorrelation: float | None = None  # lag-1, of the months before the window (or of the window)
+    autocorrelated: bool = False
+    widen: float = 1.0
 
     @property
     def chart_text(self) -> str:
@@ -226,9 +235,47 @@ def analyse_series(
         i = index.get(cp.period)
         if i is not None and i > 0:
             positions.append((i, cp))
+    # Autocorrelation from the months before the window (adjusted like the window), so that a change inside
+    # the window does not pass for autocorrelation; the window itself only when there is too little before it.
+    start = keys[0] if keys else end
+    before = [v if not seas.applied or v is None else v - seas.profile[p.number - 1]
+              for p, v in zip([p for p, _ in hist], clean_hist, strict=True)
+              if start.shift(-AUTOCORR_HISTORY) <= p < start] if keys else []
+    basis = before if sum(v is not None for v in before) >= 12 else charted
+    r1 = lag1_autocorrelation(basis)
+    autocorrelated = r1 is not None and r1 > AUTOCORR_LIMIT
+    widen = sd_to_mr_ratio(basis) if autocorrelated else 1.0
     result = spc.analyse(charted, improvement, target, rebase_at=[i for i, _ in positions],
-                         sizes=size_list, model=model, scale=scale)
-    return SeriesAnalysis(tuple(keys), tuple(raw), tuple(charted), result, model, seas, tuple(positions))
+                         sizes=size_list, model=model, scale=scale, widen=widen, run_rules=not autocorrelated)
+    return SeriesAnalysis(tuple(keys), tuple(raw), tuple(charted), result, model, seas, tuple(positions), r1,
+                          autocorrelated, widen)
+
+
+def sd_to_mr_ratio(values: Sequence[float | None]) -> float:
+    """Standard deviation over moving-range sigma (mean moving range / 1.128), at least 1.
+
+    For independent months the two agree; when months hang together the moving ranges see only the
+    month-to-month part of the variation and the ratio says how much wider the limits must be.
+    """
+    present = [v for v in values if v is not None]
+    ranges = [abs(b - a) for a, b in zip(values, values[1:], strict=False) if a is not None and b is not None]
+    if len(present) < 3 or not ranges or statistics.fmean(ranges) == 0:
+        return 1.0
+    return max(1.0, min(statistics.stdev(present) / (statistics.fmean(ranges) / spc.LANEY_D2), AUTOCORR_MAX_WIDEN))
+
+
+def lag1_autocorrelation(values: Sequence[float | None]) -> float | None:
+    """Lag-1 autocorrelation over adjacent non-missing pairs (the usual estimator, mean of all values)."""
+    present = [v for v in values if v is not None]
+    if len(present) < 3:
+        return None
+    mean = statistics.fmean(present)
+    den = sum((v - mean) ** 2 for v in present)
+    if den <= 0:
+        return None
+    num = sum((a - mean) * (b - mean) for a, b in zip(values, values[1:], strict=False)
+              if a is not None and b is not None)
+    return num / den
 
 
 def load_change_points(con: duckdb.DuckDBPyConnection, unit_id: str,

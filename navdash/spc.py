@@ -110,6 +110,7 @@ The p- and u-chart limits lean on the normal approximation to the binomial/Poiss
 from about five expected events (Montgomery, *Introduction to Statistical Quality Control*, ch. 7); below that
 the lower limit sits at zero, most points fall on one side of the centre line and the run rules fire on noise
 (three events in 24 months makes every zero month "below the mean").  The honest answer is "too little data".
+With overdispersion (Laney's sigma_z > 1) the threshold applies to the effective count, expected / sigma_z^2.
 """
 
 LANEY_D2 = 1.128
@@ -500,6 +501,11 @@ def _attribute_limits(xs: list[float | None], sizes: list[float | None], base_ro
     if sigma_z is not None and sigma_z > 1:
         factor = sigma_z
         kind = "p_laney" if model == "binomial" else "u_laney"
+    # Overdispersion means the trials are not independent (person-days of the same sick colleague): the data
+    # carry the information of n / sigma_z^2 independent trials, and that is the base the threshold applies to.
+    if expected / factor**2 < MIN_EXPECTED_COUNT:
+        return _SegmentLimits([centre] * n, [None] * n, [None] * n, [None] * n, [None] * n, tuple(mrs),
+                              (False,) * n, kind, sigma_z, None, None, True)
     lpl: list[float | None] = [None] * n
     upl: list[float | None] = [None] * n
     lo2: list[float | None] = [None] * n
@@ -513,8 +519,27 @@ def _attribute_limits(xs: list[float | None], sizes: list[float | None], base_ro
                           False)
 
 
-def _classify(xs: list[float | None], lim: _SegmentLimits, imp_sign: int) -> list[tuple[PointType, tuple[Rule, ...]]]:
-    """Apply the four rules within one segment, as ``ptd_calculate_point_type()`` does per rebase group."""
+def _widened(lim: _SegmentLimits, factor: float) -> _SegmentLimits:
+    """The same limits ``factor`` times as far from the centre line (for autocorrelated series)."""
+    if factor == 1.0:
+        return lim
+
+    def out(bound: list[float | None]) -> list[float | None]:
+        return [None if b is None or c is None else c + factor * (b - c) for b, c in zip(bound, lim.centre,
+                                                                                          strict=True)]
+
+    return _SegmentLimits(lim.centre, out(lim.lpl), out(lim.upl), out(lim.lower_2sigma), out(lim.upper_2sigma),
+                          lim.moving_ranges, lim.screened, lim.chart, lim.sigma_z,
+                          lim.mean_moving_range, None if lim.sigma is None else lim.sigma * factor,
+                          lim.too_little_data)
+
+
+def _classify(xs: list[float | None], lim: _SegmentLimits, imp_sign: int,
+              run_rules: bool = True) -> list[tuple[PointType, tuple[Rule, ...]]]:
+    """Apply the four rules within one segment, as ``ptd_calculate_point_type()`` does per rebase group.
+
+    ``run_rules=False`` keeps only "outside the limits" (for autocorrelated series, where runs are long by nature).
+    """
     n = len(xs)
     outside: list[bool] = [False] * n
     close: list[bool | None] = [None] * n
@@ -528,9 +553,9 @@ def _classify(xs: list[float | None], lim: _SegmentLimits, imp_sign: int) -> lis
         if lo is not None and hi is not None and lo2 is not None and hi2 is not None:
             outside[i] = x > hi or x < lo
             close[i] = not outside[i] and (x < lo2 or x > hi2)
-    trend = _trend_directions(xs)
-    two_in_three = _two_in_three_members(close, side)
-    shift = _shift_members(side)
+    trend = _trend_directions(xs) if run_rules else [0] * n
+    two_in_three = _two_in_three_members(close, side) if run_rules else [False] * n
+    shift = _shift_members(side) if run_rules else [False] * n
     out: list[tuple[PointType, tuple[Rule, ...]]] = []
     for i in range(n):
         rules: list[Rule] = []
@@ -564,6 +589,8 @@ def analyse(
     sizes: Sequence[float | None] | None = None,
     model: Model = "xmr",
     scale: float = 1.0,
+    widen: float = 1.0,
+    run_rules: bool = True,
 ) -> SpcResult:
     """Classify every point of a series and the series as a whole, Making Data Count style.
 
@@ -583,6 +610,9 @@ def analyse(
     are rates per unit of ``sizes``; counts without a denominator use sizes of 1), see
     :func:`_attribute_limits`.  A p/u segment whose expected count is below :data:`MIN_EXPECTED_COUNT` gets no
     limits and no special cause at all (``too_little_data``).
+
+    ``widen`` and ``run_rules`` are for autocorrelated series (see navdash.signals): limits ``widen`` times as
+    far from the centre, and only the "outside the limits" rule.  The defaults are the reference's behaviour.
 
     Point types are computed even when a segment has fewer than ``MIN_POINTS`` values (as the
     reference does), but the series-level ``variation_type`` and ``assurance_type`` are then
@@ -621,7 +651,8 @@ def analyse(
             lim = _xmr_limits(seg, base_rows)
         else:
             lim = _attribute_limits(seg, size_list[a:b], base_rows, model, scale)
-        types_rules = (_classify(seg, lim, imp_sign) if not lim.too_little_data
+        lim = _widened(lim, widen)
+        types_rules = (_classify(seg, lim, imp_sign, run_rules) if not lim.too_little_data
                        else [("common_cause", ())] * len(seg))
         for i, x in enumerate(seg):
             point_type, rules = types_rules[i]
