@@ -169,21 +169,22 @@ def estimate_season(months: Sequence[Period], values: Sequence[float | None], en
     span = f"{min(full)}–{max(full)}" if len(full) > 1 else str(min(full))
     if setting == "auto" and (p_value is None or p_value >= SEASON_ALPHA):
         return Season(setting, False, tuple(full), none, p_value,
-                      f"Ikke sesongjustert: ingen fast sesong i {span} (F-test for stabil sesong, p = "
+                      f"Ikke sesongjustert: ingen fast sesong i {span} (F-test for stabil sesong, "
                       f"{_p_text(p_value)}).")
     why = ("katalogen sier at serien har sesong" if setting == "ja"
-           else f"fast sesong funnet i {span} (F-test for stabil sesong, p = {_p_text(p_value)})")
+           else f"fast sesong funnet i {span} (F-test for stabil sesong, {_p_text(p_value)})")
     return Season(setting, True, tuple(full), seasonal_profile(years), p_value,
                   f"Sesongjustert: {why}. Hver måneds typiske avvik fra årssnittet i {span} er trukket fra før "
                   "kontrollgrensene er regnet ut.")
 
 
 def _p_text(p: float | None) -> str:
+    """`p = 0,356` or `p < 0,001`."""
     if p is None:
-        return "–"
+        return "p = –"
     if p < 0.001:
-        return "< 0,001"
-    return f"{p:.3f}".replace(".", ",")
+        return "p < 0,001"
+    return "p = " + f"{p:.3f}".replace(".", ",")
 
 
 def analyse_series(
