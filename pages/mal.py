@@ -13,7 +13,7 @@ import streamlit as st
 from navdash import goals
 from navdash.access import User, can_edit_priorities
 from navdash.schemas import LABELS
-from navdash.ui import data, frame
+from navdash.ui import data, frame, pickers
 from navdash.ui.identity import current_user
 from navdash.ui.text import md
 
@@ -34,14 +34,11 @@ def when(t: object) -> str:
 
 def choose(label: str, options: list, param: str, default: object, fmt: Callable[[object], str]) -> object:
     """A sidebar choice that starts from the URL and writes itself back to it."""
-    wanted = st.query_params.get(param)
-    lookup = {str(o): o for o in options}
-    if wanted is not None and wanted not in lookup:
+    def unknown(wanted: str) -> None:
         st.sidebar.warning(f"Fant ikke {label.lower()} «{md(wanted)}». Viser {md(fmt(default))}.")
-    value = lookup.get(wanted, default)
-    chosen = st.sidebar.selectbox(label, options, index=options.index(value), format_func=fmt, key=f"mal_{param}")
-    st.query_params[param] = str(chosen)
-    return chosen
+
+    return pickers.url_select(label, options, param=param, key=f"mal_{param}", default=default, format_func=fmt,
+                              container=st.sidebar, unknown=unknown)
 
 
 def goal_table(items: tuple[goals.Goal, ...]) -> str:

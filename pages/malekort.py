@@ -78,11 +78,9 @@ st.header("Detaljer for en indikator")
 all_rows = card.steering + card.key_information + card.context
 ids = [r.indicator_id for r in all_rows]
 names = {r.indicator_id: f"{r.indicator_id} {r.name}" for r in all_rows}
-wanted = st.query_params.get("indikator")
-chosen = st.selectbox("Indikator", ids, index=ids.index(wanted) if wanted in ids else 0,
-                      format_func=lambda i: names[i], key="indikator_valg")
+chosen = pickers.url_select("Indikator", ids, param="indikator", key="indikator_valg", default=ids[0] if ids else None,
+                            format_func=lambda i: names[i]) if ids else None
 if chosen:
-    st.query_params["indikator"] = chosen
     detail = data.indicator_detail(db, version, unit_id, chosen, period_key)
     info = detail["indicator"]
     st.subheader(names[chosen])

@@ -7,13 +7,13 @@ import streamlit as st
 
 from navdash import compare, fmt, practices
 from navdash.ui import compare_view as view
-from navdash.ui import data, frame
+from navdash.ui import data, frame, pickers
 from navdash.ui.identity import current_user
+from navdash.ui.text import md
 
 frame.ensure_routed()
 db, version = data.source()
 user = current_user()
-params = st.query_params
 st.title("Sammenligning uten rangering")
 
 inds = view.indicators(db, version)
@@ -22,19 +22,24 @@ if inds.empty:
     st.stop()
 names = dict(zip(inds["indicator_id"], inds["name"], strict=True))
 ids = list(names)
-wanted = params.get("indikator")
-if wanted and wanted not in names:
-    st.error(f"Indikatoren «{wanted}» finnes ikke eller kan ikke vises i et traktdiagram. Viser en annen.")
-indicator = st.sidebar.selectbox("Indikator", ids, index=ids.index(wanted) if wanted in names else
-                                 ids.index("B.15") if "B.15" in names else 0, format_func=lambda i: f"{i} {names[i]}")
-info = inds.set_index("indicator_id").loc[indicator]
 
+
+def refuse_indicator(wanted: str) -> None:
+    st.error(f"Indikatoren «{md(wanted)}» finnes ikke eller kan ikke vises i et traktdiagram. Viser en annen.")
+
+
+def refuse_period(wanted: str) -> None:
+    st.error(f"Det finnes ingen tall for perioden «{md(wanted)}». Viser siste periode med tall.")
+
+
+indicator = pickers.url_select("Indikator", ids, param="indikator", key="sml_indikator",
+                               default="B.15" if "B.15" in names else ids[0],
+                               format_func=lambda i: f"{i} {names[i]}", container=st.sidebar,
+                               unknown=refuse_indicator)
+info = inds.set_index("indicator_id").loc[indicator]
 periods = view.periods(db, version, indicator)
-wanted = params.get("periode")
-if wanted and wanted not in periods:
-    st.error(f"Det finnes ingen tall for perioden «{wanted}». Viser siste periode med tall.")
-period = st.sidebar.selectbox("Periode", periods, index=periods.index(wanted) if wanted in periods else 0,
-                              format_func=view.period_label)
+period = pickers.url_select("Periode", periods, param="periode", key="sml_periode", default=periods[0],
+                            format_func=view.period_label, container=st.sidebar, unknown=refuse_period)
 
 visible = data.visible_units(user)  # only units the user may see are ever compared or listed
 units = data.units(db, version)
@@ -43,30 +48,31 @@ labels = dict(zip(units["unit_id"], units["unit_id"] + " " + units["name"], stri
 parents = [u for u in units["unit_id"] if (units["parent_id"] == u).any()]
 own_parent = units.set_index("unit_id")["parent_id"].get(user.unit_id)
 default_parent = user.unit_id if user.unit_id in parents else own_parent if own_parent in parents else parents[0]
-wanted = params.get("under")
-parent = st.sidebar.selectbox("Enheter under", parents, format_func=labels.get,
-                              index=parents.index(wanted if wanted in parents else default_parent))
+parent = pickers.url_select("Enheter under", parents, param="under", key="sml_under", default=default_parent,
+                            format_func=labels.get, container=st.sidebar)
 groups = sorted(units["comparison_group"].dropna().unique())
-wanted = params.get("gruppe")
-group = st.sidebar.selectbox("Eller en sammenligningsgruppe", [""] + groups,
-                             index=([""] + groups).index(wanted) if wanted in groups else 0,
-                             format_func=lambda g: g or "Ingen (alle under enheten over)")
+group = pickers.url_select("Eller en sammenligningsgruppe", [""] + groups, param="gruppe", key="sml_gruppe",
+                           default="", format_func=lambda g: g or "Ingen (alle under enheten over)",
+                           container=st.sidebar)
 cands = view.candidates(db, version, None if group else parent, group or None, period)
 cand_ids = [u for u in cands["unit_id"] if u in visible]
-wanted = [u for u in (params.get("enheter") or "").split(",") if u in cand_ids]
-chosen = st.sidebar.multiselect("Enheter som sammenlignes", cand_ids, default=wanted or cand_ids,
-                                format_func=labels.get)
-order = st.sidebar.radio("Rekkefølge", ["tre", "navn"], index=1 if params.get("rekkefolge") == "navn" else 0,
+pickers.from_url("sml_enheter", "enheter",
+                 lambda wanted: [u for u in (wanted or "").split(",") if u in cand_ids] or cand_ids)
+st.session_state["sml_enheter"] = [u for u in st.session_state["sml_enheter"] if u in cand_ids] or cand_ids
+chosen = st.sidebar.multiselect("Enheter som sammenlignes", cand_ids, key="sml_enheter", format_func=labels.get)
+pickers.from_url("sml_rekkefolge", "rekkefolge", lambda wanted: "navn" if wanted == "navn" else "tre")
+order = st.sidebar.radio("Rekkefølge", ["tre", "navn"], key="sml_rekkefolge",
                          format_func={"tre": "Enhetsnummer (enhetstreet)", "navn": "Navn"}.get)
-adjust = st.sidebar.toggle("Juster for overspredning", value=params.get("juster") == "additiv",
+pickers.from_url("sml_juster", "juster", lambda wanted: wanted == "additiv")
+adjust = st.sidebar.toggle("Juster for overspredning", key="sml_juster",
                            help="Når enhetene varierer mer enn tilfeldigheter forklarer, kan grensene gjøres "
                                 "videre med en tilfeldig effekt (τ²) mellom enhetene.")
-params.from_dict({k: v for k, v in {
-    "indikator": indicator, "periode": period, "under": parent if not group else None, "gruppe": group or None,
-    "enheter": ",".join(sorted(chosen)) if set(chosen) != set(cand_ids) else None,
-    "rekkefolge": "navn" if order == "navn" else None, "juster": "additiv" if adjust else None,
-    "persona": params.get("persona"),
-}.items() if v})
+# The URL holds only what differs from the defaults, so a shared link stays short.
+pickers.to_url("under", parent if not group else None)
+pickers.to_url("gruppe", group or None)
+pickers.to_url("enheter", ",".join(sorted(chosen)) if chosen and set(chosen) != set(cand_ids) else None)
+pickers.to_url("rekkefolge", "navn" if order == "navn" else None)
+pickers.to_url("juster", "additiv" if adjust else None)
 
 if not chosen:
     st.info("Velg minst én enhet å sammenligne.")

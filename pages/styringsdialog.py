@@ -9,7 +9,7 @@ import streamlit as st
 
 from navdash import meetings
 from navdash.periods import parse_period
-from navdash.ui import data, frame, meeting_view, scorecard_view
+from navdash.ui import data, frame, meeting_view, pickers, scorecard_view
 from navdash.ui.identity import current_user
 
 frame.ensure_routed()
@@ -21,10 +21,8 @@ params = st.query_params
 
 if user.role == "analytiker":
     fylker = list(units[units["type"] == "fylke"].sort_values("unit_id")["unit_id"])
-    wanted = params.get("fylke")
-    fylke_id = st.sidebar.selectbox("Fylke", fylker, index=fylker.index(wanted) if wanted in fylker else 0,
-                                    format_func=lambda u: f"{u} {names[u]}")
-    params["fylke"] = fylke_id
+    fylke_id = pickers.url_select("Fylke", fylker, param="fylke", key="mote_fylke", default=fylker[0],
+                                  format_func=lambda u: f"{u} {names[u]}", container=st.sidebar)
 elif user.role == "fylkesleder":
     fylke_id = user.unit_id
 else:
@@ -37,9 +35,8 @@ st.markdown("Alle kontorene i fylket i én oversikt, i enhetsrekkefølge. Tallen
 if meetings.can_run_meeting(user, fylke_id):
     months = data.months_with_data(db, version)
     with st.container(border=True):
-        wanted = params.get("maned")
-        month = st.selectbox("Måned for nytt møte", months, index=months.index(wanted) if wanted in months else 0,
-                             format_func=lambda p: parse_period(p).label())
+        month = pickers.url_select("Måned for nytt møte", months, param="maned", key="mote_maned", default=months[0],
+                                   format_func=lambda p: parse_period(p).label())
         if st.button(f"Åpne møtet for {parse_period(month).label()}", type="primary") and month:
             params["mote"] = str(meetings.open_meeting(db, user, fylke_id, month))
             st.rerun()
@@ -50,11 +47,8 @@ if not past:
         user, fylke_id) else " Fylkesledelsen åpner møtene."))
     st.stop()
 ids = [m.meeting_id for m in past]
-wanted = params.get("mote")
-chosen = int(wanted) if wanted and wanted.isdigit() and int(wanted) in ids else ids[0]
-meeting_id = st.selectbox("Møte", ids, index=ids.index(chosen), format_func=lambda i: next(
-    m.label for m in past if m.meeting_id == i))
-params["mote"] = str(meeting_id)
+meeting_id = pickers.url_select("Møte", ids, param="mote", key="mote_valg", default=ids[0],
+                                format_func=lambda i: next(m.label for m in past if m.meeting_id == i))
 meeting = next(m for m in past if m.meeting_id == meeting_id)
 snap = meeting.snapshot
 st.caption(f"{meetings.stamp(snap)} av {snap.get('opened_by', meeting.opened_by)}. "
@@ -81,10 +75,8 @@ if not offices:
     st.warning("Fylket har ingen kontorer i dette møtet.")
     st.stop()
 office_names = {o["unit_id"]: o["name"] for o in snap["offices"]}
-wanted = params.get("kontor")
-unit_id = st.selectbox("Kontor", offices, index=offices.index(wanted) if wanted in offices else 0,
-                       format_func=lambda u: f"{u} {office_names[u]}")
-params["kontor"] = unit_id
+unit_id = pickers.url_select("Kontor", offices, param="kontor", key="mote_kontor", default=offices[0],
+                             format_func=lambda u: f"{u} {office_names[u]}")
 office = next(o for o in snap["offices"] if o["unit_id"] == unit_id)
 st.html(meeting_view.office_html(office, meetings.comments_for(db, unit_id, meeting.period)))
 full, answer = meetings.may_edit_followups(db, user, unit_id)

@@ -11,7 +11,7 @@ import streamlit as st
 
 from navdash import survey
 from navdash.survey import ALL
-from navdash.ui import data, frame, survey_view
+from navdash.ui import data, frame, pickers, survey_view
 from navdash.ui.identity import current_user
 from navdash.ui.scorecard_view import CSS
 from navdash.ui.text import md
@@ -21,13 +21,11 @@ frame.ensure_routed()
 
 def choose(label: str, options: list, param: str, default: object, show: Callable[[object], str]) -> object:
     """A sidebar choice that starts from the URL and writes itself back to it."""
-    wanted = st.query_params.get(param)
-    if wanted is not None and wanted not in options:
+    def unknown(wanted: str) -> None:
         st.sidebar.warning(f"Fant ikke {label.lower()} «{md(wanted)}». Viser {md(show(default))}.")
-    value = wanted if wanted in options else default
-    chosen = st.sidebar.selectbox(label, options, index=options.index(value), format_func=show, key=f"us_{param}")
-    st.query_params[param] = str(chosen)
-    return chosen
+
+    return pickers.url_select(label, options, param=param, key=f"us_{param}", default=default, format_func=show,
+                              container=st.sidebar, unknown=unknown)
 
 
 user = current_user()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -25,6 +26,11 @@ def app(db: Path, monkeypatch, page: str | None = None, **params: str) -> AppTes
         at.switch_page(page).run()
     assert not at.exception, at.exception
     return at
+
+
+def plain(markdown: str) -> str:
+    """Markdown source as a reader sees it: the backslashes that make file and URL text literal are not shown."""
+    return re.sub(r"\\(.)", r"\1", markdown)
 
 
 class _Tables(HTMLParser):

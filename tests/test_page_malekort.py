@@ -6,7 +6,7 @@ import csv
 import re
 from pathlib import Path
 
-from tests.pagetest import app, body_rows, html_tables
+from tests.pagetest import app, body_rows, html_tables, plain
 from tests.test_demo_reference import reference_rows
 
 PAGE = "pages/malekort.py"
@@ -96,7 +96,7 @@ def test_indicator_detail_from_the_url(demo_db, monkeypatch):
 
 def test_unknown_unit_and_period_in_the_url_are_explained(demo_db, monkeypatch):
     at = app(demo_db, monkeypatch, PAGE, enhet="9999", periode="2031-01")
-    errors = " ".join(e.value for e in at.error)
+    errors = plain(" ".join(e.value for e in at.error))
     assert "Enheten «9999» finnes ikke" in errors
     assert "ingen tall for perioden «2031-01»" in errors
     assert at.title[0].value.startswith("Målekort for 0312")

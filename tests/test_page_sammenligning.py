@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 
-from tests.pagetest import app
+from tests.pagetest import app, plain
 
 PAGE = "pages/sammenligning.py"
 RANK_WORDS = re.compile(r"\b(rang|rangering|plass|nr\.|topp|bunn|beste|dårligste)\b", re.IGNORECASE)
@@ -97,7 +97,7 @@ def test_tertial_indicator_shows_tertials(demo_db, monkeypatch):
 
 def test_bad_parameters_are_explained(demo_db, monkeypatch):
     at = app(demo_db, monkeypatch, PAGE, indikator="B.31", periode="1999-01")
-    errors = " ".join(e.value for e in at.error)
+    errors = plain(" ".join(e.value for e in at.error))
     assert "«B.31»" in errors and "«1999-01»" in errors
     assert len(at.dataframe[0].value) > 0
 
