@@ -298,13 +298,16 @@ def judge_target(row: Row, target: TargetView, reference: Combined | None, month
 
 def signal_for(row: Row, analysis: signals.SeriesAnalysis) -> Signal:
     """The card's signal for a series analysed by :func:`signals.analyse_series`, with the reason in words."""
+    from navdash import fmt
+
     result = analysis.result
     since = _since_change_text(analysis)
     if result.too_little_data:
         return Signal(None, "For lite grunnlag for et signal", None, None, (),
                       f"For få hendelser per måned til at kontrollgrensene sier noe (under "
-                      f"{fmt_int(spc.MIN_EXPECTED_COUNT)} forventet per måned{since}); tilfeldigheter ville gitt "
-                      f"signaler. {analysis.chart_text}.", False, chart=result.chart, too_little_data=True)
+                      f"{fmt.number(spc.MIN_EXPECTED_COUNT)} forventet per måned{since}, regnet med variasjonen "
+                      f"mellom månedene); tilfeldigheter ville gitt signaler. {analysis.chart_text}.", False,
+                      chart=result.chart, too_little_data=True)
     if result.too_few_points:
         return Signal(None, "For få datapunkter", None, None, (),
                       f"Bare {result.n_points} månedspunkter{since}; minst {spc.MIN_POINTS} trengs for å skille "
@@ -330,10 +333,6 @@ def signal_for(row: Row, analysis: signals.SeriesAnalysis) -> Signal:
     return Signal(variation, VARIATION_TEXT[variation], assurance, ASSURANCE_TEXT.get(assurance or ""),
                   tuple(last.rules), reason, False, chart=result.chart, seasonal=analysis.season.applied,
                   change_points=tuple(f"{c.period}: {c.reason}" for _, c in analysis.change_points))
-
-
-def fmt_int(x: float) -> str:
-    return str(int(x)) if float(x).is_integer() else str(x).replace(".", ",")
 
 
 def _since_change_text(analysis: signals.SeriesAnalysis) -> str:

@@ -9,8 +9,13 @@ limits are recalculated.  navdash.spc does the chart arithmetic; this module mak
 * both with Laney's correction (p'/u') when the months vary more than the binomial/Poisson model allows
   (sigma_z > 1, which is what large denominators show), so limits are never narrower than the data's own
   month-to-month variation nor than the counting model allows;
-* a p/u chart with fewer than 5 expected events per month (the rarer outcome, for a share) gives no signal:
-  "For lite grunnlag for et signal" (``spc.MIN_EXPECTED_COUNT``);
+* a p/u chart with fewer than 5 expected events per month (the rarer outcome, for a share; divided by sigma_z^2
+  when the months vary more than the model allows, since person-days of the same colleague are not independent
+  trials) gives no signal: "For lite grunnlag for et signal" (``spc.MIN_EXPECTED_COUNT``);
+* when the months hang together (lag-1 autocorrelation above 0.25 in the months before the window, or in the
+  window once its best single step is taken out), the limits are widened by the ratio of the standard deviation
+  to the moving-range sigma and only the "outside the limits" rule is used: moving ranges see only the
+  month-to-month part of such variation, and runs are long by nature (Montgomery, §10.4);
 * everything else (days, kroner, scores, shares loaded without a base): the XmR chart of Making Data Count.
 
 **Seasonality.** Method: the chart is drawn for seasonally adjusted values, x - s(month), where s is an additive
@@ -242,14 +247,45 @@ def analyse_series(
     before = [v if not seas.applied or v is None else v - seas.profile[p.number - 1]
               for p, v in zip([p for p, _ in hist], clean_hist, strict=True)
               if start.shift(-AUTOCORR_HISTORY) <= p < start] if keys else []
-    basis = before if sum(v is not None for v in before) >= 12 else charted
-    r1 = lag1_autocorrelation(basis)
+    # The window counts too, once the best single step is taken out of it: a lasting change makes neighbouring
+    # months alike without the process being autocorrelated, and must stay detectable.
+    candidates = [without_best_step(charted)]
+    if sum(v is not None for v in before) >= 12:
+        candidates.append(before)
+    r1 = None
+    widen = 1.0
+    for basis in candidates:
+        r = lag1_autocorrelation(basis)
+        if r is not None and (r1 is None or r > r1):
+            r1 = r
+        if r is not None and r > AUTOCORR_LIMIT:
+            widen = max(widen, sd_to_mr_ratio(basis))
     autocorrelated = r1 is not None and r1 > AUTOCORR_LIMIT
-    widen = sd_to_mr_ratio(basis) if autocorrelated else 1.0
     result = spc.analyse(charted, improvement, target, rebase_at=[i for i, _ in positions],
                          sizes=size_list, model=model, scale=scale, widen=widen, run_rules=not autocorrelated)
     return SeriesAnalysis(tuple(keys), tuple(raw), tuple(charted), result, model, seas, tuple(positions), r1,
                           autocorrelated, widen)
+
+
+def without_best_step(values: Sequence[float | None]) -> list[float | None]:
+    """Residuals from the best fitting single step (two means, split where the squared error is least)."""
+    idx = [i for i, v in enumerate(values) if v is not None]
+    xs = [values[i] for i in idx]
+    n = len(xs)
+    if n < 8:
+        return list(values)
+    best, split = math.inf, n
+    for k in range(3, n - 2):
+        left, right = xs[:k], xs[k:]
+        ml, mr = statistics.fmean(left), statistics.fmean(right)  # type: ignore[arg-type]
+        sse = sum((v - ml) ** 2 for v in left) + sum((v - mr) ** 2 for v in right)  # type: ignore[operator]
+        if sse < best:
+            best, split = sse, k
+    ml, mr = statistics.fmean(xs[:split]), statistics.fmean(xs[split:])  # type: ignore[arg-type]
+    out: list[float | None] = [None] * len(values)
+    for j, i in enumerate(idx):
+        out[i] = xs[j] - (ml if j < split else mr)  # type: ignore[operator]
+    return out
 
 
 def sd_to_mr_ratio(values: Sequence[float | None]) -> float:
