@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from navdash import fmt
@@ -33,7 +34,8 @@ table = status.assign(
     Data=status["label"].str.capitalize(),
     Rader=status["rows"].map(fmt.number),
     **{
-        "Sist importert": status["last_at"].map(lambda t: t.strftime("%d.%m.%Y kl. %H:%M") if t is not None else "–"),
+        # A kind never imported has no time (NaT once pandas has a datetime column).
+        "Sist importert": status["last_at"].map(lambda t: "–" if pd.isna(t) else t.strftime("%d.%m.%Y kl. %H:%M")),
         "Fil": status["last_file"].fillna("–"),
         "Av": status["last_who"].fillna("–"),
     },

@@ -257,3 +257,15 @@ def test_demo_change_points_rebase_norge_outflow(demo_db: Path) -> None:
     assert row.signal.change_points == ("2021-04: Gjenåpning etter koronapandemien: overgangen til arbeid på vanlig "
                                         "nivå igjen fra april 2021",)
     assert not math.isnan(analysis.result.points[-1].mean)
+
+
+def test_analysts_upload_change_points_and_the_start_page_counts_them(demo_db: Path) -> None:
+    from navdash import access, overview
+
+    scope = access.upload_scope(access.User("", "analytiker", "0000"))
+    assert scope is not None and "endringspunkter" in scope.kinds
+    leader = access.upload_scope(access.User("", "leder", "0312"))
+    assert leader is not None and "endringspunkter" not in leader.kinds
+    status = overview.data_status(demo_db).set_index("kind")
+    with open(Path(__file__).resolve().parent.parent / "data" / "demo" / "endringspunkter.csv", encoding="utf-8") as fh:
+        assert status.loc["endringspunkter", "rows"] == sum(1 for _ in fh) - 1

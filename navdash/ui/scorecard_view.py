@@ -214,17 +214,20 @@ def spc_figure(detail: dict) -> go.Figure:
                     marker={"color": POINT_COLOUR[kind], "size": 12, "symbol": POINT_SYMBOL[kind]},
                     hovertemplate="%{x}: %{y:,.1f}" + suffix + " – " + label + "<extra></extra>"))
     if analysis is not None:
-        for position, cp in analysis.change_points:
-            reason = cp.reason if len(cp.reason) <= 60 else cp.reason[:57] + "…"
+        # One row per change point above the plot, so neighbouring reasons never overlap on a narrow screen.
+        count = len(analysis.change_points)
+        for n, (position, cp) in enumerate(analysis.change_points):
+            reason = cp.reason if len(cp.reason) <= 45 else cp.reason[:42] + "…"
             fig.add_vline(x=position - 0.5, line={"color": "#00347d", "width": 1.5, "dash": "dashdot"})
             fig.add_annotation(x=position - 0.5, y=1, yref="paper", yanchor="bottom", xanchor="left",
-                               text=html.escape(f"Endring: {reason}"), showarrow=False,
+                               yshift=18 * (count - 1 - n), text=html.escape(f"Endring: {reason}"),
+                               hovertext=html.escape(cp.reason), showarrow=False,
                                font={"size": 11, "color": "#00347d"}, bgcolor="rgba(255,255,255,0.8)")
     if detail.get("target_line") is not None:
         fig.add_trace(go.Scatter(x=x, y=[detail["target_line"]] * len(x), mode="lines", name="Resultatkrav",
                                  line={"color": "#00347d", "dash": "dot", "width": 2},
                                  hovertemplate="Resultatkrav: %{y:,.1f}" + suffix + "<extra></extra>"))
-    top = 50 if analysis is not None and analysis.change_points else 30
+    top = 30 + 18 * len(analysis.change_points) if analysis is not None and analysis.change_points else 30
     fig.update_layout(separators=", ", height=400, margin={"l": 10, "r": 10, "t": top, "b": 10},
                       legend={"orientation": "h", "y": -0.2}, plot_bgcolor="white",
                       yaxis={"gridcolor": "#e5e5e5", "ticksuffix": suffix}, xaxis={"gridcolor": "#f0f0f0"})
