@@ -12,7 +12,7 @@ import streamlit as st
 
 from navdash import fmt, quality, store
 from navdash.periods import parse_period
-from navdash.ui import frame, pickers
+from navdash.ui import frame, norsk, pickers
 from navdash.ui.identity import current_user
 from navdash.ui.text import md
 
@@ -91,7 +91,7 @@ for _key, title, items in view.groups:
                     st.caption("Diagrammet viser bare enheten: antall avhenger av størrelsen.")
                 st.caption(f"Kilde: {md(item.source or 'ukjent')}")
             with right:
-                st.plotly_chart(history_figure(item, names), width="stretch", config={"displaylogo": False},
+                st.plotly_chart(history_figure(item, names), width="stretch", config=norsk.PLOTLY_CONFIG,
                                 key=f"chart-{item.indicator_id}")
 
 st.header("Se i sammenheng")

@@ -8,7 +8,7 @@ import streamlit as st
 from navdash import fmt
 from navdash.periods import parse_period
 from navdash.schemas import LABELS
-from navdash.ui import data, frame, pickers, scorecard_view, text
+from navdash.ui import data, frame, norsk, pickers, scorecard_view, text
 from navdash.ui.identity import current_user
 
 frame.ensure_routed()
@@ -95,7 +95,7 @@ if chosen:
     elif detail["spc"] is not None and detail["spc"].too_few_points:
         st.warning(f"For få datapunkter for et signal: {detail['spc'].n_points} måneder, minst 12 trengs.")
     if detail["kind"] == "M":
-        st.plotly_chart(scorecard_view.spc_figure(detail), width="stretch", config={"displaylogo": False})
+        st.plotly_chart(scorecard_view.spc_figure(detail), width="stretch", config=norsk.PLOTLY_CONFIG)
         st.caption(text.md(" ".join(scorecard_view.chart_notes(detail))))
     context = [f"**{c['name']}**: {fmt.measure_value(c['period'].value, info['measure'])} ({c['period_label']}), "
                f"hittil i år {fmt.measure_value(c['ytd'].value, info['measure'])}" for c in detail["context"]]

@@ -7,7 +7,7 @@ import streamlit as st
 
 from navdash import compare, fmt, practices
 from navdash.ui import compare_view as view
-from navdash.ui import data, frame, pickers
+from navdash.ui import data, frame, norsk, pickers
 from navdash.ui.identity import current_user
 from navdash.ui.text import md
 
@@ -92,7 +92,7 @@ if not f.points:
 
 with st.expander("Slik leser du traktdiagrammet", expanded=True):
     st.markdown(view.HOW_TO_READ)
-st.plotly_chart(view.funnel_figure(f, user.unit_id), width="stretch", config={"displaylogo": False})
+st.plotly_chart(view.funnel_figure(f, user.unit_id), width="stretch", config=norsk.PLOTLY_CONFIG)
 d = f.dispersion
 method = view.METHOD_TEXT["additive" if f.adjusted else "exact"]
 spread = (f"Enhetene varierer mer enn tilfeldigheter alene forklarer (φ = {fmt.number(d.phi, 2)}, over "
@@ -121,4 +121,4 @@ st.caption(f"{view.period_label(first)} – {view.period_label(period)}, samme s
            "enheten. Grå: gruppens andel. Prikket: enhetens eget nivå i periodene før " + view.period_label(period)
            + " (forholdet mellom summene).")
 order_pairs = [(p.unit_id, p.name) for p in f.points]
-st.plotly_chart(view.small_multiples(hist, order_pairs, period), width="stretch", config={"displaylogo": False})
+st.plotly_chart(view.small_multiples(hist, order_pairs, period), width="stretch", config=norsk.PLOTLY_CONFIG)

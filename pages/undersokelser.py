@@ -11,7 +11,7 @@ import streamlit as st
 
 from navdash import survey
 from navdash.survey import ALL
-from navdash.ui import data, frame, pickers, survey_view
+from navdash.ui import data, frame, norsk, pickers, survey_view
 from navdash.ui.identity import current_user
 from navdash.ui.scorecard_view import CSS
 from navdash.ui.text import md
@@ -85,7 +85,7 @@ group_name = survey.group_text(grp).lower()
 st.header(f"Svarfordeling for {names[unit]}" + ("" if grp == ALL else f" – {group_name}"))
 mine = sel.cells[(sel.cells["unit_id"] == unit) & (sel.cells["grp"] == grp)]
 for theme, cells in mine.groupby("theme", sort=False):
-    st.plotly_chart(survey_view.figure(cells, theme), width="stretch", config={"displaylogo": False},
+    st.plotly_chart(survey_view.figure(cells, theme), width="stretch", config=norsk.PLOTLY_CONFIG,
                     key=f"us_fig_{theme}")
 
 st.header("Andel enig, antall svar og endring")

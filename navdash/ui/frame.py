@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import streamlit as st
 
-from navdash.ui import data
+from navdash.ui import data, norsk
 
 
 def set_language() -> None:
     """Tell browsers and screen readers that the page is in Norwegian bokmål.
 
     Streamlit serves `<html lang="en">` and has no setting for it; a screen reader would read the Norwegian text
-    with English pronunciation. The script is a constant written here, never user input.
+    with English pronunciation. Streamlit's and Plotly's own interface texts are put into bokmål by
+    `norsk.script()`. Both scripts are constants written here, never user input.
     """
-    st.html("<script>document.documentElement.lang = 'nb';</script>", unsafe_allow_javascript=True)
+    st.html("<script>document.documentElement.lang = 'nb';</script>" + norsk.script(), unsafe_allow_javascript=True)
 
 
 def demo_notice() -> None:
