@@ -27,7 +27,7 @@ import duckdb
 import pyarrow as pa
 from pydantic import ValidationError
 
-from navdash import store
+from navdash import store, survey
 from navdash.schemas import (
     KINDS,
     ChangePointRow,
@@ -596,6 +596,26 @@ def _check_references(con: duckdb.DuckDBPyConnection, kind_name: str, staging: s
         ).fetchall()
         for row, ind, old, new in rows:
             report.add(row, "aggregering", f"{ind} har lagrede verdier som {old}; kan ikke endres til {new}")
+    elif kind_name == "undersokelse":
+        _check_survey(con, staging, report)
+
+
+def _check_survey(con: duckdb.DuckDBPyConnection, staging: str, report: ImportReport) -> None:
+    """Only survey shapes whose disclosure control holds are accepted, a closed round stays as it was, and a new
+    survey's threshold is fixed in the same write (navdash.survey explains why)."""
+    rows = con.execute(f"SELECT survey, round, unit_id, grp, question, theme, answer, count, _row FROM {staging}").df()
+    names = sorted(rows["survey"].unique().tolist())
+    stored = con.execute(
+        """SELECT survey, round, unit_id, grp, question, theme, answer, count FROM survey_counts
+           WHERE survey IN (SELECT unnest(?))""", [names]).df()
+    units = con.execute("SELECT unit_id, name, type, parent_id FROM units").df()
+    for problem in survey.import_problems(rows, stored, units):
+        report.add(problem.row, problem.column, problem.message)
+    if report.ok:
+        try:
+            survey.fix_thresholds(con, names)
+        except ValueError as exc:
+            report.add(None, None, str(exc))
 
 
 def _check_cycles(con: duckdb.DuckDBPyConnection, staging: str, report: ImportReport) -> None:

@@ -514,16 +514,68 @@ class TargetRow(_Row):
         return self
 
 
+# The employee survey's vocabularies. Groups are one breakdown in which every person is in exactly one group (a
+# tillitsvalgt is not also counted as medarbeider), or `alle` for a round that is not broken down: only then can
+# navdash.survey prove that no group under the threshold can be recovered. Totals are computed here, never loaded.
+SURVEY_GROUPS = {"leder": "leder", "ledere": "leder", "medarbeider": "medarbeider", "medarbeidere": "medarbeider",
+                 "tillitsvalgt": "tillitsvalgt", "tillitsvalgte": "tillitsvalgt", "alle": "alle"}
+SURVEY_NO_GROUP = "alle"
+_SURVEY_TOTALS = {"totalt", "total", "totalsum", "sum", "i_alt", "ialt", "samlet", "hele_enheten", "alle_grupper",
+                  "alle_ansatte", "alle_svar", "enheten"}
+LIKERT = {"1": "Helt uenig", "2": "Uenig", "3": "Verken enig eller uenig", "4": "Enig", "5": "Helt enig"}
+_LIKERT_CODES = {**{to_code(label): number for number, label in LIKERT.items()},
+                 "verken_eller": "3", "hverken_enig_eller_uenig": "3", "noytral": "3"}
+_LIKERT_RE = re.compile(r"([1-5])(?:[.,]0+)?(?:\s*[-–=:.)]\s*(.+))?")
+
+
+def _survey_group(value: object) -> str:
+    text = _required_text(value)
+    code = to_code(text)
+    if code in SURVEY_GROUPS:
+        return SURVEY_GROUPS[code]
+    if text == "*":
+        raise ValueError("«*» er ikke et gruppenavn. Send bare gruppene leder, medarbeider og tillitsvalgt; "
+                         "summen for hele enheten regnes ut her")
+    if code in _SURVEY_TOTALS or code.startswith(("total", "sum_")):
+        raise ValueError(f"«{text}» er en sumrad for enheten. Send bare gruppene (leder, medarbeider, "
+                         "tillitsvalgt), med hver person i nøyaktig én gruppe; summen for enheten regnes ut her, "
+                         "uten grupper som er for små til å vises")
+    raise ValueError(f"«{text}» er ikke en gruppe som kan vises. Bruk én inndeling: leder, medarbeider eller "
+                     "tillitsvalgt, med hver person i nøyaktig én gruppe (en tillitsvalgt telles ikke også som "
+                     "medarbeider), eller «alle» når runden ikke er delt inn i grupper. Alder, kjønn og andre "
+                     "inndelinger kan ikke lastes inn sammen med rolle")
+
+
+def _likert(value: object) -> str:
+    """The answer option as its number 1-5: `4`, `4.0` (Excel), `Enig`, `4 - Enig`. Anything else is refused,
+    never dropped: a `vet ikke` or free-text row does not belong in the file."""
+    if isinstance(value, int | float) and not isinstance(value, bool) and value in (1, 2, 3, 4, 5):
+        return str(int(value))
+    text = _required_text(value)
+    match = _LIKERT_RE.fullmatch(text)
+    if match:
+        number, label = match.groups()
+        if label is None or _LIKERT_CODES.get(to_code(label)) == number:
+            return number
+        raise ValueError(f"«{text}»: svar {number} betyr «{LIKERT[number]}», ikke «{label}»")
+    number = _LIKERT_CODES.get(to_code(text))
+    if number:
+        return number
+    raise ValueError(f"«{text}» er ikke et svar på skalaen 1–5. Bruk 1–5 eller Helt uenig, Uenig, Verken enig "
+                     "eller uenig, Enig, Helt enig. Rader med «vet ikke», «ikke relevant» eller fritekst skal ikke "
+                     "være med i filen")
+
+
 class SurveyRow(_Row):
     """undersokelse: the number who gave one answer to one question, for a unit and group. Never individuals."""
 
     undersokelse: RequiredText
     runde: RequiredText
     enhet: UnitId
-    gruppe: RequiredText
+    gruppe: Annotated[str, BeforeValidator(_survey_group)]
     sporsmal: RequiredText
     tema: RequiredText
-    svaralternativ: RequiredText
+    svaralternativ: Annotated[str, BeforeValidator(_likert)]
     antall: Int
 
     @model_validator(mode="after")

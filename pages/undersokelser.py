@@ -32,8 +32,6 @@ user = current_user()
 if user is None:  # app.py's gate stops before this; a page must not trust that it ran
     st.stop()
 db, version = data.source()
-k = survey.threshold()
-hidden = survey.hidden_text(k)
 st.title("Medarbeiderundersøkelser")
 names_list = survey_view.surveys(db, version)
 if not names_list:
@@ -43,7 +41,13 @@ if not names_list:
 name = choose("Undersøkelse", names_list, "undersokelse", names_list[-1], str)
 all_rounds = survey_view.rounds(db, version, name)
 round_ = choose("Runde", all_rounds, "runde", all_rounds[-1], str)
-table = survey_view.published(db, version, name, k)
+try:
+    k = survey_view.threshold(db, version, name)
+    table = survey_view.published(db, version, name)  # the one gate: everything below is drawn from this table
+except ValueError as exc:  # survey.SurveyShapeError, or an invalid threshold setting: nothing is shown
+    st.error(md(str(exc)))
+    st.stop()
+hidden = survey.hidden_text(k)
 units = survey_view.units(db, version)
 names = dict(zip(units["unit_id"], units["name"], strict=True))
 with_answers = set(table["unit_id"])
@@ -70,13 +74,16 @@ st.caption(f"{md(name)} · runde {md(round_)} · {md(names[unit])}"
 with st.expander("Slik beskytter vi anonymiteten", icon=":material/shield_person:"):
     st.markdown(
         f"Ingen tall vises for færre enn **{k} svar**: ikke for et spørsmål, en gruppe, en enhet, en runde eller "
-        "en endring mellom runder. Der det står *" + hidden + "*, er tallet holdt tilbake.\n\n"
+        "en endring mellom runder. Der det står *" + hidden + "*, er tallet holdt tilbake. Grensen ble satt da "
+        "undersøkelsen ble lastet inn første gang, og endres ikke senere.\n\n"
         f"For at ingen skal kunne regne seg fram til en skjult gruppe ved å trekke tall fra hverandre, er grupper "
         f"med færre enn {k} svar holdt utenfor **alle** tall, også summene for enheten, fylket og Norge. Små grupper "
         f"i samme enhet telles bare med i enhetens sum når de til sammen har minst {k} svar. Derfor kan antall svar "
         "i summene være litt lavere enn antallet som svarte, og svarprosenten regnes av svarene som vises.\n\n"
         "Endring fra forrige runde vises bare når begge rundene har nok svar. Endringer er i prosentpoeng (pp). "
-        "Bare antall svar per svaralternativ er lagret, ingen enkeltsvar, og fritekstsvar vises aldri."
+        "En runde kan ikke endres etter at den er lastet inn. Summene for fylket og Norge regnes ut her av "
+        "enhetenes svar. Bare antall svar per svaralternativ er lagret, ingen enkeltsvar, og fritekstsvar vises "
+        "aldri."
     )
 st.html(CSS + survey_view.CSS)
 st.html(survey_view.response_html(sel))

@@ -53,6 +53,30 @@ CORPUS: dict[str, tuple[str, list[tuple[int | None, str | None, str]]]] = {
         (3, "antall", "«2,5» må være et heltall"),
         (4, "enhet", "ukjent enhet «0399»"),
     ]),
+    # Survey shapes whose disclosure control cannot be proved (navdash.survey): each would let a small group be
+    # computed from the page, so each is refused with what to send instead.
+    "undersokelse_totalt_rad.csv": ("undersokelse", [(4, "gruppe", "«Totalt» er en sumrad for enheten. Send bare "
+                                                                   "gruppene (leder, medarbeider, tillitsvalgt)")]),
+    "undersokelse_fylke_og_norge.csv": ("undersokelse", [
+        (4, "enhet", "0300 NAV Oslo er et fylke: svar lastes inn bare for enhetene der folk jobber"),
+        (5, "enhet", "0000 Norge er hele landet: svar lastes inn bare for enhetene der folk jobber"),
+    ]),
+    "undersokelse_to_inndelinger.csv": ("undersokelse", [
+        (4, "gruppe", "«Under 30 år» er ikke en gruppe som kan vises. Bruk én inndeling"),
+        (5, "gruppe", "«30 år og eldre» er ikke en gruppe som kan vises"),
+    ]),
+    "undersokelse_gruppe_stjerne.csv": ("undersokelse", [(3, "gruppe", "«*» er ikke et gruppenavn")]),
+    "undersokelse_tekstsvar.csv": ("undersokelse", [
+        (3, "svaralternativ", "«Vet ikke» er ikke et svar på skalaen 1–5"),
+        (4, "svaralternativ", "«4 - Helt uenig»: svar 4 betyr «Enig», ikke «Helt uenig»"),
+    ]),
+    "undersokelse_sent_svar.csv": ("undersokelse", [
+        (2, "antall", "runden «2017» av «Opplevelseskartlegging» er allerede lastet inn for enhet 0312 og er "
+                      "lukket; antallet er endret fra 7 til 8. En rettet runde må lastes inn under et nytt navn"),
+    ]),
+    "undersokelse_ny_rad_i_lukket_runde.csv": ("undersokelse", [(3, "antall", "er lukket; raden er ny")]),
+    "undersokelse_alle_og_grupper.csv": ("undersokelse", [(2, "gruppe", "«alle» betyr at runden 2021 ikke er delt "
+                                                                        "inn i grupper, men runden har også grupper")]),
 }
 
 

@@ -6,10 +6,11 @@ from __future__ import annotations
 import base64
 import json
 import math
+from datetime import date
 
 import numpy as np
 
-from navdash import fmt, survey
+from navdash import fmt, ingest, store, survey
 from tests.pagetest import app, html_tables
 
 PAGE = "pages/undersokelser.py"
@@ -108,21 +109,44 @@ def test_unit_outside_the_users_view_is_refused(demo_db, monkeypatch):
     assert next(s for s in at.sidebar.selectbox if s.label == "Enhet").value == "0312"
 
 
-def test_a_raised_threshold_reaches_the_page(demo_db, monkeypatch):
+def test_the_threshold_is_the_one_fixed_when_the_survey_was_imported(demo_db, monkeypatch, tmp_path):
+    # The demo survey was imported under 5; a later setting of 7 does not change what it shows (two thresholds
+    # over one survey would leak the difference of their pools) ...
     monkeypatch.setenv(survey.THRESHOLD_ENV, "7")
     at = app(demo_db, monkeypatch, PAGE, undersokelse=SURVEY, runde="2019", enhet="0312")
     groups = question_rows(tables(at)["Alle"])
-    assert all(cells[3] == "færre enn 7 svar" for cells in groups.values())  # Frogner's 6 leaders
+    assert all(cells[3] != HIDDEN for cells in groups.values())  # Frogner's 6 leaders are shown
+    assert any("**5 svar**" in e.proto.body for e in at.expander[0].markdown)
+    # ... while a survey first imported under 7 keeps 7.
+    path = tmp_path / "ny.csv"
+    path.write_text("undersokelse,runde,enhet,gruppe,sporsmal,tema,svaralternativ,antall\n"
+                    "Puls,2021,0312,leder,Spm,Tema,4,6\nPuls,2021,0312,medarbeider,Spm,Tema,4,20\n", encoding="utf-8")
+    assert ingest.import_file("undersokelse", path, db=demo_db, today=date(2026, 1, 1)).ok
+    at = app(demo_db, monkeypatch, PAGE, undersokelse="Puls", runde="2021", enhet="0312")
+    groups = question_rows(tables(at)["Alle"])
+    assert groups["Spm"][3] == "færre enn 7 svar"  # the 6 leaders
 
 
-def test_a_threshold_below_5_is_refused(demo_db, monkeypatch):
+def test_a_threshold_setting_below_5_never_reaches_the_page(demo_db, monkeypatch):
     monkeypatch.setenv(survey.THRESHOLD_ENV, "4")
-    monkeypatch.setenv("NAVDASH_DB", str(demo_db))
-    from streamlit.testing.v1 import AppTest
+    at = app(demo_db, monkeypatch, PAGE, undersokelse=SURVEY, runde="2019", enhet="0312")
+    assert question_rows(tables(at)["Alle"])  # the demo survey keeps its own 5
+    # A database from before thresholds were recorded falls back to the setting, and says it is wrong.
+    with store.writing(demo_db, who="test") as con:
+        con.execute("DELETE FROM meta WHERE key LIKE 'undersokelse_terskel:%'")
+    at = app(demo_db, monkeypatch, PAGE, undersokelse=SURVEY, runde="2019", enhet="0312")
+    assert [e.value.replace("\\", "") for e in at.error] == ["terskelen kan ikke være lavere enn 5 svar (fikk 4)"]
+    assert not html_tables(at) and not at.get("plotly_chart")
 
-    from tests.pagetest import APP
 
-    at = AppTest.from_file(APP, default_timeout=90)
-    at.run()
-    at.switch_page(PAGE).run()
-    assert at.exception and "lavere enn 5" in at.exception[0].message
+def test_counts_the_gate_cannot_protect_show_a_message_and_nothing_else(demo_db, monkeypatch):
+    # Counts that reached the store without the import's checks (an old database): a Totalt row beside the groups.
+    with store.writing(demo_db, who="test") as con:
+        con.execute("""INSERT INTO survey_counts SELECT survey, round, unit_id, 'Totalt', question, theme, answer,
+                       sum(count) FROM survey_counts WHERE unit_id = '0312'
+                       GROUP BY survey, round, unit_id, question, theme, answer""")
+    at = app(demo_db, monkeypatch, PAGE, undersokelse=SURVEY, runde="2019", enhet="0312")
+    [error] = at.error
+    shown = error.value.replace("\\", "")  # the message is markdown-escaped
+    assert shown.startswith("Undersøkelsen kan ikke vises: gruppen er ikke en av leder, medarbeider")
+    assert not html_tables(at) and not at.get("plotly_chart")

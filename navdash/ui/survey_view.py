@@ -49,10 +49,16 @@ def units(db: str, version: int) -> pd.DataFrame:
     return survey.unit_table(db)
 
 
+@st.cache_data(show_spinner=False, max_entries=32)
+def threshold(db: str, version: int, name: str) -> int:
+    return survey.threshold_of(Path(db), name)
+
+
 @st.cache_data(show_spinner="Henter undersøkelsen …", max_entries=32)
-def published(db: str, version: int, name: str, k: int) -> pd.DataFrame:
-    """The published table is the same for every user (it is what anyone may see), so one cache entry serves all."""
-    return survey.published(Path(db), name, k)
+def published(db: str, version: int, name: str) -> pd.DataFrame:
+    """The published table is the same for every user (it is what anyone may see), so one cache entry serves all.
+    Raises survey.SurveyShapeError (not cached) when the stored counts are not a shape it can protect."""
+    return survey.published(Path(db), name)
 
 
 # --- formatting ------------------------------------------------------------------------------------------------

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import shutil
 from urllib.parse import quote
 
-from tests.e2e.conftest import axe_violations, format_violations, goto_app, screenshot
+import pytest
+
+from navdash import store
+from tests.e2e.conftest import axe_violations, format_violations, goto_app, screenshot, serve
 
 SURVEY = "Opplevelseskartlegging mål- og resultatstyring"
 LINK = f"/undersokelser?undersokelse={quote(SURVEY)}&runde=2019&enhet=0312"
@@ -31,3 +35,35 @@ def test_small_unit_in_the_browser(page, server):
     screenshot(page, "undersokelser-1111")
     violations = axe_violations(page)
     assert not violations, format_violations(violations)
+
+
+@pytest.mark.parametrize("width", [1024, 1440])
+def test_survey_page_at_laptop_and_wide_widths(page, server, e2e_db, width):
+    if e2e_db.kind != "demo":
+        raise AssertionError("the survey browser test needs the demo database (data/demo/*.csv)")
+    page.set_viewport_size({"width": width, "height": 1000})
+    goto_app(page, server + LINK + "&gruppe=leder", text="Svarfordeling for NAV Frogner – ledere")
+    page.get_by_text("Slik beskytter vi anonymiteten").click()
+    page.get_by_text("Grensen ble satt da undersøkelsen ble lastet inn første gang").wait_for(state="visible")
+    # The widest table scrolls inside its own region instead of pushing the page sideways.
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+    screenshot(page, f"undersokelser-0312-leder-{width}")
+
+
+def test_counts_the_gate_cannot_protect_show_a_message(page, e2e_db, tmp_path_factory):
+    # A database whose survey has a Totalt row (loaded before the import refused it): no figure, no traceback.
+    db = tmp_path_factory.mktemp("e2e-totalt") / "navdash.duckdb"
+    shutil.copyfile(e2e_db.path, db)
+    with store.writing(db, who="test") as con:
+        con.execute("""INSERT INTO survey_counts SELECT survey, round, unit_id, 'Totalt', question, theme, answer,
+                       sum(count) FROM survey_counts WHERE unit_id = '0312'
+                       GROUP BY survey, round, unit_id, question, theme, answer""")
+    serving = serve(db, tmp_path_factory.mktemp("e2e-totalt-server"))
+    url = next(serving)
+    try:
+        goto_app(page, url + LINK, text="Undersøkelsen kan ikke vises")
+        assert page.locator("table.nd-table").count() == 0
+        assert page.get_by_test_id("stPlotlyChart").count() == 0
+        screenshot(page, "undersokelser-avvist-form")
+    finally:
+        serving.close()
