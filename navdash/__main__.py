@@ -10,8 +10,23 @@ from pathlib import Path
 from navdash import ingest, store
 from navdash.schemas import KINDS
 
+EXIT_REFUSED = 2  # the file was refused (or the command line was wrong)
+EXIT_BUSY = 3  # another import held the write lock for longer than NAVDASH_SKRIVELAS_SEKUNDER
+EXIT_STORE = 4  # the data folder or the database file cannot be used
+
 
 def main(argv: list[str] | None = None) -> int:
+    try:
+        return _main(argv)
+    except store.StoreBusy as exc:
+        print(f"Feil: {exc}", file=sys.stderr)
+        return EXIT_BUSY
+    except store.StoreError as exc:
+        print(f"Feil: {exc}", file=sys.stderr)
+        return EXIT_STORE
+
+
+def _main(argv: list[str] | None) -> int:
     parser = argparse.ArgumentParser(prog="python -m navdash", description="navdash: styringsdashboard for NAV")
     sub = parser.add_subparsers(dest="command", required=True)
 
@@ -30,6 +45,9 @@ def main(argv: list[str] | None = None) -> int:
     p_exp.add_argument("--enhet", action="append", help="bare denne enheten (kan gjentas)")
     p_exp.add_argument("--indikator", action="append", help="bare denne indikatoren (kan gjentas)")
     p_exp.add_argument("-o", "--output", type=Path, help="fil (standard: skjermen)")
+    p_exp.add_argument("--uten-smaa-tall", action="store_true",
+                       help="utelat verdier om færre enn 5 personer, og verdiene som må skjules for at de ikke skal "
+                            "kunne regnes ut (for en fil som skal deles med alle)")
 
     p_bench = sub.add_parser("bench", help="mål import og spørringer i nasjonal skala")
     p_bench.add_argument("--small", action="store_true", help="en liten kjøring (for tester)")
@@ -60,20 +78,26 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "import":
         if not args.file.exists():
             print(f"Finner ikke filen {args.file}", file=sys.stderr)
-            return 2
+            return EXIT_REFUSED
         if not db.exists():
             store.ensure_database(db, demo=False)
+            print(f"Opprettet en tom database: {db} (importer enheter og indikatorer før verdier)", file=sys.stderr)
         report = ingest.import_file(args.kind, args.file, db=db, dry_run=args.dry_run, who=args.who)
         if report.ok:
             print(report.summary())
             return 0
         print(report.full_report(), file=sys.stderr)
-        return 2
+        return EXIT_REFUSED
 
     if args.command == "export":
+        mask = None
+        if args.uten_smaa_tall:
+            from navdash import access, disclosure
+
+            mask = disclosure.mask_for(access.NO_CLEARANCE, db)
         out = open(args.output, "w", encoding="utf-8", newline="") if args.output else sys.stdout
         try:
-            n = ingest.export(args.kind, out, db=db, units=args.enhet, indicators=args.indikator)
+            n = ingest.export(args.kind, out, db=db, units=args.enhet, indicators=args.indikator, mask=mask)
         finally:
             if args.output:
                 out.close()
@@ -87,7 +111,7 @@ def main(argv: list[str] | None = None) -> int:
         code = 0 if args.signaler else bench.run(small=args.small, workdir=args.workdir)
         print("\n".join(bench_signals.run(bench_signals.SMALL_OFFICES if args.small else bench_signals.OFFICES)[1]))
         return code
-    return 2
+    return EXIT_REFUSED
 
 
 if __name__ == "__main__":

@@ -8,6 +8,9 @@ Roles:
 * **fylkesleder** sees the fylke, every unit under it and the units above, and runs the fylke's meetings;
 * **analytiker** sees everything and manages units, the indicator catalogue, central targets and all imports.
 
+Figures about fewer than 5 identifiable people (navdash.disclosure) are shown in clear only to the unit's own leder,
+the fylkesleder above it and the analytiker (`clearance`); the ansatt sees "færre enn 5".
+
 Anything not granted here is denied. Pages ask these functions; they never decide access themselves.
 """
 
@@ -92,6 +95,50 @@ def _descendants(unit: str, parents: Mapping[str, str | None]) -> set[str]:
                 out.add(child)
                 todo.append(child)
     return out
+
+
+@dataclass(frozen=True)
+class Clearance:
+    """Whose figures about fewer than 5 identifiable people the viewer may see in clear.
+
+    The analytiker sees every unit's; the fylkesleder the fylke's and every unit's under it; an office's leder only
+    the office's own. An ansatt sees none: a small office's sick days or "0 av 1" user outcomes are not theirs to
+    see. `key` is what every cached, protected result is keyed on, so no result is ever served across clearances.
+    """
+
+    key: str
+    everything: bool = False
+    root: str | None = None  # the unit whose figures, and those of every unit under it, are cleared
+
+    def units(self, parents: Mapping[str, str | None]) -> frozenset[str]:
+        if self.everything:
+            return frozenset(parents)
+        if self.root is None or self.root not in parents:
+            return frozenset()
+        return frozenset({self.root, *_descendants(self.root, parents)})
+
+
+NO_CLEARANCE = Clearance("ingen")
+
+
+def clearance(user: User | None) -> Clearance:
+    """What the user may see of small numbers (default: nothing)."""
+    if user is None:
+        return NO_CLEARANCE
+    if user.role == "analytiker":
+        return Clearance("alle", everything=True)
+    if user.role in ("fylkesleder", "leder"):
+        return Clearance(f"enhet:{user.unit_id}", root=user.unit_id)
+    return NO_CLEARANCE
+
+
+def clearance_from_key(key: str) -> Clearance:
+    """The clearance a cache key stands for (cached loaders receive the key, not the user)."""
+    if key == "alle":
+        return Clearance("alle", everything=True)
+    if key.startswith("enhet:"):
+        return Clearance(key, root=key.removeprefix("enhet:"))
+    return NO_CLEARANCE
 
 
 PAGES_BY_ROLE: dict[str, frozenset[str]] = {

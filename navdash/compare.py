@@ -30,6 +30,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
+from navdash import disclosure
 from navdash.periods import Period, parse_period
 
 COVERAGES = (0.95, 0.998)
@@ -311,10 +312,14 @@ def units_under(con: duckdb.DuckDBPyConnection, parent: str | None = None, group
 
 
 def unit_values(con: duckdb.DuckDBPyConnection, units: Sequence[str], indicator: str,
-                periods: Sequence[str]) -> pd.DataFrame:
-    """Numerator and denominator per unit and period: loaded for the unit, or summed from its offices."""
-    return con.execute(VALUES_SQL, {"units": list(units), "indicator": indicator,
-                                    "periods": list(periods)}).df()
+                periods: Sequence[str], mask: disclosure.Mask | None = None) -> pd.DataFrame:
+    """Numerator and denominator per unit and period: loaded for the unit, or summed from its offices. Figures the
+    mask's viewer may not see are left out, so no group value or limit is computed from them either."""
+    df = con.execute(VALUES_SQL, {"units": list(units), "indicator": indicator, "periods": list(periods)}).df()
+    if mask is None:
+        return df
+    shown = disclosure.withhold_rows(df.assign(indicator_id=indicator), mask)
+    return df[~shown["withheld"].to_numpy()].reset_index(drop=True)
 
 
 def _names(con: duckdb.DuckDBPyConnection, units: Sequence[str]) -> dict[str, str]:
@@ -323,7 +328,8 @@ def _names(con: duckdb.DuckDBPyConnection, units: Sequence[str]) -> dict[str, st
 
 
 def funnel_for(con: duckdb.DuckDBPyConnection, parent_or_units: str | Sequence[str], indicator: str,
-               period: str | Period, *, method: str = "exact", adjust: str | None = None) -> Funnel:
+               period: str | Period, *, method: str = "exact", adjust: str | None = None,
+               mask: disclosure.Mask | None = None) -> Funnel:
     """The funnel for one indicator and period: a parent's id compares the units directly under it that existed
     in the period; a sequence of ids compares exactly those units, in that order."""
     p = parse_period(period) if isinstance(period, str) else period
@@ -332,7 +338,7 @@ def funnel_for(con: duckdb.DuckDBPyConnection, parent_or_units: str | Sequence[s
     else:
         ids = list(parent_or_units)
     names = _names(con, ids)
-    vals = unit_values(con, ids, indicator, [p.key]).set_index("unit_id")
+    vals = unit_values(con, ids, indicator, [p.key], mask).set_index("unit_id")
     frame = pd.DataFrame({
         "unit_id": ids,
         "name": [names.get(u, u) for u in ids],
@@ -347,11 +353,11 @@ def periods_back(end: Period, count: int) -> list[Period]:
 
 
 def history(con: duckdb.DuckDBPyConnection, units: Sequence[str], indicator: str, end: Period,
-            count: int = 24) -> pd.DataFrame:
+            count: int = 24, mask: disclosure.Mask | None = None) -> pd.DataFrame:
     """Each unit's share per period for the `count` periods up to `end` (same kind as `end`), with the group's
     share per period (ratio of sums over the units) for reference."""
     keys = [p.key for p in periods_back(end, count)]
-    vals = unit_values(con, units, indicator, keys)
+    vals = unit_values(con, units, indicator, keys, mask)
     vals = vals[vals["denominator"] > 0].copy()
     vals["share"] = vals["numerator"] / vals["denominator"]
     group = vals.groupby("period")[["numerator", "denominator"]].sum()

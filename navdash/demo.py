@@ -148,6 +148,7 @@ class Indicator:
     kilde: str
     lenke: str
     lokal: str = "nei"  # "ja": an office's own statistics, which its leader may upload
+    personopplysning: str = ""  # empty: the perspective decides (navdash.schemas.personal_by_default)
 
 
 _STAT = "https://www.nav.no/no/nav-og-samfunn/statistikk"
@@ -314,7 +315,9 @@ def indicators() -> list[Indicator]:
                   "bety at det er blitt lettere å si fra, og færre kan bety at brukerne har gitt opp. Tallet må "
                   f"leses sammen med innholdet i klagene og antall brukere. {_OWN}",
                   "bruker", "resultat", "nokkelinformasjon", "antall", "noytral", "sum",
-                  "NAV, serviceklagesystemet", f"{_STAT}/flere-statistikkomrader"),
+                  "NAV, serviceklagesystemet", f"{_STAT}/flere-statistikkomrader",
+                  # how many complaints the office received says how it serves, nothing about those who complained
+                  personopplysning="nei"),
         Indicator("N.SKLTID", "Andel serviceklager besvart innen tre uker",
                   "Andel av serviceklagene mottatt i måneden som er besvart innen tre uker, som brevet krever. "
                   f"{_OWN}",
@@ -1070,6 +1073,15 @@ def _write(path: Path, header: Sequence[str], rows: Iterable[Sequence[object]]) 
             writer.writerow([_cell(v) for v in row])
 
 
+def _personal_text(i: Indicator) -> str:
+    """Written out for every indicator, so the demo catalogue shows the choice instead of leaving it to a default."""
+    from navdash.schemas import personal_by_default
+
+    if i.personopplysning:
+        return i.personopplysning
+    return "ja" if personal_by_default(i.perspektiv) else "nei"
+
+
 def write_demo_csvs(out_dir: Path) -> dict[str, Path]:
     """Write the demo CSV files and README.md into `out_dir`; return {name: path}."""
     out_dir = Path(out_dir)
@@ -1083,9 +1095,9 @@ def write_demo_csvs(out_dir: Path) -> dict[str, Path]:
             for u in all_units))
     _write(paths["indikatorer"],
            ("indikator", "navn", "beskrivelse", "perspektiv", "resultatkjede", "rolle", "maaleenhet", "polaritet",
-            "aggregering", "kilde", "lenke", "lokal"),
+            "aggregering", "kilde", "lenke", "lokal", "personopplysning"),
            ((i.indikator, i.navn, i.beskrivelse, i.perspektiv, i.resultatkjede, i.rolle, i.maaleenhet, i.polaritet,
-             i.aggregering, i.kilde, i.lenke, i.lokal) for i in indicators()))
+             i.aggregering, i.kilde, i.lenke, i.lokal, _personal_text(i)) for i in indicators()))
     _write(paths["verdier"], ("enhet", "indikator", "periode", "teller", "nevner", "verdi"), values(all_units))
     _write(paths["resultatkrav"],
            ("indikator", "enhet", "aar", "kravtype", "terskel", "referanseaar", "fastsatt_av", "absolutt", "tekst"),

@@ -16,7 +16,9 @@ import hashlib
 import io
 import json
 import os
+import re
 import zipfile
+import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -27,7 +29,7 @@ import duckdb
 import pyarrow as pa
 from pydantic import ValidationError
 
-from navdash import store, survey
+from navdash import disclosure, store, survey
 from navdash.schemas import (
     KINDS,
     ChangePointRow,
@@ -39,12 +41,20 @@ from navdash.schemas import (
     UnitRow,
     ValidationContext,
     ValueRow,
+    is_ambiguous_number,
     row_errors,
     to_code,
 )
 
 CHUNK_ROWS = 50_000
 MAX_LISTED_PROBLEMS = 1_000
+# Limits that keep one file from holding the write lock for minutes or filling memory. A cell longer than this is
+# an error (the longest real text, an indicator description, is a few hundred characters).
+MAX_CELL_CHARS = 10_000
+# Excel files are unpacked zip archives: their declared unpacked size and row count are checked before parsing, so
+# a small file that unpacks to gigabytes (a zip bomb) is refused in a second. Larger data sets go as CSV.
+MAX_XLSX_UNPACKED_BYTES = 100 * 1024 * 1024
+MAX_XLSX_ROWS = 500_000
 DEMO_DIR = Path(__file__).resolve().parent.parent / "data" / "demo"
 
 # What people type in headers, after to_code(), mapped to the canonical column name.
@@ -139,6 +149,14 @@ class FileProblem(Exception):
     """The file as a whole cannot be read (empty, wrong format, not text)."""
 
 
+class ReadProblem(Exception):
+    """Reading stopped part-way through the file, at a known row (and, when known, a column by position)."""
+
+    def __init__(self, row: int, column: int | None, message: str):
+        super().__init__(message)
+        self.row, self.column, self.message = row, column, message
+
+
 @dataclass
 class Table:
     header: list[str]
@@ -147,7 +165,11 @@ class Table:
 
 
 def _detect_encoding(path: Path) -> str:
-    """UTF-8 (with or without BOM) if every byte decodes as UTF-8, else Windows-1252 (Excel's Norwegian CSV)."""
+    """UTF-8 (with or without BOM) if every byte decodes as UTF-8, else Windows-1252 (Excel's Norwegian CSV).
+
+    A file whose lines mix the two (one pasted from a UTF-8 source into an ANSI file) is refused: read either way,
+    some names would be stored garbled («NAV BÃ¦rum»).
+    """
     decoder = codecs.getincrementaldecoder("utf-8")()
     with open(path, "rb") as fh:
         try:
@@ -155,8 +177,28 @@ def _detect_encoding(path: Path) -> str:
                 decoder.decode(chunk)
             decoder.decode(b"", final=True)
         except UnicodeDecodeError:
+            _refuse_mixed_encoding(path)
             return "cp1252"
     return "utf-8-sig"
+
+
+def _refuse_mixed_encoding(path: Path) -> None:
+    utf8_line = ansi_line = 0
+    with open(path, "rb") as fh:
+        for number, line in enumerate(fh, start=1):
+            if line.isascii():
+                continue
+            try:
+                line.decode("utf-8")
+            except UnicodeDecodeError:
+                ansi_line = ansi_line or number
+            else:
+                utf8_line = utf8_line or number
+            if utf8_line and ansi_line:
+                raise FileProblem(
+                    f"filen blander tegnkodinger: linje {utf8_line} er UTF-8, men linje {ansi_line} er Windows-1252 "
+                    "(ANSI), så æ, ø og å ville blitt lagret feil; lagre hele filen på nytt som UTF-8"
+                )
 
 
 def _sniff_separator(first_line: str) -> str:
@@ -191,6 +233,7 @@ def open_table(path: Path, file_name: str) -> Table:
                 f"filen heter «{file_name}», men er ikke en Excel-fil (xlsx); lagre den som xlsx eller gi den "
                 "endelsen .csv hvis den er en CSV-fil"
             )
+        _check_xlsx_size(path)
         return _open_xlsx(path)
     if suffix == ".xls":
         raise FileProblem("gamle Excel-filer (.xls) støttes ikke; lagre filen som .xlsx eller CSV")
@@ -206,23 +249,134 @@ def open_table(path: Path, file_name: str) -> Table:
 def _open_csv(path: Path) -> Table:
     encoding = _detect_encoding(path)
     text = io.TextIOWrapper(open(path, "rb"), encoding=encoding, newline="")
+    header_lines = 1
     first = text.readline()
     while first and not first.strip():
         first = text.readline()
+        header_lines += 1
     if not first.strip():
         text.close()
         raise FileProblem("filen er tom")
     sep = _sniff_separator(first)
-    header = next(csv.reader([first], delimiter=sep))
+    try:
+        header = next(csv.reader([first], delimiter=sep))
+    except csv.Error:
+        text.close()
+        raise FileProblem("overskriftsraden kan ikke leses som CSV") from None
 
     def rows() -> Iterator[tuple[int, list[Any]]]:
+        row_no, lines_done = 1, 0
         try:
-            reader = csv.reader(text, delimiter=sep)
-            yield from enumerate(reader, start=2)
+            reader = csv.reader(text, delimiter=sep, strict=True)  # no silent repair of broken quoting
+            for cells in reader:
+                row_no += 1
+                yield row_no, cells
+                lines_done = reader.line_num
+        except csv.Error as exc:
+            column, message = _explain_csv_error(path, encoding, sep, header_lines + lines_done + 1, exc)
+            raise ReadProblem(row_no + 1, column, message) from None
         finally:
             text.close()
 
     return Table(header, rows(), f"CSV ({'semikolon' if sep == ';' else 'komma' if sep == ',' else 'tab'})")
+
+
+def _explain_csv_error(path: Path, encoding: str, sep: str, line: int, exc: csv.Error) -> tuple[int | None, str]:
+    """Which cell of the record starting at physical `line` broke the CSV reader, and why, in Norwegian."""
+    if "NUL" in str(exc):
+        return None, "raden inneholder NUL-tegn; filen er ikke ren tekst (eksporter den som CSV på nytt)"
+    with open(path, encoding=encoding, errors="replace", newline="") as fh:
+        for _ in range(line - 1):
+            if not fh.readline():
+                break
+        record = fh.read(csv.field_size_limit() + 2 * MAX_CELL_CHARS)
+    column, problem = _scan_record(record, sep)
+    if problem == "unclosed":
+        return column, ("cellen begynner med et anførselstegn (\") som aldri lukkes, så resten av filen ble lest som "
+                        "én celle; lukk anførselstegnet eller fjern det")
+    if problem == "long":
+        return column, f"cellen er lengre enn {_n(MAX_CELL_CHARS)} tegn, som er det meste en celle kan ha"
+    if problem == "after_quote":
+        return column, ("tekst etter et avsluttende anførselstegn; en celle i anførselstegn må slutte rett etter "
+                        "det siste anførselstegnet (skriv \"\" for et anførselstegn inne i teksten)")
+    return None, "raden kan ikke leses som CSV (feil bruk av anførselstegn?)"
+
+
+def _scan_record(record: str, sep: str) -> tuple[int, str | None]:
+    """Walk one CSV record as the csv module does (quotes open a cell only at its start, `""` is a quote) and say
+    where it goes wrong: a quote never closed, a cell over MAX_CELL_CHARS, or text after a closing quote."""
+    column, inside, closed, length, quote_at = 0, False, False, 0, 0
+    n = len(record)
+    i = 0
+    while i < n:
+        ch = record[i]
+        if inside:
+            if ch == '"':
+                if i + 1 < n and record[i + 1] == '"':
+                    i += 1
+                else:
+                    inside, closed = False, True
+            length += 1
+        elif ch == sep:
+            column, length, closed = column + 1, 0, False
+        elif ch in "\r\n":
+            return column, None
+        elif closed:
+            return column, "after_quote"
+        elif ch == '"' and length == 0:
+            inside, quote_at = True, i
+        else:
+            length += 1
+        if length > MAX_CELL_CHARS:
+            break
+        i += 1
+    if inside and (i >= n or "\n" in record[quote_at:i] or "\r" in record[quote_at:i]):
+        return column, "unclosed"
+    return column, "long" if length > MAX_CELL_CHARS else None
+
+
+def _check_xlsx_size(path: Path) -> None:
+    """Refuse an Excel file that would unpack to too much, before any XML is parsed."""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            infos = zf.infolist()
+            unpacked = sum(info.file_size for info in infos)
+            if unpacked > MAX_XLSX_UNPACKED_BYTES:
+                raise FileProblem(
+                    f"Excel-filen pakkes ut til {_mb(unpacked)}; høyst {_mb(MAX_XLSX_UNPACKED_BYTES)} er tillatt. "
+                    "Send store datasett som CSV"
+                )
+            for info in infos:
+                if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):
+                    rows = _count_xml_rows(zf, info, MAX_XLSX_ROWS)
+                    if rows > MAX_XLSX_ROWS:
+                        raise FileProblem(
+                            f"Excel-filen har mer enn {_n(MAX_XLSX_ROWS)} rader i ett ark, som er det meste som kan "
+                            "lastes opp som Excel. Send store datasett som CSV"
+                        )
+    except (zipfile.BadZipFile, zlib.error, OSError, EOFError, RuntimeError, NotImplementedError, ValueError):
+        raise FileProblem("Excel-filen er skadet og kan ikke leses; lagre den på nytt i Excel") from None
+
+
+_ROW_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row[\s>/]")
+
+
+def _count_xml_rows(zf: zipfile.ZipFile, info: zipfile.ZipInfo, stop_after: int) -> int:
+    """Count `<row` elements in a sheet by streaming its XML (never more than its declared size is unpacked)."""
+    count, carry = 0, b""
+    with zf.open(info) as fh:
+        while chunk := fh.read(1 << 20):
+            data = carry + chunk
+            count += len(_ROW_TAG.findall(data))
+            carry = data[-32:]
+            count -= len(_ROW_TAG.findall(carry))  # counted again with the next chunk
+            if count > stop_after:
+                break
+    return count + len(_ROW_TAG.findall(carry))
+
+
+def _mb(size: int) -> str:
+    return f"{size / (1024 * 1024):,.0f} MB".replace(",", "\u00a0")
 
 
 def _open_xlsx(path: Path) -> Table:
@@ -230,16 +384,20 @@ def _open_xlsx(path: Path) -> Table:
 
     try:
         wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, zlib.error, SyntaxError) as exc:
         raise FileProblem(f"Excel-filen kan ikke leses ({exc.__class__.__name__})") from None
-    ws = wb.worksheets[0]
-    it = ws.iter_rows(values_only=True)
-    header_row: tuple[Any, ...] | None = None
-    header_at = 0
-    for number, values in enumerate(it, start=1):
-        if any(v not in (None, "") for v in values):
-            header_row, header_at = values, number
-            break
+    try:
+        ws = wb.worksheets[0]
+        it = ws.iter_rows(values_only=True)
+        header_row: tuple[Any, ...] | None = None
+        header_at = 0
+        for number, values in enumerate(it, start=1):
+            if any(v not in (None, "") for v in values):
+                header_row, header_at = values, number
+                break
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, zlib.error, SyntaxError, IndexError) as exc:
+        wb.close()
+        raise FileProblem(f"Excel-filen kan ikke leses ({exc.__class__.__name__})") from None
     if header_row is None:
         wb.close()
         raise FileProblem("filen er tom (første ark har ingen rader)")
@@ -247,9 +405,13 @@ def _open_xlsx(path: Path) -> Table:
     header = ["" if v is None else str(v) for v in header_row[:width]]
 
     def rows() -> Iterator[tuple[int, list[Any]]]:
+        i = header_at
         try:
             for i, values in enumerate(it, start=header_at + 1):
                 yield i, list(values[:width])
+        except (zipfile.BadZipFile, KeyError, OSError, ValueError, zlib.error, SyntaxError) as exc:
+            raise ReadProblem(i + 1, None, f"Excel-filen er skadet og kan ikke leses videre ({exc.__class__.__name__})"
+                              ) from None
         finally:
             wb.close()
 
@@ -341,7 +503,7 @@ def _unit_db(r: UnitRow) -> tuple[Any, ...]:
 
 def _indicator_db(r: IndicatorRow) -> tuple[Any, ...]:
     return (r.indikator, r.navn, r.beskrivelse, r.perspektiv, r.resultatkjede, r.rolle, r.maaleenhet, r.polaritet,
-            r.aggregering, r.kilde, r.lenke, bool(r.lokal), r.sesong)
+            r.aggregering, r.kilde, r.lenke, bool(r.lokal), r.personal, r.sesong)
 
 
 def _target_db(r: TargetRow) -> tuple[Any, ...]:
@@ -377,11 +539,11 @@ TARGETS: dict[str, Target] = {
     "indikatorer": Target(
         "indicators",
         ("indicator_id", "name", "description", "perspective", "chain_step", "role", "measure", "polarity",
-         "aggregation", "source", "link", "local", "season"),
+         "aggregation", "source", "link", "local", "personal", "season"),
         ("indicator_id",),
         ("name", "description", "perspective", "chain_step", "role", "measure", "polarity", "aggregation",
-         "source", "link", "local", "season"),
-        _indicator_db, (S,) * 11 + (B, S),
+         "source", "link", "local", "personal", "season"),
+        _indicator_db, (S,) * 11 + (B, B, S),
     ),
     "resultatkrav": Target(
         "targets",
@@ -489,39 +651,48 @@ def import_into(
 
     validate = model.model_validate
     to_db = target.to_db
-    for row_no, cells in table.rows:
-        first = cells[0] if cells else None
-        if not (type(first) is str and first.strip()) and not any(
-                c not in (None, "") and (not isinstance(c, str) or c.strip()) for c in cells):
-            continue  # blank line, as Excel leaves at the end
+    all_text = table.fmt.startswith("CSV")  # every cell a str, so the longest cell is max(map(len, cells))
+    try:
+        for row_no, cells in table.rows:
+            first = cells[0] if cells else None
+            if not (type(first) is str and first.strip()) and not any(
+                    c not in (None, "") and (not isinstance(c, str) or c.strip()) for c in cells):
+                continue  # blank line, as Excel leaves at the end
+            report.rows += 1
+            if (max(map(len, cells)) if all_text else _longest(cells)) > MAX_CELL_CHARS:
+                _report_long_cells(report, row_no, cells, columns)
+                continue
+            n = len(cells)
+            if n > width and any(str(c).strip() for c in cells[width:] if c is not None):
+                report.add(row_no, None, f"raden har {len(cells)} celler, men overskriften har {width} kolonner")
+                continue
+            if full_row and n >= width:
+                record = dict(zip(names, cells, strict=False))  # trailing empty cells beyond the header are ignored
+            else:
+                record = {col: (cells[i] if i < n else None) for i, col in enumerate(columns) if col}
+            try:
+                item = validate(record, context=ctx)
+            except ValidationError as exc:
+                for column, message in row_errors(exc):
+                    report.add(row_no, column or None, message)
+                continue
+            if allowed_units is not None and getattr(item, "enhet", None) not in allowed_units:
+                report.add(row_no, "enhet", f"du kan bare laste opp tall for din egen enhet, ikke {item.enhet}")
+                continue
+            if allowed_indicators is not None and getattr(item, "indikator", None) not in allowed_indicators:
+                report.add(row_no, "indikator", f"{item.indikator} er ikke en lokal indikator du kan laste opp")
+                continue
+            if report.problem_count == 0:  # once the file is refused, keep validating but stop staging
+                for append, v in zip(appends, (*to_db(item), row_no), strict=True):
+                    append(v)
+                if len(buffer[0]) >= CHUNK_ROWS:
+                    flush()
+                    if progress:
+                        progress(report.rows)
+    except ReadProblem as exc:
         report.rows += 1
-        n = len(cells)
-        if n > width and any(str(c).strip() for c in cells[width:] if c is not None):
-            report.add(row_no, None, f"raden har {len(cells)} celler, men overskriften har {width} kolonner")
-            continue
-        if full_row and n >= width:
-            record = dict(zip(names, cells, strict=False))  # trailing empty cells beyond the header are ignored
-        else:
-            record = {col: (cells[i] if i < n else None) for i, col in enumerate(columns) if col}
-        try:
-            item = validate(record, context=ctx)
-        except ValidationError as exc:
-            for column, message in row_errors(exc):
-                report.add(row_no, column or None, message)
-            continue
-        if allowed_units is not None and getattr(item, "enhet", None) not in allowed_units:
-            report.add(row_no, "enhet", f"du kan bare laste opp tall for din egen enhet, ikke {item.enhet}")
-            continue
-        if allowed_indicators is not None and getattr(item, "indikator", None) not in allowed_indicators:
-            report.add(row_no, "indikator", f"{item.indikator} er ikke en lokal indikator du kan laste opp")
-            continue
-        if report.problem_count == 0:  # once the file is refused, keep validating but stop staging
-            for append, v in zip(appends, (*to_db(item), row_no), strict=True):
-                append(v)
-            if len(buffer[0]) >= CHUNK_ROWS:
-                flush()
-                if progress:
-                    progress(report.rows)
+        column = columns[exc.column] if exc.column is not None and exc.column < width else None
+        report.add(exc.row, column or None, exc.message)
     flush()
     if report.rows == 0 and report.ok:
         report.add(None, None, "filen har overskrift, men ingen rader med data")
@@ -543,6 +714,17 @@ def import_into(
     store.audit(con, who, f"import {kind_name}", file_name, report.summary())
     con.execute(f"DROP TABLE {staging}")
     return report
+
+
+def _longest(cells: list[Any]) -> int:
+    return max((len(c) for c in cells if type(c) is str), default=0)
+
+
+def _report_long_cells(report: ImportReport, row_no: int, cells: list[Any], columns: list[str]) -> None:
+    for i, cell in enumerate(cells):
+        if type(cell) is str and len(cell) > MAX_CELL_CHARS:
+            column = columns[i] if i < len(columns) and columns[i] else None
+            report.add(row_no, column, f"cellen har {_n(len(cell))} tegn; høyst {_n(MAX_CELL_CHARS)} er tillatt")
 
 
 def _check_duplicates(con: duckdb.DuckDBPyConnection, staging: str, kind: Kind, target: Target,
@@ -619,18 +801,25 @@ def _check_survey(con: duckdb.DuckDBPyConnection, staging: str, report: ImportRe
 
 
 def _check_cycles(con: duckdb.DuckDBPyConnection, staging: str, report: ImportReport) -> None:
-    parents = dict(con.execute("SELECT unit_id, parent_id FROM units").fetchall())
+    """The tree (overordnet) and the chain of successors (erstattet_av) must both end somewhere."""
     rows = {u: r for u, r in con.execute(f"SELECT unit_id, _row FROM {staging}").fetchall()}
-    parents.update(dict(con.execute(f"SELECT unit_id, parent_id FROM {staging}").fetchall()))
-    for unit, row in rows.items():
-        seen = {unit}
-        current = parents.get(unit)
-        while current is not None:
-            if current in seen:
-                report.add(row, "overordnet", f"enhetstreet går i ring gjennom {unit}")
-                break
-            seen.add(current)
-            current = parents.get(current)
+    for column, db_column, message in (
+        ("overordnet", "parent_id", "enhetstreet går i ring gjennom {unit}"),
+        ("erstattet_av", "replaced_by", "etterfølgerne går i ring: {path}; en sammenslått enhet kan ikke "
+                                        "erstatte en enhet som erstatter den"),
+    ):
+        links = dict(con.execute(f"SELECT unit_id, {db_column} FROM units").fetchall())
+        links.update(dict(con.execute(f"SELECT unit_id, {db_column} FROM {staging}").fetchall()))
+        for unit, row in rows.items():
+            path = [unit]
+            current = links.get(unit)
+            while current is not None:
+                if current in path:
+                    ring = " → ".join([*path[path.index(current):], current])
+                    report.add(row, column, message.format(unit=unit, path=ring))
+                    break
+                path.append(current)
+                current = links.get(current)
 
 
 def _merge(con: duckdb.DuckDBPyConnection, staging: str, target: Target, report: ImportReport,
@@ -728,7 +917,10 @@ def rejected_imports(db: Path | None = None) -> list[dict[str, Any]]:
 
 
 def export(kind_name: str, out: io.TextIOBase | Any, *, db: Path | None = None,
-           units: list[str] | None = None, indicators: list[str] | None = None) -> int:
+           units: list[str] | None = None, indicators: list[str] | None = None,
+           mask: disclosure.Mask | None = None) -> int:
+    """Write the rows in the import format. With a `mask`, values its viewer may not see are left out (the
+    format has no way to say "færre enn 5"), so the file can go to whoever the mask was made for."""
     if kind_name not in KINDS:
         raise ValueError(f"ukjent type «{kind_name}»; bruk en av: {', '.join(KINDS)}")
     kind, target = KINDS[kind_name], TARGETS[kind_name]
@@ -748,12 +940,14 @@ def export(kind_name: str, out: io.TextIOBase | Any, *, db: Path | None = None,
         sql += " WHERE " + " AND ".join(where)
     sql += " ORDER BY " + ", ".join(_export_order(kind_name))
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(file_cols)
     n = 0
     with store.reading(db) as con:
         cur = con.execute(sql, params)
+        writer.writerow(file_cols)  # only once the database has answered: a damaged one writes nothing
         while batch := cur.fetchmany(10_000):
             for row in batch:
+                if mask is not None and kind_name == "verdier" and mask.hides(row[0], row[1], [row[2]]):
+                    continue
                 writer.writerow([_cell(v) for v in row])
                 n += 1
     return n
@@ -766,8 +960,8 @@ def _export_columns(kind_name: str) -> list[str]:
         return ["indicator_id", "unit_id", "year", "kind", "threshold", "reference_year", "set_by",
                 "CASE WHEN absolute THEN 'ja' ELSE 'nei' END", "text"]
     if kind_name == "indikatorer":
-        return [*TARGETS[kind_name].columns[:-2], "CASE WHEN local THEN 'ja' ELSE 'nei' END",
-                "coalesce(season, 'auto')"]
+        return [*TARGETS[kind_name].columns[:-3], "CASE WHEN local THEN 'ja' ELSE 'nei' END",
+                "CASE WHEN personal THEN 'ja' ELSE 'nei' END", "coalesce(season, 'auto')"]
     return list(TARGETS[kind_name].columns)
 
 
@@ -784,7 +978,10 @@ def _cell(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, float):
-        return str(int(value)) if value.is_integer() else repr(value)
+        if value.is_integer():
+            return str(int(value))
+        text = repr(value)
+        return text + "0" if is_ambiguous_number(text) else text  # 1.2340, never the refused 1.234
     if isinstance(value, date):
         return value.isoformat()
     return str(value)

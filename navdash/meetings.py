@@ -25,7 +25,7 @@ from typing import Any
 
 import duckdb
 
-from navdash import fmt, scorecard, store
+from navdash import aggregate, disclosure, fmt, scorecard, store
 from navdash.access import User
 from navdash.periods import parse_period
 
@@ -452,6 +452,47 @@ def comments_for(db: Path | str | None, unit_id: str, period: str) -> dict[str, 
 # ---------------------------------------------------------------------------------------------------------
 
 
+def protected(snapshot: dict[str, Any], mask: disclosure.Mask) -> dict[str, Any]:
+    """The snapshot as the mask's viewer may see it: figures about fewer than 5 people (and those hidden to protect
+    them) become "færre enn 5", and so do the status, signal and change text derived from them. The page and the
+    meeting pack show only this; the stored snapshot stays whole for those cleared to see it."""
+    period = parse_period(snapshot["period"])
+    out = {**snapshot, "offices": []}
+    for office in snapshot["offices"]:
+        unit_id, rows = office["unit_id"], []
+        for r in office["rows"]:
+            this = scorecard._period_of_kind(period, r["kind"])
+            ytd = aggregate.year_to_date_periods(period if r["kind"] != "Y" else this, r["kind"]) or [this]
+            window = [period.shift(-i) for i in range(scorecard.SPC_WINDOW)] if r["kind"] == "M" else [this]
+            sets = {"this_period": [this], "last_period": [this.same_period_last_year()], "ytd": ytd,
+                    "ytd_last": aggregate.same_periods_last_year(ytd)}
+            row = dict(r)
+            for key, periods in sets.items():
+                shown = disclosure.gate(mask, unit_id, r["indicator_id"], periods, aggregate.Combined(
+                    r[key]["value"], r[key]["numerator"], r[key]["denominator"], r[key].get("periods", 0)))
+                if disclosure.is_withheld(shown):
+                    row[key] = {"value": None, "numerator": None, "denominator": None, "periods": shown.periods,
+                                "withheld": True}
+            if row["ytd"].get("withheld") or row["ytd_last"].get("withheld"):
+                row.update(status="ukjent", status_text="Kan ikke vises", status_reason=disclosure.WITHHELD_REASON,
+                           changes="Kan ikke vises")
+            if mask.hides(unit_id, r["indicator_id"], window):  # the signal's limits use every month in the window
+                row.update(variation=None, variation_text="Kan ikke vises", signal_reason=disclosure.WITHHELD_REASON,
+                           changes="Kan ikke vises")
+            rows.append(row)
+        out["offices"].append({**office, "rows": rows, "concern": any(x["variation"] == CONCERN for x in rows)})
+    return out
+
+
+def figure(c: dict[str, Any], key: str = "value") -> Any:
+    """A snapshot figure for a table or the pack: the number, or "færre enn 5" when withheld."""
+    return disclosure.WITHHELD_TEXT if c.get("withheld") else c[key]
+
+
+def figure_text(c: dict[str, Any], measure: str) -> str:
+    return disclosure.WITHHELD_TEXT if c.get("withheld") else fmt.measure_value(c["value"], measure)
+
+
 def stamp(snapshot: dict[str, Any]) -> str:
     """Data version and time, printed on every sheet and page of the pack."""
     try:
@@ -475,9 +516,10 @@ def export_rows(snapshot: dict[str, Any]) -> list[list[Any]]:
     out = []
     for office in snapshot["offices"]:
         for r in office["rows"]:
-            out.append([office["unit_id"], office["name"], r["indicator_id"], r["name"], r["this_period"]["value"],
-                        r["this_period"]["numerator"], r["this_period"]["denominator"], r["last_period"]["value"],
-                        r["ytd"]["value"], r["ytd_last"]["value"], r["variation_text"], r["target_text"],
+            out.append([office["unit_id"], office["name"], r["indicator_id"], r["name"], figure(r["this_period"]),
+                        figure(r["this_period"], "numerator"), figure(r["this_period"], "denominator"),
+                        figure(r["last_period"]), figure(r["ytd"]), figure(r["ytd_last"]), r["variation_text"],
+                        r["target_text"],
                         r["status_text"], r.get("changes", "")])
     return out
 
@@ -556,9 +598,9 @@ def export_html(snapshot: dict[str, Any]) -> str:
             concern = ' class="concern"' if r["variation"] == CONCERN else ""
             parts.append(
                 f"<tr><td>{e(r['indicator_id'])}</td><td>{e(r['name'])}</td>"
-                f"<td class=\"num\">{e(fmt.measure_value(r['this_period']['value'], r['measure']))}</td>"
-                f"<td class=\"num\">{e(fmt.measure_value(r['ytd']['value'], r['measure']))}</td>"
-                f"<td class=\"num\">{e(fmt.measure_value(r['ytd_last']['value'], r['measure']))}</td>"
+                f"<td class=\"num\">{e(figure_text(r['this_period'], r['measure']))}</td>"
+                f"<td class=\"num\">{e(figure_text(r['ytd'], r['measure']))}</td>"
+                f"<td class=\"num\">{e(figure_text(r['ytd_last'], r['measure']))}</td>"
                 f"<td{concern}>{e(r['variation_text'])}</td>"
                 f"<td>{e(r['target_text'])}<br>{e(r['status_text'])}</td><td>{e(r.get('changes', ''))}</td></tr>")
         parts.append("</tbody></table></section>")

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import duckdb
 import pandas as pd
 
-from navdash import aggregate
+from navdash import aggregate, disclosure
 from navdash.aggregate import Combined
 from navdash.periods import Period, parse_period
 from navdash.scorecard import Unit, catalogue, unit_info
@@ -95,7 +95,10 @@ def context_units(con: duckdb.DuckDBPyConnection, unit: Unit) -> list[tuple[str,
     return [(a, name) for a, name in unit.ancestors if types.get(a) in ("fylke", "land")]
 
 
-def build(con: duckdb.DuckDBPyConnection, unit_id: str, period: Period) -> QualityView | None:
+def build(con: duckdb.DuckDBPyConnection, unit_id: str, period: Period,
+          mask: disclosure.Mask | None = None) -> QualityView | None:
+    """The unit's quality key information as the mask's viewer may see it: withheld figures are blank in the
+    history (`withheld` column) and `disclosure.Withheld` as values."""
     unit = unit_info(con, unit_id)
     if unit is None:
         return None
@@ -104,7 +107,8 @@ def build(con: duckdb.DuckDBPyConnection, unit_id: str, period: Period) -> Quali
     ids = list(cat["indicator_id"])
     first = period.year - 3
     ctx = context_units(con, unit)
-    series = {u: aggregate.unit_series(con, u, ids, first, period.year) for u in [unit_id] + [c for c, _ in ctx]}
+    series = {u: disclosure.withhold_rows(aggregate.unit_series(con, u, ids, first, period.year), mask, u)
+              for u in [unit_id] + [c for c, _ in ctx]}
     groups: dict[str, list[Item]] = {}
     for ind in cat.itertuples(index=False):
         # national-only items (NAV Klageinstans) are shown too: the unit has no value, Norge gives the level
@@ -130,13 +134,15 @@ def build(con: duckdb.DuckDBPyConnection, unit_id: str, period: Period) -> Quali
                                       "label": [parse_period(p).label() for p in r["period"]],
                                       "numerator": r["numerator"].to_numpy(),
                                       "denominator": r["denominator"].to_numpy(),
-                                      "value": _shown(r, ind.aggregation, ind.measure)}))
+                                      "value": _shown(r, ind.aggregation, ind.measure),
+                                      "withheld": r["withheld"].to_numpy()}))
         history = pd.concat(hist, ignore_index=True)
 
         def value_of(uid: str, key: str, ind: tuple = ind) -> Combined:
             r = series[uid]
             r = r[(r["indicator_id"] == ind.indicator_id) & (r["period"] == key)]
-            return aggregate.combine(r, ind.aggregation, ind.measure)
+            return disclosure.gate(mask, uid, ind.indicator_id, [key], aggregate.combine(r, ind.aggregation,
+                                                                                          ind.measure))
 
         item = Item(ind.indicator_id, ind.name, ind.description, ind.measure, ind.aggregation, ind.source, kind,
                     last, value_of(unit_id, last.key), history,
@@ -156,7 +162,8 @@ def side_by_side(view: QualityView, count: int = SIDE_BY_SIDE_TERTIALS) -> pd.Da
     """One row per item of the unit, one column per tertial (the `count` up to the chosen month's tertial).
 
     Tertial items as measured; monthly items summed to tertials (ratio of sums for shares, sum for counts) only
-    where all four months are there, and marked as such; yearly items are left out (they have no tertials).
+    where all four months are there, and marked as such; yearly items are left out (they have no tertials). A
+    tertial with a withheld month holds `disclosure.WITHHELD_TEXT` instead of a number.
     """
     end = Period(view.period.year, "T", (view.period.number - 1) // 4 + 1)
     tertials = [end.shift(-i) for i in range(count - 1, -1, -1)]
@@ -166,14 +173,17 @@ def side_by_side(view: QualityView, count: int = SIDE_BY_SIDE_TERTIALS) -> pd.Da
         if item.kind == "Y":
             continue
         if item.kind == "T":
-            values = dict(zip(h["period"], h["value"], strict=True))
+            values = {p: disclosure.WITHHELD_TEXT if w else v
+                      for p, v, w in zip(h["period"], h["value"], h["withheld"], strict=True)}
             label = item.name
         else:
             h = h.assign(tertial=[_tertial_of(p) for p in h["period"]])
             values = {}
             for key, g in h.groupby("tertial"):
                 # a month without cases has no share, so shares use the months there are; counts need all four
-                if item.aggregation == "forholdstall":
+                if g["withheld"].any():  # a tertial minus its shown months would give the hidden one back
+                    values[key] = disclosure.WITHHELD_TEXT
+                elif item.aggregation == "forholdstall":
                     values[key] = aggregate.ratio_value(g["numerator"].sum(), g["denominator"].sum(), item.measure)
                 elif len(g) == 4:
                     values[key] = float(g["value"].sum()) if item.aggregation == "sum" else float(g["value"].mean())

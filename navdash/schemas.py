@@ -92,11 +92,35 @@ def is_blank(value: object) -> bool:
     return isinstance(value, str) and value.strip() == ""
 
 
+# One separator followed by exactly three digits, after 1-3 digits that do not start with 0: `1,234` and `1.234`
+# are a thousand or one-and-a-bit depending on who wrote them, so they are refused rather than guessed.
+_AMBIGUOUS = re.compile(r"[-+\u2212]?[1-9]\d{0,2}[.,]\d{3}")
+_GROUPED = re.compile(r"[-+\u2212]?\d{1,3}(?:(?P<sep>[.,])\d{3})(?:(?P=sep)\d{3})*(?:[.,]\d+)?")
+
+
+def is_ambiguous_number(text: str) -> bool:
+    """True for `1,234` and `1.234`: text the import refuses because the separator could mean either thing."""
+    return _AMBIGUOUS.fullmatch(text.strip()) is not None
+
+
+def _ambiguous(text: str) -> ValueError:
+    return ValueError(
+        f"«{text}» er tvetydig: skilletegnet kan være tusenskille eller desimaltegn. Skriv tall uten tusenskille "
+        "(1234) eller med mellomrom (1 234), og desimaler med komma og et annet antall sifre (1,2 eller 1,2340)"
+    )
+
+
 def parse_number(value: object) -> float | None:
-    """A number as Norwegian Excel writes it: `82,4`, `2 104`, `1.234,5`, `82,4 %`. Blank -> None."""
+    """A number as Norwegian Excel writes it: `82,4`, `2 104`, `1.234,5`, `82,4 %`. Blank -> None.
+
+    `1,234` and `1.234` (one separator, three digits after it) are refused as ambiguous; with both separators the
+    last one is the decimal separator and the other must group thousands (`1.234,5`, `1,234.5`).
+    """
     if type(value) is str and "_" not in value:  # fast path for CSV cells (float() would also accept 1_000)
         if not value or value.isspace():
             return None
+        if "." in value and len(value) >= 5 and _AMBIGUOUS.fullmatch(value.strip()):  # float() would take 1.234
+            raise _ambiguous(value.strip())
         try:
             number = float(value)
         except ValueError:
@@ -113,8 +137,14 @@ def parse_number(value: object) -> float | None:
         number = float(value)
     else:
         text = str(value).strip().translate(_SPACES).removesuffix("%")
+        if _AMBIGUOUS.fullmatch(text):
+            raise _ambiguous(str(value).strip())
         if "," in text and "." in text:
-            text = text.replace(".", "").replace(",", ".")  # 1.234,5: dot groups thousands
+            decimal = "," if text.rfind(",") > text.rfind(".") else "."
+            group = "." if decimal == "," else ","
+            if not _GROUPED.fullmatch(text) or text.count(decimal) != 1 or text.rfind(group) > text.rfind(decimal):
+                raise ValueError(f"«{value}» er ikke et tall (uklart hva som er tusenskille og desimaltegn)")
+            text = text.replace(group, "").replace(decimal, ".")  # 1.234,5 and 1,234.5 are both 1234.5
         else:
             text = text.replace(",", ".")
         text = text.replace("\u2212", "-")  # typographic minus from copy-paste
@@ -247,12 +277,42 @@ Date = Annotated[date | None, BeforeValidator(parse_date)]
 Bool = Annotated[bool | None, BeforeValidator(parse_bool)]
 
 
+_DATE_RE = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})|(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]00:00(?::00)?)?")
+
+
 @functools.lru_cache(maxsize=100_000, typed=True)
 def _period(value: object) -> Period:
+    """A month, tertial or year; a date that is the first of a month (an Excel date cell, `01.03.2021`) is that
+    month. Any other date is refused: 15.03.2021 is not a reporting period."""
     if isinstance(value, Period):
         return value
+    if isinstance(value, date):
+        if isinstance(value, datetime) and value.time() != datetime.min.time():
+            raise ValueError(f"«{value:%d.%m.%Y %H:%M}» er et tidspunkt, ikke en måned; bruk måned (2021-03)")
+        return _month_of_date(value.day, value.month, value.year, f"{value:%d.%m.%Y}")
+    text = _required_text(value)
+    m = _DATE_RE.fullmatch(text)
+    if m:
+        day, month, year = (m.group(1), m.group(2), m.group(3)) if m.group(1) else (m.group(6), m.group(5), m.group(4))
+        return _month_of_date(int(day), int(month), int(year), text)
     try:
-        return parse_period(_required_text(value))
+        return parse_period(text)
+    except PeriodError as exc:
+        raise ValueError(str(exc)) from None
+
+
+def _month_of_date(day: int, month: int, year: int, text: str) -> Period:
+    try:
+        date(year, month, day)
+    except ValueError:
+        raise ValueError(f"«{text}» er ikke en gyldig dato") from None
+    if day != 1:
+        raise ValueError(
+            f"«{text}» er en dato midt i en måned, ikke en periode; bruk måned (2021-03), eller den første dagen "
+            "i måneden hvis datoen står for hele måneden"
+        )
+    try:
+        return parse_period(f"{year}-{month:02d}")
     except PeriodError as exc:
         raise ValueError(str(exc)) from None
 
@@ -275,7 +335,9 @@ Season = Annotated[SeasonSetting, BeforeValidator(_season)]
 
 def _url(value: object) -> str | None:
     text = _text(value)
-    if text is not None and not re.match(r"^https?://\S+$", text):
+    if text is not None and text.lower().startswith("http://"):
+        raise ValueError(f"«{text}» er ikke en sikker nettadresse; lenker må begynne med https://")
+    if text is not None and not re.match(r"^https://\S+$", text):
         raise ValueError(f"«{text}» er ikke en nettadresse (må begynne med https://)")
     return text
 
@@ -378,6 +440,15 @@ class UnitRow(_Row):
         return self
 
 
+PERSONAL_PERSPECTIVES = ("medarbeider", "bruker")
+
+
+def personal_by_default(perspective: str) -> bool:
+    """Employees' and users' figures are about identifiable people ("0 av 1" tells one user's outcome); production
+    and economy figures are about cases and money. A catalogue may say otherwise for any indicator."""
+    return perspective in PERSONAL_PERSPECTIVES
+
+
 class IndicatorRow(_Row):
     """indikatorer: the catalogue. The role decides whether an indicator may carry a target."""
 
@@ -393,7 +464,13 @@ class IndicatorRow(_Row):
     kilde: Text = None
     lenke: Url = None
     lokal: Bool = False  # an office's own statistics: its leader may upload values for it
+    # About identifiable people: small bases are withheld (navdash.disclosure). Empty: the perspective decides.
+    personopplysning: Bool = None
     sesong: Season = "auto"  # whether the signal adjusts for a calendar pattern: auto (detect), ja, nei
+
+    @property
+    def personal(self) -> bool:
+        return personal_by_default(self.perspektiv) if self.personopplysning is None else self.personopplysning
 
     @model_validator(mode="after")
     def _consistent(self) -> IndicatorRow:
@@ -695,7 +772,7 @@ KINDS: dict[str, Kind] = {
     "indikatorer": Kind(
         "indikatorer", IndicatorRow,
         ("indikator", "navn", "beskrivelse", "perspektiv", "resultatkjede", "rolle", "maaleenhet", "polaritet",
-         "aggregering", "kilde", "lenke", "lokal", "sesong"),
+         "aggregering", "kilde", "lenke", "lokal", "personopplysning", "sesong"),
         ("indikator",),
         ("indikator", "navn", "perspektiv", "resultatkjede", "rolle", "maaleenhet", "polaritet", "aggregering"),
         "indikatorkatalog",

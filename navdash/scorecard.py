@@ -17,7 +17,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from navdash import aggregate, signals, spc, store
+from navdash import aggregate, disclosure, signals, spc, store
 from navdash.aggregate import Combined
 from navdash.periods import Period, parse_period
 
@@ -253,6 +253,8 @@ def _standard_error(ind: Row | pd.Series, a: Combined, b: Combined, monthly: pd.
 def judge_target(row: Row, target: TargetView, reference: Combined | None, monthly: pd.Series | None) -> TargetStatus:
     """Is the target met so far this year?"""
     now, before = row.ytd, row.ytd_last
+    if any(disclosure.is_withheld(c) for c in (now, before, reference)):
+        return TargetStatus("ukjent", "Kan ikke vises", disclosure.WITHHELD_REASON)
     if now.value is None:
         return TargetStatus("ukjent", "Ingen tall ennå", "Det finnes ingen resultater hittil i år.")
     if target.kind in ("minst", "hoyst") and target.threshold is not None:
@@ -404,7 +406,9 @@ def monthly_series(rows: pd.DataFrame, end: Period, aggregation: str, measure: s
     return series.loc[first_data:] if first_data is not None else series.iloc[0:0]
 
 
-def build(con: duckdb.DuckDBPyConnection, unit_id: str, period: Period) -> Scorecard | None:
+def build(con: duckdb.DuckDBPyConnection, unit_id: str, period: Period,
+          mask: disclosure.Mask | None = None) -> Scorecard | None:
+    """The målekort as the viewer whose `mask` it is may see it (None: in clear, for a stored snapshot)."""
     unit = unit_info(con, unit_id)
     if unit is None:
         return None
@@ -412,6 +416,7 @@ def build(con: duckdb.DuckDBPyConnection, unit_id: str, period: Period) -> Score
     ref_years = con.execute("SELECT min(reference_year) FROM targets WHERE year = ?", [period.year]).fetchone()[0]
     first_year = min(period.year - SEASON_HISTORY_YEARS, int(ref_years) if ref_years else period.year - 2)
     series = aggregate.unit_series(con, unit_id, first_year=first_year, last_year=period.year)
+    series = disclosure.withhold_rows(series, mask, unit_id)  # hidden months stay out of the signal, too
     targets = targets_for(con, unit, period.year)
     change_points = signals.load_change_points(con, unit_id)
     seasons = signals.season_settings(con)
@@ -433,7 +438,8 @@ def build(con: duckdb.DuckDBPyConnection, unit_id: str, period: Period) -> Score
 
         def combine(ps: list[Period], numbers: dict = numbers, ind: tuple = ind) -> Combined:
             found = [numbers[p.key] for p in ps if p.key in numbers]
-            return aggregate.combine_values(found, ind.aggregation, ind.measure)
+            return disclosure.gate(mask, unit_id, ind.indicator_id, ps,
+                                   aggregate.combine_values(found, ind.aggregation, ind.measure))
 
         row = Row(
             ind.indicator_id, ind.name, ind.description, ind.perspective, ind.chain_step, ind.role, ind.measure,
@@ -477,16 +483,17 @@ def _id_sort(indicator_id: str) -> tuple[str, int, str]:
     return (prefix, int(digits) if digits and rest.isdigit() else 10_000, rest)
 
 
-def load(unit_id: str, period: Period | str, db: Path | None = None) -> Scorecard | None:
-    """The målekort for a unit and period, from the newest published data."""
+def load(unit_id: str, period: Period | str, db: Path | None = None,
+         mask: disclosure.Mask | None = None) -> Scorecard | None:
+    """The målekort for a unit and period, from the newest published data, as the mask's viewer may see it."""
     if isinstance(period, str):
         period = parse_period(period)
     with store.reading(db) as con:
-        return build(con, unit_id, period)
+        return build(con, unit_id, period, mask)
 
 
 def indicator_detail(unit_id: str, indicator_id: str, period: Period, db: Path | None = None,
-                     window: int = SPC_WINDOW) -> dict | None:
+                     window: int = SPC_WINDOW, mask: disclosure.Mask | None = None) -> dict | None:
     """Everything the detail view needs: the monthly points with their bases, the SPC result, the catalogue
     entry, and the same indicator for the units above for context."""
     with store.reading(db) as con:
@@ -498,6 +505,7 @@ def indicator_detail(unit_id: str, indicator_id: str, period: Period, db: Path |
         ind = info.iloc[0]
         rows = aggregate.unit_series(con, unit_id, [indicator_id], first_year=period.year - SEASON_HISTORY_YEARS,
                                      last_year=period.year)
+        rows = disclosure.withhold_rows(rows, mask, unit_id)
         change_points = signals.load_change_points(con, unit_id, [indicator_id]).get(indicator_id, [])
         season = signals.season_settings(con).get(indicator_id, "auto")
         context = []
@@ -507,9 +515,11 @@ def indicator_detail(unit_id: str, indicator_id: str, period: Period, db: Path |
             kind = _kind_for(anc_rows) if not anc_rows.empty else "M"
             this = _period_of_kind(period, kind)
             anc_rows = anc_rows[anc_rows["period_kind"] == kind]
-            value = aggregate.combine(aggregate.select_periods(anc_rows, [this]), ind.aggregation, ind.measure)
-            ytd = aggregate.combine(aggregate.select_periods(anc_rows, aggregate.year_to_date_periods(period, kind)),
-                                    ind.aggregation, ind.measure)
+            ytd_periods = aggregate.year_to_date_periods(period, kind)
+            value = disclosure.gate(mask, anc_id, indicator_id, [this], aggregate.combine(
+                aggregate.select_periods(anc_rows, [this]), ind.aggregation, ind.measure))
+            ytd = disclosure.gate(mask, anc_id, indicator_id, ytd_periods, aggregate.combine(
+                aggregate.select_periods(anc_rows, ytd_periods), ind.aggregation, ind.measure))
             context.append({"unit_id": anc_id, "name": anc_name, "period": value, "ytd": ytd,
                             "period_label": this.label() if this else ""})
         targets = targets_for(con, unit, period.year).get(indicator_id, [])
@@ -533,5 +543,7 @@ def indicator_detail(unit_id: str, indicator_id: str, period: Period, db: Path |
         points = points.reset_index()
         points["shown"] = list(analysis.raw)
         points["adjusted"] = list(analysis.charted)
+        if "withheld" in points:  # a month missing from the data is a gap, not a hidden figure
+            points["withheld"] = points["withheld"].astype("boolean").fillna(False).astype(bool)
     return {"indicator": ind.to_dict(), "unit": unit, "kind": kind, "points": points.reset_index(drop=True),
             "spc": result, "analysis": analysis, "context": context, "targets": targets, "target_line": numeric}

@@ -18,10 +18,12 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import errno
 import fcntl
 import os
 import shutil
 import threading
+import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -246,6 +248,14 @@ MIGRATIONS: list[tuple[int, str, str]] = [
     ),
     (
         5,
+        "indicators about identifiable people, whose small bases are withheld",
+        """
+        ALTER TABLE indicators ADD COLUMN personal BOOLEAN DEFAULT false;
+        UPDATE indicators SET personal = perspective IN ('medarbeider', 'bruker');
+        """,
+    ),
+    (
+        6,
         "recorded change points (limits are recalculated from them) and the catalogue's seasonality setting",
         """
         -- unit_id '' means every unit: the key must be comparable with '=' for the import's merge.
@@ -302,14 +312,112 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:
 # ---------------------------------------------------------------------------------------------------------
 
 
-class StoreBusy(RuntimeError):
-    """Another write holds the lock."""
+class StoreError(Exception):
+    """The store cannot be used as asked; the message is one Norwegian line for the user (CLI and app)."""
+
+
+class StoreBusy(StoreError, RuntimeError):
+    """Another write held the lock for longer than the writer was willing to wait."""
+
+
+class DatabaseUnusable(StoreError):
+    """The data folder is missing or read-only, or the database file is damaged."""
+
+
+def message(exc: StoreError) -> str:
+    """The error as a sentence for a person: capital letter, full stop."""
+    text = str(exc).strip().rstrip(".")
+    return text[:1].upper() + text[1:] + "."
+
+
+LOCK_TIMEOUT_ENV = "NAVDASH_SKRIVELAS_SEKUNDER"
+DEFAULT_LOCK_TIMEOUT = 60.0
+
+
+def lock_timeout() -> float:
+    """How long a writer waits for the write lock: NAVDASH_SKRIVELAS_SEKUNDER, else 60 seconds.
+
+    Long enough for a national statistikkpakke to finish, short enough that a stopped or stuck writer turns into a
+    message instead of a session that waits for ever.
+    """
+    raw = os.environ.get(LOCK_TIMEOUT_ENV, "").strip().replace(",", ".")
+    try:
+        value = float(raw) if raw else DEFAULT_LOCK_TIMEOUT
+    except ValueError:
+        return DEFAULT_LOCK_TIMEOUT
+    return value if value >= 0 else DEFAULT_LOCK_TIMEOUT
 
 
 @dataclass
 class WriteResult:
     published: bool
     data_version: int
+
+
+def _require_folder(path: Path) -> None:
+    folder = path.parent
+    if not folder.is_dir():
+        raise DatabaseUnusable(
+            f"datamappen {folder} finnes ikke; opprett den, eller la NAVDASH_DB peke på en fil i en mappe som finnes"
+        )
+
+
+def _unwritable(folder: Path) -> DatabaseUnusable:
+    return DatabaseUnusable(
+        f"kan ikke skrive i datamappen {folder} (skrivebeskyttet eller mangler tilgang); "
+        "gi brukeren som kjører navdash skrivetilgang til mappen"
+    )
+
+
+def _os_problem(exc: OSError, path: Path) -> StoreError:
+    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return _unwritable(path.parent)
+    if exc.errno == errno.ENOSPC:
+        return DatabaseUnusable(f"disken med datamappen {path.parent} er full; frigjør plass og prøv igjen")
+    return DatabaseUnusable(f"databasen {path} kan ikke brukes: {exc.strerror or exc.__class__.__name__}")
+
+
+def _io_problem(exc: duckdb.IOException, path: Path) -> StoreError:
+    if "No space left" in str(exc):
+        return DatabaseUnusable(f"disken med datamappen {path.parent} er full; frigjør plass og prøv igjen")
+    return _damaged(path)
+
+
+def _damaged(path: Path) -> DatabaseUnusable:
+    return DatabaseUnusable(
+        f"databasefilen {path} kan ikke leses (skadet, eller ikke en navdash-database); legg tilbake siste "
+        "sikkerhetskopi, eller lag en ny med «python -m navdash init --force»"
+    )
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's live process
+        return True
+    return True
+
+
+def remove_stale_work_files(path: Path) -> list[Path]:
+    """Delete working copies (and their WAL) left by writers that were killed before they could clean up.
+
+    Called with the write lock held, so no live writer of this database is mid-copy; a file whose PID still runs
+    is left alone all the same (a reused PID, or a writer on another path sharing the folder).
+    """
+    removed: list[Path] = []
+    for leftover in path.parent.glob(f"{path.name}.work-*"):
+        pid_text = leftover.name[len(path.name) + len(".work-"):].split("-", 1)[0]
+        if not pid_text.isdigit():
+            continue
+        pid = int(pid_text)
+        if pid == os.getpid() or _pid_alive(pid):
+            continue
+        with contextlib.suppress(FileNotFoundError):
+            leftover.unlink()
+            removed.append(leftover)
+    return removed
 
 
 @contextlib.contextmanager
@@ -319,23 +427,40 @@ def writing(
     """A read-write connection to a private copy of the database, published atomically on success.
 
     Writers are serialised by an exclusive lock on `<db>.lock`; without it two imports could each copy the same
-    version and the second publish would silently drop the first one's rows. `publish=False` (dry run) runs
-    everything and throws the copy away.
+    version and the second publish would silently drop the first one's rows. A writer waits at most `timeout`
+    seconds (default `lock_timeout()`) and then raises StoreBusy. `publish=False` (dry run) runs everything and
+    throws the copy away. A missing or read-only folder and a damaged file raise DatabaseUnusable.
     """
     path = Path(path) if path else db_path()
-    path.parent.mkdir(parents=True, exist_ok=True)
+    _require_folder(path)
     lock_path = path.with_name(path.name + ".lock")
-    with open(lock_path, "a+") as lock:
-        _acquire(lock, timeout)
+    try:
+        lock = open(lock_path, "a+")
+    except OSError as exc:
+        raise _os_problem(exc, path) from None
+    with lock:
+        _acquire(lock, lock_timeout() if timeout is None else timeout)
+        remove_stale_work_files(path)
         work = path.with_name(f"{path.name}.work-{os.getpid()}-{uuid.uuid4().hex[:8]}")
         try:
-            if path.exists():
-                shutil.copyfile(path, work)
-            con = duckdb.connect(str(work))
             try:
-                migrate(con)
-                before = _data_version(con)
-                yield con
+                if path.exists():
+                    shutil.copyfile(path, work)
+                con = duckdb.connect(str(work))
+            except OSError as exc:
+                raise _os_problem(exc, path) from None
+            except duckdb.Error:
+                raise _damaged(path) from None
+            try:
+                try:
+                    migrate(con)
+                except duckdb.Error:
+                    raise _damaged(path) from None
+                try:
+                    before = _data_version(con)
+                    yield con
+                except duckdb.IOException as exc:  # blocks missing from a truncated file surface only when read
+                    raise _io_problem(exc, path) from None
                 if publish:
                     _set_meta(con, "data_version", str(before + 1))
                     _set_meta(con, "published_at", datetime.now().isoformat(timespec="seconds"))
@@ -352,21 +477,26 @@ def writing(
             fcntl.flock(lock, fcntl.LOCK_UN)
 
 
-def _acquire(lock: Any, timeout: float | None) -> None:
-    if timeout is None:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        return
-    import time
-
+def _acquire(lock: Any, timeout: float) -> None:
     deadline = time.monotonic() + timeout
     while True:
         try:
             fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
             return
         except BlockingIOError:
-            if time.monotonic() > deadline:
-                raise StoreBusy("databasen er opptatt med en annen import; prøv igjen om litt") from None
+            if time.monotonic() >= deadline:
+                raise StoreBusy(
+                    f"databasen er opptatt: en annen import eller lagring pågår (ventet {_seconds(timeout)}); "
+                    "prøv igjen om litt"
+                ) from None
             time.sleep(0.05)
+
+
+def _seconds(timeout: float) -> str:
+    whole = round(timeout)
+    if abs(timeout - whole) < 1e-9:
+        return f"{whole} sekund" + ("" if whole == 1 else "er")
+    return f"{timeout:.1f} sekunder".replace(".", ",")
 
 
 def _set_meta(con: duckdb.DuckDBPyConnection, key: str, value: str) -> None:
@@ -387,6 +517,7 @@ def ensure_database(path: Path | None = None, *, demo: bool = True) -> bool:
     """Create the database if it does not exist (with the demo data unless `demo=False`), and bring an existing
     one up to the current schema. Returns True when something was written."""
     path = Path(path) if path else db_path()
+    _require_folder(path)
     if path.exists():
         with reading(path) as con:
             if schema_version(con) >= SCHEMA_VERSION:
@@ -419,9 +550,14 @@ class _Snapshot:
     def __init__(self, path: Path, stamp: tuple[int, int, int]):
         self.stamp = stamp
         self.con = duckdb.connect(":memory:")
-        self.con.execute("SET threads TO 2")
-        self.con.execute(f"ATTACH '{_sql_literal(str(path))}' AS nav (READ_ONLY)")
-        self.con.execute("USE nav")
+        try:
+            self.con.execute("SET threads TO 2")
+            self.con.execute(f"ATTACH '{_sql_literal(str(path))}' AS nav (READ_ONLY)")
+            self.con.execute("USE nav")
+            self.con.execute("SELECT count(*) FROM meta").fetchone()  # a DuckDB file, but is it ours?
+        except Exception:
+            self.con.close()
+            raise
 
 
 _snapshots: dict[str, _Snapshot] = {}
@@ -437,7 +573,7 @@ def _stamp(path: Path) -> tuple[int, int, int]:
     return (st.st_ino, st.st_mtime_ns, st.st_size)
 
 
-class DatabaseMissing(FileNotFoundError):
+class DatabaseMissing(StoreError, FileNotFoundError):
     pass
 
 
@@ -445,6 +581,7 @@ class DatabaseMissing(FileNotFoundError):
 def reading(path: Path | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
     """A cursor on the newest published version. Consistent for as long as it is held."""
     path = Path(path) if path else db_path()
+    _require_folder(path)
     try:
         stamp = _stamp(path)
     except FileNotFoundError:
@@ -453,12 +590,17 @@ def reading(path: Path | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
     with _snapshots_lock:
         snap = _snapshots.get(key)
         if snap is None or snap.stamp != stamp:
-            snap = _Snapshot(path, stamp)
+            try:
+                snap = _Snapshot(path, stamp)
+            except duckdb.Error:
+                raise _damaged(path) from None
             _snapshots[key] = snap  # the previous snapshot closes once its last cursor is gone
         cursor = snap.con.cursor()
     try:
         cursor.execute("USE nav")
         yield cursor
+    except duckdb.IOException as exc:
+        raise _io_problem(exc, path) from None
     finally:
         cursor.close()
 

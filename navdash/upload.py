@@ -6,7 +6,12 @@ which kinds, units and indicators a file may touch. A check is a dry run; only `
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import contextlib
+import os
+import shutil
+import tempfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
@@ -18,6 +23,46 @@ from navdash.ingest import ImportReport
 
 class UploadRefused(PermissionError):
     """The user may not upload this kind of file."""
+
+
+UPLOAD_DIR_ENV = "NAVDASH_OPPLASTING"
+
+
+class UploadFolderUnusable(store.StoreError):
+    """The folder uploads wait in cannot be made private to the app; the page shows the message like a store error."""
+
+
+def upload_root() -> Path:
+    """Where uploaded files wait while they are checked and imported: NAVDASH_OPPLASTING, else a folder of the app's
+    own in the system's temporary directory. Created private (0700); a folder others can read is made private."""
+    root = Path(os.environ.get(UPLOAD_DIR_ENV) or Path(tempfile.gettempdir()) / f"navdash-opplasting-{os.getuid()}")
+    try:
+        root.mkdir(mode=0o700, parents=True, exist_ok=True)
+        st = root.lstat()
+        if root.is_symlink() or st.st_uid != os.getuid():
+            raise UploadFolderUnusable(f"opplastingsmappen {root} tilhører ikke appen; slett den eller sett "
+                                       f"{UPLOAD_DIR_ENV} til en mappe bare appen har tilgang til")
+        if st.st_mode & 0o077:
+            os.chmod(root, 0o700)
+    except OSError as exc:
+        raise UploadFolderUnusable(f"opplastingsmappen {root} kan ikke brukes ({exc.strerror})") from None
+    return root
+
+
+@contextlib.contextmanager
+def staged(content: bytes, file_name: str) -> Iterator[Path]:
+    """The uploaded bytes as a private file (0600, in a private folder of its own) for as long as the block runs;
+    deleted afterwards, whatever happened."""
+    folder = Path(tempfile.mkdtemp(prefix="fil-", dir=upload_root()))
+    try:
+        name = Path(file_name).name
+        path = folder / (name if name not in ("", ".", "..") else "opplastet")
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(content)
+        yield path
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def local_indicators(db: Path | None = None) -> frozenset[str]:
@@ -48,6 +93,38 @@ def commit(db: Path | None, user: access.User, kind: str, path: Path, file_name:
     units, indicators = _limits(user, kind, db)
     return ingest.import_file(kind, path, db=db, file_name=file_name, who=user.name, today=today,
                               progress=progress, allowed_units=units, allowed_indicators=indicators)
+
+
+@dataclass
+class Checked:
+    """What the upload page shows before the user confirms: the full check, and the first rows when readable."""
+
+    report: ImportReport
+    preview: pd.DataFrame | None
+
+
+def check_upload(db: Path | None, user: access.User, kind: str, content: bytes, file_name: str,
+                 today: date | None = None) -> Checked:
+    """`check` on uploaded bytes: the file exists (privately) only while it is checked."""
+    with staged(content, file_name) as path:
+        report = check(db, user, kind, path, file_name, today=today)
+        shown = None
+        if report.rows:
+            with contextlib.suppress(ingest.FileProblem, ingest.ReadProblem, ValueError, OSError):
+                shown = preview(path, file_name)
+    return Checked(report, shown)
+
+
+def commit_upload(db: Path | None, user: access.User, kind: str, content: bytes, file_name: str,
+                  progress: Callable[[int], None] | None = None, today: date | None = None) -> ImportReport:
+    """`commit` on uploaded bytes; the private copy is deleted when the import is done."""
+    with staged(content, file_name) as path:
+        return commit(db, user, kind, path, file_name, progress=progress, today=today)
+
+
+def store_problem(exc: store.StoreError) -> str:
+    """A store error as the sentence the upload page shows (another import running, a damaged database)."""
+    return store.message(exc) + " Ingenting er endret."
 
 
 def preview(path: Path, file_name: str, rows: int = 20) -> pd.DataFrame:

@@ -10,9 +10,9 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from navdash import fmt, quality, store
+from navdash import disclosure, fmt, quality, store
 from navdash.periods import parse_period
-from navdash.ui import frame, norsk, pickers
+from navdash.ui import data, frame, norsk, pickers
 from navdash.ui.identity import current_user
 from navdash.ui.text import md
 
@@ -20,9 +20,12 @@ frame.ensure_routed()
 
 
 @st.cache_data(show_spinner="Henter nøkkelinformasjonen …", max_entries=256)
-def load(db: str, version: int, unit_id: str, period: str) -> tuple[quality.QualityView | None, pd.DataFrame]:
+def load(db: str, version: int, unit_id: str, period: str, scope: str) -> tuple[quality.QualityView | None,
+                                                                                 pd.DataFrame]:
+    """Keyed by `scope` (data.scope): what the viewer may see of figures about fewer than 5 people."""
+    mask = data.mask(db, version, scope)
     with store.reading(Path(db)) as con:
-        view = quality.build(con, unit_id, parse_period(period))
+        view = quality.build(con, unit_id, parse_period(period), mask)
     return view, quality.side_by_side(view) if view else pd.DataFrame()
 
 
@@ -53,6 +56,8 @@ def history_figure(item: quality.Item, names: dict[str, str]) -> go.Figure:
 
 
 def base_text(c) -> str:  # noqa: ANN001 - an aggregate.Combined
+    if disclosure.is_withheld(c):
+        return disclosure.WITHHELD_TEXT
     if c.denominator:
         return f"{fmt.number(c.numerator)} av {fmt.number(c.denominator)}"
     return "ingen grunnlagstall" if c.value is None else "antall"
@@ -62,7 +67,7 @@ user = current_user()
 unit_id, period_key, db, version = pickers.unit_and_month(user, what="enhet",
                                                              month_label="Til og med måned")
 
-view, together = load(db, version, unit_id, period_key)
+view, together = load(db, version, unit_id, period_key, data.scope(user))
 st.title(f"Kvalitet – nøkkelinformasjon for {view.unit.unit_id} {view.unit.name}")
 st.markdown(f"Siste måling til og med **{parse_period(period_key).label()}**. Hver opplysning vises i sin egen "
             "periode: tertialmålinger som tertial (for eksempel 2022 T1), månedstall som måned.")
@@ -79,13 +84,22 @@ for _key, title, items in view.groups:
             left, right = st.columns([2, 3])
             with left:
                 st.markdown(f"**{md(item.name)}** · {item.indicator_id}")
-                st.markdown(f"{view.unit.name}: måles ikke ({item.period_label})" if item.value.value is None else
-                            f"{view.unit.name}: **{fmt.measure_value(item.value.value, item.measure)}** "
-                            f"({item.period_label}) · grunnlag: {base_text(item.value)}")
+                if disclosure.is_withheld(item.value):
+                    st.markdown(f"{view.unit.name}: **{disclosure.WITHHELD_TEXT}** ({item.period_label})")
+                else:
+                    st.markdown(f"{view.unit.name}: måles ikke ({item.period_label})" if item.value.value is None
+                                else f"{view.unit.name}: **{fmt.measure_value(item.value.value, item.measure)}** "
+                                f"({item.period_label}) · grunnlag: {base_text(item.value)}")
                 for _uid, name, c in item.context:
+                    if disclosure.is_withheld(c):
+                        st.markdown(f"{name}: {disclosure.WITHHELD_TEXT}")
+                        continue
                     st.markdown(f"{name}: måles ikke" if c.value is None else
                                 f"{name}: {fmt.measure_value(c.value, item.measure)} · grunnlag: {base_text(c)}")
-                if item.value.value is None:
+                if item.history["withheld"].any():
+                    st.caption(f"Perioder med {disclosure.WITHHELD_TEXT} personer i grunnlaget er ikke med i "
+                               "diagrammet.")
+                if item.value.value is None and not disclosure.is_withheld(item.value):
                     st.caption("Måles ikke for enheten; tallet for nivået over gir bildet.")
                 if item.measure != "prosent":
                     st.caption("Diagrammet viser bare enheten: antall avhenger av størrelsen.")
@@ -102,7 +116,6 @@ if together.empty:
 else:
     shown = pd.DataFrame({"Nøkkelinformasjon": together["name"]})
     for col in together.columns[3:]:
-        shown[col] = [fmt.measure_value(v, m) if pd.notna(v) else "" for v, m in zip(together[col],
-                                                                                        together["measure"],
-                                                                                        strict=True)]
+        shown[col] = [v if isinstance(v, str) else fmt.measure_value(v, m) if pd.notna(v) else ""
+                      for v, m in zip(together[col], together["measure"], strict=True)]
     st.dataframe(shown, hide_index=True, width="stretch")

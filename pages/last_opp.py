@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import hashlib
-import tempfile
 from pathlib import Path
 
 import streamlit as st
 
-from navdash import access, upload
+from navdash import access, store, upload
 from navdash.schemas import KINDS
 from navdash.ui import data, frame
 from navdash.ui.identity import current_user
@@ -34,22 +33,24 @@ uploaded = st.file_uploader("Velg en CSV- eller Excel-fil", type=["csv", "xlsx"]
 if uploaded is not None:
     content = uploaded.getvalue()
     digest = hashlib.sha256(content).hexdigest()[:16]
-    folder = Path(tempfile.gettempdir()) / "navdash-opplasting" / digest
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / Path(uploaded.name).name
-    path.write_bytes(content)
     done_key = f"importert_{digest}_{kind}"
     if st.session_state.get(done_key):
         st.success(st.session_state[done_key])
     else:
-        report = upload.check(db_path, user, kind, path, uploaded.name)
-        if report.problem_count and not report.rows:
-            st.error(report.summary())
+        try:
+            checked = upload.check_upload(db_path, user, kind, content, uploaded.name)
+        except store.StoreError as exc:  # another import is running, or the database cannot be used
+            st.error(upload.store_problem(exc))
+            st.stop()
+        report = checked.report
+        if report.problem_count and not report.rows:  # the file as a whole was refused: say why right here
+            st.error(" ".join([report.summary(), *(p.message[:1].upper() + p.message[1:] + "."
+                                                   for p in report.problems[:3])]))
         else:
             st.subheader("Forhåndsvisning")
-            try:
-                st.dataframe(upload.preview(path, uploaded.name), hide_index=True, width="stretch")
-            except Exception:  # the report below says what is wrong with the file
+            if checked.preview is not None:
+                st.dataframe(checked.preview, hide_index=True, width="stretch")
+            else:  # the report below says what is wrong with the file
                 st.caption("Filen kan ikke vises.")
         st.subheader("Kontroll")
         if not report.ok:
@@ -63,8 +64,14 @@ if uploaded is not None:
             if st.button("Bekreft import", type="primary"):
                 bar = st.progress(0.0, text="Importerer …")
                 total = max(report.rows, 1)
-                result = upload.commit(db_path, user, kind, path, uploaded.name,
-                                       progress=lambda n: bar.progress(min(n / total, 1.0), text=f"{n} rader …"))
+                try:
+                    result = upload.commit_upload(
+                        db_path, user, kind, content, uploaded.name,
+                        progress=lambda n: bar.progress(min(n / total, 1.0), text=f"{n} rader …"))
+                except store.StoreError as exc:
+                    bar.empty()
+                    st.error(upload.store_problem(exc))
+                    st.stop()
                 bar.progress(1.0, text="Ferdig")
                 if result.ok:
                     st.session_state[done_key] = result.summary()

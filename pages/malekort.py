@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from navdash import fmt
+from navdash import disclosure
 from navdash.periods import parse_period
 from navdash.schemas import LABELS
 from navdash.ui import data, frame, norsk, pickers, scorecard_view, text
@@ -15,7 +15,8 @@ frame.ensure_routed()
 user = current_user()
 unit_id, period_key, db, version = pickers.unit_and_month(user, what="målekortet for enhet")
 
-card = data.scorecard(db, version, unit_id, period_key)
+scope = data.scope(user)
+card = data.scorecard(db, version, unit_id, period_key, scope)
 period = parse_period(period_key)
 st.title(f"Målekort for {card.unit.unit_id} {card.unit.name}")
 st.markdown(f"**{period.label().capitalize()}** · hittil i år er januar–{period.label().split()[0]} {period.year}, "
@@ -81,7 +82,7 @@ names = {r.indicator_id: f"{r.indicator_id} {r.name}" for r in all_rows}
 chosen = pickers.url_select("Indikator", ids, param="indikator", key="indikator_valg", default=ids[0] if ids else None,
                             format_func=lambda i: names[i]) if ids else None
 if chosen:
-    detail = data.indicator_detail(db, version, unit_id, chosen, period_key)
+    detail = data.indicator_detail(db, version, unit_id, chosen, period_key, scope)
     info = detail["indicator"]
     st.subheader(names[chosen])
     st.markdown(f"{info['description'] or ''}\n\n"
@@ -94,11 +95,15 @@ if chosen:
         st.warning("For lite grunnlag for et signal: for få hendelser per måned.")
     elif detail["spc"] is not None and detail["spc"].too_few_points:
         st.warning(f"For få datapunkter for et signal: {detail['spc'].n_points} måneder, minst 12 trengs.")
+    if detail["points"]["withheld"].any():
+        st.caption(f"Måneder der tallet gjelder færre enn 5 personer vises som «{disclosure.WITHHELD_TEXT}» og er "
+                   "ikke med i diagrammet eller i kontrollgrensene.")
     if detail["kind"] == "M":
         st.plotly_chart(scorecard_view.spc_figure(detail), width="stretch", config=norsk.PLOTLY_CONFIG)
         st.caption(text.md(" ".join(scorecard_view.chart_notes(detail))))
-    context = [f"**{c['name']}**: {fmt.measure_value(c['period'].value, info['measure'])} ({c['period_label']}), "
-               f"hittil i år {fmt.measure_value(c['ytd'].value, info['measure'])}" for c in detail["context"]]
+    context = [f"**{c['name']}**: {scorecard_view.figure_text(c['period'], info['measure'])} "
+               f"({c['period_label']}), hittil i år {scorecard_view.figure_text(c['ytd'], info['measure'])}"
+               for c in detail["context"]]
     if context:
         st.markdown("Til sammenligning: " + " · ".join(context))
     st.dataframe(scorecard_view.points_table(detail), hide_index=True, width="stretch")

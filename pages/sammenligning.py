@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from navdash import compare, fmt, practices
+from navdash import compare, disclosure, fmt, practices
 from navdash.ui import compare_view as view
 from navdash.ui import data, frame, norsk, pickers
 from navdash.ui.identity import current_user
@@ -78,14 +78,20 @@ if not chosen:
     st.info("Velg minst én enhet å sammenligne.")
     st.stop()
 chosen_sorted = sorted(chosen, key=lambda u: (units.set_index("unit_id")["name"][u] if order == "navn" else u))
-f, hist = view.funnel_and_history(db, version, tuple(chosen_sorted), indicator, period,
-                                  "additive" if adjust else None)
+f, hist, withheld = view.funnel_and_history(db, version, tuple(chosen_sorted), indicator, period,
+                                            "additive" if adjust else None, data.scope(user))
+unit_names = units.set_index("unit_id")["name"]
 scope = f"sammenligningsgruppen «{group}»" if group else f"enhetene under {labels[parent]}"
 st.markdown(f"**{indicator} {names[indicator]}** · {view.period_label(period)} · {scope}. "
             f"Gruppens andel: **{fmt.percent(f.p0 * 100 if f.p0 is not None else None)}** "
             f"(summen av tellerne delt på summen av nevnerne for {len(f.points)} enheter).")
-if f.missing:
-    st.caption("Uten tall for perioden: " + ", ".join(name for _, name in f.missing) + ".")
+if withheld:
+    st.caption(f"{disclosure.WITHHELD_TEXT.capitalize()} personer i grunnlaget, eller skjult for at et slikt tall "
+               "ikke skal kunne regnes ut (vises ikke og er ikke med i gruppens andel): "
+               + ", ".join(md(unit_names[u]) for u in withheld) + ".")
+missing = [name for u, name in f.missing if u not in withheld]
+if missing:
+    st.caption("Uten tall for perioden: " + ", ".join(md(n) for n in missing) + ".")
 if not f.points:
     st.warning("Ingen av enhetene har tall for denne perioden.")
     st.stop()
@@ -106,7 +112,7 @@ st.caption(f"{method} {spread}{hint} En enhet er over eller under forventet vari
 
 st.subheader("Enhetene")
 st.info(view.RANKING_NOTE, icon=":material/info:")
-table = view.table(f, hist, info["polarity"], indicator)
+table = view.table(f, hist, info["polarity"], indicator, [(u, unit_names[u]) for u in withheld], chosen_sorted)
 st.dataframe(table, hide_index=True, width="stretch", height=36 * (len(table) + 1) + 4,
              column_config={"Målekort": st.column_config.LinkColumn("Målekort", display_text="Se målekortet")})
 good = [p for p in f.points if compare.better(p.status, info["polarity"])]

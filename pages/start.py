@@ -34,8 +34,7 @@ table = status.assign(
     Data=status["label"].str.capitalize(),
     Rader=status["rows"].map(fmt.number),
     **{
-        # A kind never imported has no time (NaT once pandas has a datetime column).
-        "Sist importert": status["last_at"].map(lambda t: "–" if pd.isna(t) else t.strftime("%d.%m.%Y kl. %H:%M")),
+        "Sist importert": status["last_at"].map(lambda t: f"{t:%d.%m.%Y kl. %H:%M}" if pd.notna(t) else "–"),
         "Fil": status["last_file"].fillna("–"),
         "Av": status["last_who"].fillna("–"),
     },

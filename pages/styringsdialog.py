@@ -32,8 +32,10 @@ st.title(f"Månedsmøtet – {fylke_id} {names.get(fylke_id, '')}")
 st.markdown("Alle kontorene i fylket i én oversikt, i enhetsrekkefølge. Tallene er **frosset** da møtet ble åpnet: "
             "nye data som kommer under møtet endrer ingenting, og et tidligere møte kan åpnes igjen slik det var.")
 
-if meetings.can_run_meeting(user, fylke_id):
-    months = data.months_with_data(db, version)
+months = data.months_with_data(db, version) if meetings.can_run_meeting(user, fylke_id) else []
+if meetings.can_run_meeting(user, fylke_id) and not months:
+    st.info("Det finnes ingen månedstall ennå, så et møte kan ikke åpnes. Last opp verdier først.")
+elif months:
     with st.container(border=True):
         month = pickers.url_select("Måned for nytt møte", months, param="maned", key="mote_maned", default=months[0],
                                    format_func=lambda p: parse_period(p).label())
@@ -50,7 +52,7 @@ ids = [m.meeting_id for m in past]
 meeting_id = pickers.url_select("Møte", ids, param="mote", key="mote_valg", default=ids[0],
                                 format_func=lambda i: next(m.label for m in past if m.meeting_id == i))
 meeting = next(m for m in past if m.meeting_id == meeting_id)
-snap = meeting.snapshot
+snap = meetings.protected(meeting.snapshot, data.mask(db, version, data.scope(user)))  # only this is shown
 st.caption(f"{meetings.stamp(snap)} av {snap.get('opened_by', meeting.opened_by)}. "
            + (f"Endringer er målt mot møtet for {parse_period(snap['previous_period']).label()}."
               if snap.get("previous_period") else "Første møte: ingen endringer å vise."))

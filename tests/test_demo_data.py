@@ -140,7 +140,7 @@ def test_files_are_utf8_comma_separated_with_expected_headers() -> None:
     headers = {
         "enheter": "enhet,navn,type,overordnet,sammenligningsgruppe,ansatte,gyldig_fra,gyldig_til,erstattet_av",
         "indikatorer": "indikator,navn,beskrivelse,perspektiv,resultatkjede,rolle,maaleenhet,polaritet,aggregering,"
-                       "kilde,lenke,lokal",
+                       "kilde,lenke,lokal,personopplysning",
         "verdier": "enhet,indikator,periode,teller,nevner,verdi",
         "resultatkrav": "indikator,enhet,aar,kravtype,terskel,referanseaar,fastsatt_av,absolutt,tekst",
         "undersokelse": "undersokelse,runde,enhet,gruppe,sporsmal,tema,svaralternativ,antall",

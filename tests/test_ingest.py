@@ -48,6 +48,17 @@ CORPUS: dict[str, tuple[str, list[tuple[int | None, str | None, str]]]] = {
         (2, "indikator", "K.TI er nøkkelinformasjon; resultatkrav gis bare på styringsparametere"),
         (3, "absolutt", "«kanskje» må være «ja» eller «nei»"),
     ]),
+    "verdier_tusenskille_komma.csv": ("verdier", [(2, "verdi", "«1,234» er tvetydig")]),
+    "verdier_tusenskille_punktum.csv": ("verdier", [(2, "nevner", "«1.234» er tvetydig")]),
+    "verdier_periode_dato_midt_i_maaned.csv": ("verdier", [(2, "periode", "«15.03.2021» er en dato midt i en måned")]),
+    "verdier_uavsluttet_anforselstegn.csv": ("verdier", [(3, "periode", "anførselstegn (\") som aldri lukkes")]),
+    "verdier_tekst_etter_anforselstegn.csv": ("verdier", [(2, "periode", "tekst etter et avsluttende anførselstegn")]),
+    "enheter_etterfolger_ring.csv": ("enheter", [(2, "erstattet_av", "etterfølgerne går i ring: 0391 → 0392 → 0391")]),
+    "enheter_blandet_tegnkoding.csv": ("enheter", [(None, None, "filen blander tegnkodinger: linje 2 er UTF-8, men "
+                                                                "linje 3 er Windows-1252")]),
+    "indikatorer_http_lenke.csv": ("indikatorer", [(2, "lenke", "er ikke en sikker nettadresse; lenker må begynne "
+                                                                "med https://")]),
+    "resultatkrav_tusenskille.csv": ("resultatkrav", [(2, "terskel", "«1,500» er tvetydig")]),
     "undersokelse_ugyldige_antall.csv": ("undersokelse", [
         (2, "antall", "antallet kan ikke være negativt (-3)"),
         (3, "antall", "«2,5» må være et heltall"),

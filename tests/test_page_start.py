@@ -9,7 +9,7 @@ from tests.pagetest import app
 
 
 def test_first_start_creates_the_demo_database(tmp_path: Path, monkeypatch):
-    db = tmp_path / "ny" / "navdash.duckdb"
+    db = tmp_path / "navdash.duckdb"
     assert not db.exists()
     at = app(db, monkeypatch)
     assert db.exists()

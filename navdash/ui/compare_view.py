@@ -16,9 +16,10 @@ import plotly.graph_objects as go
 import streamlit as st
 from plotly.subplots import make_subplots
 
-from navdash import compare, fmt, store
+from navdash import compare, disclosure, fmt, store
 from navdash.compare import Funnel
 from navdash.periods import Period, parse_period
+from navdash.ui import data
 
 HISTORY = {"M": 24, "T": 9, "Y": 5}  # periods in the small multiples: two years of months, three of tertials
 SYMBOL = {"over": "triangle-up", "innenfor": "circle", "under": "triangle-down"}
@@ -67,12 +68,15 @@ def candidates(db: str, version: int, parent: str | None, group: str | None, per
 
 @st.cache_data(show_spinner="Beregner traktdiagrammet …", max_entries=256)
 def funnel_and_history(db: str, version: int, units: tuple[str, ...], indicator: str, period: str,
-                       adjust: str | None) -> tuple[Funnel, pd.DataFrame]:
+                       adjust: str | None, scope: str) -> tuple[Funnel, pd.DataFrame, list[str]]:
+    """The funnel and each unit's history as the viewer (`scope`, see data.scope) may see them, and the units
+    whose figure for the period is withheld ("færre enn 5")."""
     end = parse_period(period)
+    mask = data.mask(db, version, scope)
     with store.reading(Path(db)) as con:
-        f = compare.funnel_for(con, list(units), indicator, end, adjust=adjust)
-        hist = compare.history(con, list(units), indicator, end, HISTORY[end.kind])
-    return f, hist
+        f = compare.funnel_for(con, list(units), indicator, end, adjust=adjust, mask=mask)
+        hist = compare.history(con, list(units), indicator, end, HISTORY[end.kind], mask=mask)
+    return f, hist, [u for u in units if mask.hides(u, indicator, [end])]
 
 
 def period_label(key: str) -> str:
@@ -160,9 +164,11 @@ def small_multiples(hist: pd.DataFrame, order: list[tuple[str, str]], current: s
     return fig
 
 
-def table(f: Funnel, hist: pd.DataFrame, polarity: str, indicator: str) -> pd.DataFrame:
-    """One row per unit in the funnel's order (the caller's order), no rank, no value-sorted order."""
-    own = compare.own_history(hist, f.period)
+def table(f: Funnel, hist: pd.DataFrame, polarity: str, indicator: str,
+          withheld: list[tuple[str, str]] = (), order: list[str] | None = None) -> pd.DataFrame:
+    """One row per unit in the funnel's order (the caller's order), no rank, no value-sorted order; units whose
+    figure is withheld (`withheld`, as (id, name)) follow with "færre enn 5" and nothing else."""
+    own = compare.own_history(hist, f.period) if len(hist) else {}
     rows = []
     for p in f.points:
         lo, hi = p.limits[0.998]
@@ -176,4 +182,10 @@ def table(f: Funnel, hist: pd.DataFrame, polarity: str, indicator: str) -> pd.Da
             "Mot eget nivå": fmt.pp(None if p.unit_id not in own else (p.share - own[p.unit_id]) * 100),
             "Målekort": link,
         })
+    for unit_id, name in withheld:
+        rows.append({"Enhetsnr": unit_id, "Enhet": name, "Teller": disclosure.WITHHELD_TEXT,
+                     "Nevner": disclosure.WITHHELD_TEXT, "Andel": disclosure.WITHHELD_TEXT, "99,8 %-grenser": "",
+                     "Forventet variasjon": "", "Eget nivå før": "", "Mot eget nivå": "", "Målekort": ""})
+    if order is not None:  # the caller's order (tree or name), never by value
+        rows.sort(key=lambda r: order.index(r["Enhetsnr"]) if r["Enhetsnr"] in order else len(order))
     return pd.DataFrame(rows)

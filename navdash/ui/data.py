@@ -12,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from navdash import access, overview, store
+from navdash import access, disclosure, overview, store
 
 
 def source() -> tuple[str, int]:
@@ -67,19 +67,31 @@ def months_with_data(db: str, version: int) -> list[str]:
     return overview.months_with_data(Path(db))
 
 
+def scope(user: access.User | None) -> str:
+    """The key of what the user may see of small numbers; every cached result with figures about people is keyed
+    on it, so a figure shown in clear to a leader is never served to anyone else from the cache."""
+    return access.clearance(user).key
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def mask(db: str, version: int, scope: str) -> disclosure.Mask:
+    return disclosure.mask_for(access.clearance_from_key(scope), Path(db))
+
+
 @st.cache_data(show_spinner="Henter målekortet …", max_entries=256)
-def scorecard(db: str, version: int, unit_id: str, period: str):  # noqa: ANN201 - a navdash.scorecard.Scorecard
+def scorecard(db: str, version: int, unit_id: str, period: str, scope: str):  # noqa: ANN201 - a scorecard.Scorecard
     from navdash import scorecard as core
 
-    return core.load(unit_id, period, Path(db))
+    return core.load(unit_id, period, Path(db), mask(db, version, scope))
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
-def indicator_detail(db: str, version: int, unit_id: str, indicator_id: str, period: str) -> dict | None:
+def indicator_detail(db: str, version: int, unit_id: str, indicator_id: str, period: str, scope: str) -> dict | None:
     from navdash import scorecard as core
     from navdash.periods import parse_period
 
-    return core.indicator_detail(unit_id, indicator_id, parse_period(period), Path(db))
+    return core.indicator_detail(unit_id, indicator_id, parse_period(period), Path(db),
+                                 mask=mask(db, version, scope))
 
 
 @st.cache_data(show_spinner=False, max_entries=64)

@@ -2,9 +2,42 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
+
 import streamlit as st
 
+from navdash import store
 from navdash.ui import data, norsk
+
+
+def open_store() -> None:
+    """Create the demo database on the very first start; stop with one Norwegian line when the data folder is
+    missing or read-only or the database file is damaged (never a traceback)."""
+    try:
+        if not store.db_path().exists():
+            with st.spinner("Oppretter demodatabasen … (bare første gang)"):
+                store.ensure_database()
+        store.data_version()
+    except store.StoreError as exc:
+        text = store.message(exc)
+
+        def store_unusable() -> None:
+            st.error(text, icon=":material/error:")
+
+        # Through st.navigation, so that Streamlit does not fall back to listing every file in pages/.
+        st.navigation([st.Page(store_unusable, title="Feil", default=True)], position="hidden").run()
+        st.stop()
+
+
+@contextlib.contextmanager
+def store_errors_shown() -> Iterator[None]:
+    """Around a page: a write that found the store busy (another import running) or unusable says so in
+    Norwegian instead of failing with a traceback."""
+    try:
+        yield
+    except store.StoreError as exc:
+        st.error(store.message(exc), icon=":material/error:")
 
 
 def set_language() -> None:

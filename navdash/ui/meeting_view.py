@@ -91,9 +91,9 @@ def office_html(office: dict[str, Any], comments: dict[str, meetings.Comment]) -
                     f'{fmt.number(r["this_period"]["denominator"])}</span>')
         body.append(
             f"<tr><th scope=\"row\">{e(r['indicator_id'])}</th><td class=\"name\">{e(r['name'])}{note}</td>"
-            f"<td class=\"num\">{e(fmt.measure_value(r['this_period']['value'], r['measure']))}{base}</td>"
-            f"<td class=\"num\">{e(fmt.measure_value(r['ytd']['value'], r['measure']))}</td>"
-            f"<td class=\"num\">{e(fmt.measure_value(r['ytd_last']['value'], r['measure']))}</td>"
+            f"<td class=\"num\">{e(meetings.figure_text(r['this_period'], r['measure']))}{base}</td>"
+            f"<td class=\"num\">{e(meetings.figure_text(r['ytd'], r['measure']))}</td>"
+            f"<td class=\"num\">{e(meetings.figure_text(r['ytd_last'], r['measure']))}</td>"
             f"<td class=\"signal\">{_variation_badge(r)}</td>"
             f"<td class=\"goal\">{e(r['target_text'])} {_status_badge(r)}</td>"
             f"<td>{e(r.get('changes', ''))}</td></tr>")

@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 import pandas as pd
 import plotly.graph_objects as go
 
-from navdash import fmt
+from navdash import disclosure, fmt
 from navdash.aggregate import Combined
 from navdash.scorecard import Row, Signal, TargetStatus, TargetView
 
@@ -66,6 +66,7 @@ CSS = """
 .nd-comment {display: block; margin-top: 0.25rem; padding: 0.2rem 0.4rem; background: #f4f6f8;
              border-left: 3px solid #00347d; font-size: 0.75rem;}
 .nd-practice {display: block; margin-top: 0.2rem; font-size: 0.75rem;}
+.nd-withheld {font-style: italic; color: #4f4f4f; white-space: nowrap; cursor: help;}
 </style>
 """
 
@@ -106,6 +107,9 @@ def target_html(targets: list[TargetView], statuses: list[TargetStatus]) -> str:
 
 
 def value_html(c: Combined, measure: str) -> str:
+    if disclosure.is_withheld(c):
+        return (f'<span class="nd-withheld" title="{html.escape(disclosure.WITHHELD_REASON)}">'
+                f"{disclosure.WITHHELD_TEXT}</span>")
     text = fmt.measure_value(c.value, measure)
     if c.denominator is not None and c.numerator is not None:
         base = f"{fmt.number(c.numerator)} av {fmt.number(c.denominator)}"
@@ -113,6 +117,11 @@ def value_html(c: Combined, measure: str) -> str:
     if c.periods and c.periods > 1:
         return f'{text}<span class="n">snitt av {c.periods} perioder</span>' if c.value is not None else text
     return text
+
+
+def figure_text(c: Combined, measure: str) -> str:
+    """A value as plain text: the number, or "færre enn 5" when the viewer may not see it."""
+    return disclosure.WITHHELD_TEXT if disclosure.is_withheld(c) else fmt.measure_value(c.value, measure)
 
 
 def row_link(unit_id: str, period: str, indicator_id: str) -> str:
@@ -262,13 +271,18 @@ def points_table(detail: dict) -> pd.DataFrame:
     from navdash.periods import parse_period
 
     out = pd.DataFrame({"Periode": [parse_period(p).label() for p in points["period"]]})
+    withheld = points["withheld"].to_numpy() if "withheld" in points else [False] * len(points)
+
+    def cells(values: pd.Series, show: object) -> list[str]:
+        return [disclosure.WITHHELD_TEXT if w else show(v) for v, w in zip(values, withheld, strict=True)]
+
     if detail["indicator"]["aggregation"] == "forholdstall":
-        out["Teller"] = points["numerator"].map(fmt.number).to_numpy()
-        out["Nevner"] = points["denominator"].map(fmt.number).to_numpy()
-    out["Verdi"] = points["shown"].map(lambda v: fmt.measure_value(v, measure)).to_numpy()
+        out["Teller"] = cells(points["numerator"], fmt.number)
+        out["Nevner"] = cells(points["denominator"], fmt.number)
+    out["Verdi"] = cells(points["shown"], lambda v: fmt.measure_value(v, measure))
     analysis = detail.get("analysis")
     if analysis is not None and analysis.season.applied:
-        out["Sesongjustert"] = points["adjusted"].map(lambda v: fmt.measure_value(v, measure)).to_numpy()
+        out["Sesongjustert"] = cells(points["adjusted"], lambda v: fmt.measure_value(v, measure))
     out["Kilde"] = points["source"].map({"lastet": "Lastet inn", "beregnet": "Beregnet fra kontorene"}).to_numpy()
     if detail["spc"] is not None:
         from navdash.scorecard import RULE_TEXT, VARIATION_TEXT

@@ -1,0 +1,221 @@
+"""Small numbers about identifiable people: which figures a viewer may not see, and the one gate every figure passes.
+
+NAV's statistics treat groups under 5 persons as personal data. For indicators marked `personopplysning` in the
+catalogue, a figure is *small* when its base is 1-4 persons: the denominator of a share, the count itself for a
+number of persons, and for the medarbeider perspective also the unit's employees (sick days of a 2-person office
+are about those 2 people, however many days there are). A small figure is shown in clear only to viewers cleared
+for the unit (`access.clearance`: the unit's own leder, the fylkesleder above it, the analytiker); everyone else
+sees "færre enn 5".
+
+Hiding the small figure alone is not enough: a fylke's total minus its other offices gives it back. So, per
+indicator and period, every published total either has no hidden units directly under it, or at least two whose
+bases add up to 5 or more; when there are not enough others to hide, the total itself is hidden, and the same rule
+then applies one level up (fylker and national units under Norge). Loaded totals are treated as the sum of the
+units under them, which is the cautious assumption. Over time, a sum of periods (year to date, a tertial of months,
+last year's same months) is shown only when none of its periods is hidden for the unit, so a year to date minus the
+shown months cannot give back a hidden month.
+
+`Mask.hides` is the single rule; `gate` (and `withhold_rows` for tables of periods) apply it. Pages never decide.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+import duckdb
+import numpy as np
+import pandas as pd
+
+from navdash.access import Clearance
+from navdash.aggregate import Combined
+from navdash.periods import Period
+
+THRESHOLD = 5
+WITHHELD_TEXT = "færre enn 5"
+WITHHELD_REASON = ("Tallet gjelder færre enn 5 personer (eller må skjules for at et slikt tall ikke skal kunne "
+                   "regnes ut) og vises bare for enhetens leder, fylkesledelsen og analytikere.")
+
+Cell = tuple[str, str, str]  # (unit_id, indicator_id, period key)
+
+
+@dataclass(frozen=True)
+class Withheld(Combined):
+    """A figure the viewer may not see: shown as "færre enn 5", with no value, numerator or denominator."""
+
+
+@dataclass(frozen=True)
+class Mask:
+    """The figures hidden from one clearance, for one published data version."""
+
+    key: str  # the clearance's key
+    personal: frozenset[str]  # indicators about identifiable people
+    hidden: frozenset[Cell]
+    primary: int = 0  # how many of the hidden figures are small themselves (the rest are hidden to protect them)
+
+    def hides(self, unit_id: str, indicator_id: str, periods: Iterable[Period | str]) -> bool:
+        """Is the unit's figure over these periods hidden? True when any one of the periods is."""
+        if indicator_id not in self.personal:
+            return False
+        return any((unit_id, indicator_id, p if isinstance(p, str) else p.key) in self.hidden for p in periods)
+
+
+def gate(mask: Mask | None, unit_id: str, indicator_id: str, periods: Iterable[Period | str],
+         figure: Combined) -> Combined:
+    """The figure as this viewer may see it: unchanged, or `Withheld`. `mask=None` is for figures computed in
+    clear for storage (a meeting's snapshot); anything shown to a person passes a mask."""
+    if mask is None or not mask.hides(unit_id, indicator_id, periods):
+        return figure
+    return Withheld(None, None, None, figure.periods, figure.source, figure.units)
+
+
+def is_withheld(figure: object) -> bool:
+    return isinstance(figure, Withheld)
+
+
+def withhold_rows(rows: pd.DataFrame, mask: Mask | None, unit_id: str | None = None) -> pd.DataFrame:
+    """Rows of per-period figures (columns indicator_id or a single indicator, period, numerator, denominator,
+    value; unit from `unit_id` or the column) with hidden figures blanked and a `withheld` column."""
+    out = rows.copy()
+    if mask is None or out.empty:
+        out["withheld"] = False
+        return out
+    units = [unit_id] * len(out) if unit_id is not None else list(out["unit_id"])
+    hidden = np.array([mask.hides(u, i, [p]) for u, i, p in zip(units, out["indicator_id"], out["period"],
+                                                                  strict=True)], dtype=bool)
+    out["withheld"] = hidden
+    for col in ("numerator", "denominator", "value"):
+        if col in out:
+            out[col] = out[col].astype("float64").where(~hidden)
+    return out
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Which figures are hidden
+# ---------------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    """What the rule needs to know about an indicator about identifiable people."""
+
+    aggregation: str
+    measure: str
+    perspective: str
+
+
+def base(numerator: float | None, denominator: float | None, value: float | None, ind: Catalogue) -> float | None:
+    """How many persons a figure is about, when the file says: the denominator of a share, a count of persons."""
+    if ind.aggregation == "forholdstall":
+        return None if denominator is None or pd.isna(denominator) else float(denominator)
+    if ind.measure == "antall":
+        return None if value is None or pd.isna(value) else float(value)
+    return None
+
+
+def is_small(persons: float | None, employees: int | None, ind: Catalogue) -> bool:
+    if persons is not None and 0 < persons < THRESHOLD:
+        return True
+    return ind.perspective == "medarbeider" and employees is not None and 0 < employees < THRESHOLD
+
+
+class _Tree:
+    def __init__(self, parents: Mapping[str, str | None]):
+        self.parents = dict(parents)
+        self.children: dict[str, list[str]] = {}
+        for unit, parent in self.parents.items():
+            if parent is not None:
+                self.children.setdefault(parent, []).append(unit)
+        for kids in self.children.values():
+            kids.sort()
+        depth: dict[str, int] = {}
+        for unit in self.parents:
+            d, current, seen = 0, self.parents.get(unit), {unit}
+            while current is not None and current not in seen:
+                seen.add(current)
+                d += 1
+                current = self.parents.get(current)
+            depth[unit] = d
+        # deepest first: children are settled before their parent is looked at
+        self.bottom_up = sorted(self.parents, key=lambda u: (-depth[u], u))
+
+
+def hidden_cells(cells: Mapping[str, float | None], tree: _Tree, employees: Mapping[str, int | None],
+                 ind: Catalogue, cleared: frozenset[str]) -> tuple[set[str], int]:
+    """For one indicator and period: the units whose figure is hidden, and how many of them are small themselves.
+
+    `cells` holds the base of every unit with a figure loaded for it; totals without their own figure are the sum
+    of the units under them.
+    """
+    bases: dict[str, float | None] = {}
+    has_data: set[str] = set()
+    for unit in tree.bottom_up:
+        kids = [c for c in tree.children.get(unit, []) if c in has_data]
+        if unit in cells:
+            bases[unit] = cells[unit]
+            has_data.add(unit)
+        elif kids:
+            known = [bases[c] for c in kids if bases.get(c) is not None]
+            bases[unit] = float(sum(known)) if known else None
+            has_data.add(unit)
+    hidden = {u for u in has_data if u not in cleared and is_small(bases.get(u), employees.get(u), ind)}
+    primary = len(hidden)
+    for unit in tree.bottom_up:
+        kids = [c for c in tree.children.get(unit, []) if c in has_data]
+        if not kids or unit in hidden:
+            continue
+        hid = [c for c in kids if c in hidden]
+        if not hid:
+            continue
+
+        def enough(hid: list[str] = hid) -> bool:
+            return len(hid) >= 2 and sum(bases.get(c) or 0 for c in hid) >= THRESHOLD
+
+        # a total with nothing hidden under it is known from the units under it, so hiding it protects nothing
+        candidates = sorted(
+            (c for c in kids if c not in hidden and c not in cleared
+             and (not tree.children.get(c) or any(k in hidden for k in tree.children[c]))),
+            key=lambda c: (bases.get(c) if bases.get(c) is not None else float("inf"), c))
+        while not enough() and candidates:
+            partner = candidates.pop(0)
+            hidden.add(partner)
+            hid.append(partner)
+        if not enough():
+            hidden.add(unit)
+    return hidden, primary
+
+
+def build_mask(con: duckdb.DuckDBPyConnection, clearance: Clearance) -> Mask:
+    """The figures hidden from viewers with this clearance, in the newest published data."""
+    catalogue = {
+        i: Catalogue(a, m, p) for i, a, m, p in con.execute(
+            "SELECT indicator_id, aggregation, measure, perspective FROM indicators WHERE personal").fetchall()
+    }
+    units = con.execute("SELECT unit_id, parent_id, employees FROM units").fetchall()
+    parents = {u: p for u, p, _e in units}
+    employees = {u: (int(e) if e is not None else None) for u, _p, e in units}
+    tree = _Tree(parents)
+    cleared = clearance.units(parents)
+    rows = con.execute(
+        """SELECT indicator_id, period, unit_id, numerator, denominator, value FROM "values"
+           WHERE list_contains(?, indicator_id) ORDER BY indicator_id, period""", [list(catalogue)]).fetchall()
+    by_key: dict[tuple[str, str], dict[str, float | None]] = {}
+    for ind, period, unit, num, den, val in rows:
+        by_key.setdefault((ind, period), {})[unit] = base(num, den, val, catalogue[ind])
+    hidden: set[Cell] = set()
+    primary = 0
+    if not clearance.everything:
+        for (ind, period), cells in by_key.items():
+            found, small = hidden_cells(cells, tree, employees, catalogue[ind], cleared)
+            hidden.update((u, ind, period) for u in found)
+            primary += small
+    return Mask(clearance.key, frozenset(catalogue), frozenset(hidden), primary)
+
+
+def mask_for(clearance: Clearance, db: object = None) -> Mask:
+    from pathlib import Path
+
+    from navdash import store
+
+    with store.reading(Path(db) if db is not None else None) as con:
+        return build_mask(con, clearance)
