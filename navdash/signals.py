@@ -214,7 +214,7 @@ def analyse_series(
     values = {p.key: v for p, v in zip(months, shown, strict=True)}
     bases = {p.key: s for p, s in zip(months, sizes, strict=True)} if sizes is not None else {}
     keys = [end.shift(-i) for i in range(window - 1, -1, -1)]
-    while keys and values.get(keys[0].key) is None:  # leading months before the series began are not gaps
+    while keys and keys[0].key not in values:  # leading months before the series began are not gaps
         keys.pop(0)
     raw = [values.get(p.key) for p in keys]
     raw = [None if v is None or (isinstance(v, float) and math.isnan(v)) else float(v) for v in raw]

@@ -206,7 +206,7 @@ def test_catalogue_season_column(small_db: Path, tmp_path: Path) -> None:
     buf = io.StringIO()
     ingest.export("indikatorer", buf, db=small_db)
     lines = buf.getvalue().splitlines()
-    assert lines[0].endswith(",lokal,sesong") and lines[1].endswith(",auto")
+    assert lines[0].endswith(",sesong") and lines[1].endswith(",auto")
     first = lines[1].rsplit(",", 1)[0]
     f = tmp_path / "indikatorer.csv"
     f.write_text(lines[0] + "\n" + first + ",Ja\n", encoding="utf-8")
