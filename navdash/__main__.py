@@ -52,6 +52,8 @@ def _main(argv: list[str] | None) -> int:
     p_bench = sub.add_parser("bench", help="mål import og spørringer i nasjonal skala")
     p_bench.add_argument("--small", action="store_true", help="en liten kjøring (for tester)")
     p_bench.add_argument("--workdir", type=Path, help="mappe for midlertidige filer")
+    p_bench.add_argument("--signaler", action="store_true",
+                         help="bare signalene: falske alarmer og oppdagede endringer på syntetiske data")
 
     args = parser.parse_args(argv)
     db = store.db_path()
@@ -104,9 +106,11 @@ def _main(argv: list[str] | None) -> int:
         return 0
 
     if args.command == "bench":
-        from navdash import bench
+        from navdash import bench, bench_signals
 
-        return bench.run(small=args.small, workdir=args.workdir)
+        code = 0 if args.signaler else bench.run(small=args.small, workdir=args.workdir)
+        print("\n".join(bench_signals.run(bench_signals.SMALL_OFFICES if args.small else bench_signals.OFFICES)[1]))
+        return code
     return EXIT_REFUSED
 
 

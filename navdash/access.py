@@ -178,7 +178,7 @@ def upload_scope(user: User | None) -> UploadScope | None:
     if user is None:
         return None
     if user.role == "analytiker":
-        return UploadScope(("enheter", "indikatorer", "verdier", "resultatkrav", "undersokelse"))
+        return UploadScope(("enheter", "indikatorer", "verdier", "resultatkrav", "undersokelse", "endringspunkter"))
     if user.role == "leder":
         return UploadScope(("verdier",), frozenset({user.unit_id}), local_indicators_only=True)
     return None

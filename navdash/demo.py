@@ -24,7 +24,7 @@ SEED = 20211231
 YEARS = (2019, 2020, 2021, 2022)
 NATIONAL_SCALE = 15_000  # office employees behind the national NAV-kontor statistics (Norge = this many "ansatte")
 
-FILES = ("enheter", "indikatorer", "verdier", "resultatkrav", "undersokelse", "prioriteringer")
+FILES = ("enheter", "indikatorer", "verdier", "resultatkrav", "undersokelse", "prioriteringer", "endringspunkter")
 
 # ---------------------------------------------------------------------------------------------------------
 # Units
@@ -518,6 +518,18 @@ SHIFTS = (
     Shift("0319", "B.45", "2022-06", -12.0,
           "NAV Søndre Nordstrand: unge med situasjonsbestemt innsatsbehov i arbeidsrettet aktivitet faller med "
           "om lag 12 prosentpoeng fra juni 2022 (forverring)."),
+)
+
+
+# Recorded change points: the pandemic's dip and the return to normal, for every unit, on the indicators whose
+# level it moved most (the outflow indicators carry the full _COVID_PP/_COVID_REL shape).
+CHANGE_POINTS = tuple(
+    (ind, "", period, reason)
+    for ind in sorted(_OUTFLOW)
+    for period, reason in (
+        ("2020-03", "Koronapandemien: nedstengning og permitteringer fra mars 2020"),
+        ("2021-04", "Gjenåpning etter koronapandemien: overgangen til arbeid på vanlig nivå igjen fra april 2021"),
+    )
 )
 
 
@@ -1036,6 +1048,9 @@ Indikatorer med ID-er som `B.UNG`, `M.SF`, `S.DP`, `N.SKL` og `K.ARBS` (bokstave
 egne; ekte målekort-ID-er har tall etter punktumet. Kvalitetsmålingene er per tertial, fra 2021 bare i
 1. og 3. tertial.
 
+`endringspunkter.csv` registrerer koronapandemien (mars 2020) og gjenåpningen (april 2021) for alle enheter på
+indikatorene for overgang til arbeid, slik at kontrollgrensene regnes på nytt fra disse månedene.
+
 ## Innlagte endringer (til kontroll av SPC-siden)
 
 {shifts}
@@ -1069,7 +1084,7 @@ def _personal_text(i: Indicator) -> str:
 
 
 def write_demo_csvs(out_dir: Path) -> dict[str, Path]:
-    """Write the six demo CSV files and README.md into `out_dir`; return {name: path}."""
+    """Write the demo CSV files and README.md into `out_dir`; return {name: path}."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     all_units = units()
@@ -1092,6 +1107,7 @@ def write_demo_csvs(out_dir: Path) -> dict[str, Path]:
            ("undersokelse", "runde", "enhet", "gruppe", "sporsmal", "tema", "svaralternativ", "antall"),
            survey(all_units))
     _write(paths["prioriteringer"], ("enhet", "aar", "nr", "tittel", "begrunnelse", "indikatorer"), PRIORITIES)
+    _write(paths["endringspunkter"], ("indikator", "enhet", "periode", "begrunnelse"), CHANGE_POINTS)
     paths["README"] = out_dir / "README.md"
     paths["README"].write_text(readme(), encoding="utf-8", newline="\n")
     return paths

@@ -1,9 +1,9 @@
 """Import: file -> rows -> validation -> one atomic write, with a report a person can act on.
 
-A file holds one kind (`enheter`, `indikatorer`, `verdier`, `resultatkrav`, `undersokelse`). It is read as a
-stream (CSV or XLSX), every row is validated by the Pydantic model of its kind, valid rows are staged in chunks
-inside the writer's private copy of the database, and only when the whole file is clean is it merged and
-published. Any problem anywhere means nothing is written. All problems are reported at once, in Norwegian,
+A file holds one kind (`enheter`, `indikatorer`, `verdier`, `resultatkrav`, `undersokelse`, `endringspunkter`).
+It is read as a stream (CSV or XLSX), every row is validated by the Pydantic model of its kind, valid rows are
+staged in chunks inside the writer's private copy of the database, and only when the whole file is clean is it
+merged and published. Any problem anywhere means nothing is written. All problems are reported at once, in Norwegian,
 with file, row (as a spreadsheet shows it: the header is row 1) and column.
 """
 
@@ -31,6 +31,7 @@ from pydantic import ValidationError
 from navdash import disclosure, store, survey
 from navdash.schemas import (
     KINDS,
+    ChangePointRow,
     IndicatorInfo,
     IndicatorRow,
     Kind,
@@ -503,12 +504,16 @@ def _unit_db(r: UnitRow) -> tuple[Any, ...]:
 
 def _indicator_db(r: IndicatorRow) -> tuple[Any, ...]:
     return (r.indikator, r.navn, r.beskrivelse, r.perspektiv, r.resultatkjede, r.rolle, r.maaleenhet, r.polaritet,
-            r.aggregering, r.kilde, r.lenke, bool(r.lokal), r.personal)
+            r.aggregering, r.kilde, r.lenke, bool(r.lokal), r.personal, r.sesong)
 
 
 def _target_db(r: TargetRow) -> tuple[Any, ...]:
     absolute = True if r.absolutt is None else r.absolutt
     return (r.indikator, r.enhet, r.aar, r.kravtype, r.terskel, r.referanseaar, r.fastsatt_av, absolute, r.tekst)
+
+
+def _change_point_db(r: ChangePointRow) -> tuple[Any, ...]:
+    return (r.indikator, r.enhet or "", r.periode.key, r.begrunnelse)
 
 
 def _survey_db(r: SurveyRow) -> tuple[Any, ...]:
@@ -535,11 +540,11 @@ TARGETS: dict[str, Target] = {
     "indikatorer": Target(
         "indicators",
         ("indicator_id", "name", "description", "perspective", "chain_step", "role", "measure", "polarity",
-         "aggregation", "source", "link", "local", "personal"),
+         "aggregation", "source", "link", "local", "personal", "season"),
         ("indicator_id",),
         ("name", "description", "perspective", "chain_step", "role", "measure", "polarity", "aggregation",
-         "source", "link", "local", "personal"),
-        _indicator_db, (S,) * 11 + (B, B),
+         "source", "link", "local", "personal", "season"),
+        _indicator_db, (S,) * 11 + (B, B, S),
     ),
     "resultatkrav": Target(
         "targets",
@@ -553,6 +558,10 @@ TARGETS: dict[str, Target] = {
         ("survey", "round", "unit_id", "grp", "question", "theme", "answer", "count"),
         ("survey", "round", "unit_id", "grp", "question", "answer"), ("theme", "count"), _survey_db,
         (S, S, S, S, S, S, S, I32),
+    ),
+    "endringspunkter": Target(
+        "change_points", ("indicator_id", "unit_id", "period", "reason"), ("indicator_id", "unit_id", "period"),
+        ("reason",), _change_point_db, (S, S, S, S),
     ),
 }
 
@@ -959,8 +968,8 @@ def _export_columns(kind_name: str) -> list[str]:
         return ["indicator_id", "unit_id", "year", "kind", "threshold", "reference_year", "set_by",
                 "CASE WHEN absolute THEN 'ja' ELSE 'nei' END", "text"]
     if kind_name == "indikatorer":
-        return [*TARGETS[kind_name].columns[:-2], "CASE WHEN local THEN 'ja' ELSE 'nei' END",
-                "CASE WHEN personal THEN 'ja' ELSE 'nei' END"]
+        return [*TARGETS[kind_name].columns[:-3], "CASE WHEN local THEN 'ja' ELSE 'nei' END",
+                "CASE WHEN personal THEN 'ja' ELSE 'nei' END", "coalesce(season, 'auto')"]
     return list(TARGETS[kind_name].columns)
 
 
@@ -992,7 +1001,7 @@ def _cell(value: Any) -> str:
 # Demo data
 # ---------------------------------------------------------------------------------------------------------
 
-DEMO_ORDER = ("enheter", "indikatorer", "verdier", "resultatkrav", "undersokelse")
+DEMO_ORDER = ("enheter", "indikatorer", "verdier", "resultatkrav", "undersokelse", "endringspunkter")
 
 
 def load_demo(db: Path | None = None, demo_dir: Path | None = None) -> list[ImportReport]:

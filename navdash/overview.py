@@ -29,7 +29,7 @@ def units(db: Path | None = None) -> pd.DataFrame:
 def data_status(db: Path | None = None) -> pd.DataFrame:
     """Per import kind: rows in the store, the latest import, who made it and when."""
     tables = {"enheter": "units", "indikatorer": "indicators", "verdier": '"values"', "resultatkrav": "targets",
-              "undersokelse": "survey_counts"}
+              "undersokelse": "survey_counts", "endringspunkter": "change_points"}
     rows = []
     log = appdb.import_log
     with store.reading(db) as con, appdb.reading(db) as conn:

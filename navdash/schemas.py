@@ -38,6 +38,7 @@ Aggregation = Literal["forholdstall", "sum", "snitt_per_periode"]
 # "minst"/"hoyst" include the threshold (≥, ≤); "over"/"under" do not (>, <), as the letters word them.
 TargetKind = Literal["minst", "hoyst", "over", "under", "oke_fra_fjoraret", "retning_mot_niva", "skal_reduseres"]
 SetBy = Literal["direktorat", "fylke", "kontor", "partnerskap"]
+SeasonSetting = Literal["auto", "ja", "nei"]
 
 LABELS: dict[str, dict[str, str]] = {
     "type": {
@@ -331,6 +332,19 @@ def _month_of_date(day: int, month: int, year: int, text: str) -> Period:
 PeriodField = Annotated[Period, BeforeValidator(_period)]
 
 
+def _season(value: object) -> str:
+    """`sesong`: blank means `auto`, so a catalogue without the column (or with empty cells) keeps detection on."""
+    if is_blank(value):
+        return "auto"
+    text = to_code(_required_text(value))
+    if text not in get_args(SeasonSetting):
+        raise ValueError(f"«{value}» er ikke gyldig; bruk en av: {', '.join(get_args(SeasonSetting))}")
+    return text
+
+
+Season = Annotated[SeasonSetting, BeforeValidator(_season)]
+
+
 def _url(value: object) -> str | None:
     text = _text(value)
     if text is not None and text.lower().startswith("http://"):
@@ -465,6 +479,7 @@ class IndicatorRow(_Row):
     lokal: Bool = False  # an office's own statistics: its leader may upload values for it
     # About identifiable people: small bases are withheld (navdash.disclosure). Empty: the perspective decides.
     personopplysning: Bool = None
+    sesong: Season = "auto"  # whether the signal adjusts for a calendar pattern: auto (detect), ja, nei
 
     @property
     def personal(self) -> bool:
@@ -697,6 +712,37 @@ class PriorityRow(_Row):
         return self
 
 
+class ChangePointRow(_Row):
+    """endringspunkter: from this month on the process is a new one, and the signal's limits are recalculated.
+
+    `enhet` blank: the change applies to the indicator for every unit (a new definition, a pandemic).
+    """
+
+    indikator: IndicatorId
+    enhet: OptUnitId = None
+    periode: PeriodField
+    begrunnelse: RequiredText
+
+    @model_validator(mode="after")
+    def _consistent(self, info: ValidationInfo) -> ChangePointRow:
+        ctx = _context(info)
+        problems: list[tuple[str, str]] = []
+        if self.periode.kind != "M":
+            problems.append(("periode", f"et endringspunkt er en måned som 2021-04, ikke {self.periode.key}"))
+        if len(self.begrunnelse) > 200:
+            problems.append(("begrunnelse", "begrunnelsen er lengre enn 200 tegn"))
+        if ctx is not None:
+            if self.enhet is not None and self.enhet not in ctx.units:
+                problems.append(("enhet", ctx.unknown_unit(self.enhet)))
+            if self.indikator not in ctx.indicators:
+                problems.append(("indikator", ctx.unknown_indicator(self.indikator)))
+            if self.periode.is_future(ctx.today):
+                problems.append(("periode", f"perioden {self.periode.key} ligger fram i tid"))
+        if problems:
+            raise RowProblems(problems)
+        return self
+
+
 def _indicator_list(value: object) -> tuple[str, ...]:
     if is_blank(value):
         return ()
@@ -739,7 +785,7 @@ KINDS: dict[str, Kind] = {
     "indikatorer": Kind(
         "indikatorer", IndicatorRow,
         ("indikator", "navn", "beskrivelse", "perspektiv", "resultatkjede", "rolle", "maaleenhet", "polaritet",
-         "aggregering", "kilde", "lenke", "lokal", "personopplysning"),
+         "aggregering", "kilde", "lenke", "lokal", "personopplysning", "sesong"),
         ("indikator",),
         ("indikator", "navn", "perspektiv", "resultatkjede", "rolle", "maaleenhet", "polaritet", "aggregering"),
         "indikatorkatalog",
@@ -759,6 +805,10 @@ KINDS: dict[str, Kind] = {
         ("undersokelse", "runde", "enhet", "gruppe", "sporsmal", "svaralternativ"),
         ("undersokelse", "runde", "enhet", "gruppe", "sporsmal", "tema", "svaralternativ", "antall"),
         "medarbeiderundersøkelse",
+    ),
+    "endringspunkter": Kind(
+        "endringspunkter", ChangePointRow, ("indikator", "enhet", "periode", "begrunnelse"),
+        ("indikator", "enhet", "periode"), ("indikator", "periode", "begrunnelse"), "endringspunkter",
     ),
 }
 

@@ -26,11 +26,12 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from navdash import aggregate, disclosure, spc, store
+from navdash import aggregate, disclosure, signals, spc, store
 from navdash.aggregate import Combined, MonthCoverage
 from navdash.periods import Period, parse_period
 
 SPC_WINDOW = 24  # months shown and used for limits: two years is long enough for 12+ points, short enough to matter
+SEASON_HISTORY_YEARS = 4  # years loaded before the month shown, so a seasonal profile has two or more full years
 Z_NORMAL = 1.96  # a difference within 1,96 standard errors is not told apart from chance (95 %)
 
 VARIATION_TEXT = {
@@ -109,6 +110,10 @@ class Signal:
     too_few_points: bool
     assurance_reason: str | None = None  # which target the assurance is about, and the limits it was compared with
     incomplete: bool = False  # computed from fewer offices than were active: no signal
+    chart: str = "xmr"  # spc.ChartKind of the last segment
+    seasonal: bool = False  # the chart is of seasonally adjusted values
+    change_points: tuple[str, ...] = ()  # "2021-04: reason" for recorded change points inside the window
+    too_little_data: bool = False  # counts too small for any signal ("For lite grunnlag for et signal")
 
 
 @dataclass
@@ -420,22 +425,35 @@ def assurance_for(target: TargetView, mean: float | None, sigma: float | None, p
     return "inconsistent", f"{named}; kravet ligger innenfor, så året kan både nå og bomme på det."
 
 
-def signal_for(row: Row, monthly: pd.Series, target: TargetView | None) -> Signal:
-    values = [None if pd.isna(v) else float(v) for v in monthly]
-    result = spc.analyse(values, IMPROVEMENT.get(row.polarity, "neutral"), None)  # type: ignore[arg-type]
+def signal_for(row: Row, analysis: signals.SeriesAnalysis, target: TargetView | None = None) -> Signal:
+    """The card's signal for a series analysed by :func:`signals.analyse_series`, with the reason in words. The
+    assurance compares an annual numeric target with what a year's average of the process can be
+    (:func:`assurance_for`), on the charted values: seasonally adjusted where the season was adjusted."""
+    from navdash import fmt
+
+    result = analysis.result
+    since = _since_change_text(analysis)
+    if result.too_little_data:
+        return Signal(None, "For lite grunnlag for et signal", None, None, (),
+                      f"For få hendelser per måned til at kontrollgrensene sier noe (under "
+                      f"{fmt.number(spc.MIN_EXPECTED_COUNT)} forventet per måned{since}, regnet med variasjonen "
+                      f"mellom månedene); tilfeldigheter ville gitt signaler. {analysis.chart_text}.", False,
+                      chart=result.chart, too_little_data=True)
     if result.too_few_points:
         return Signal(None, "For få datapunkter", None, None, (),
-                      f"Bare {result.n_points} månedspunkter; minst {spc.MIN_POINTS} trengs for å skille "
-                      "særskilt fra vanlig variasjon.", True)
+                      f"Bare {result.n_points} månedspunkter{since}; minst {spc.MIN_POINTS} trengs for å skille "
+                      "særskilt fra vanlig variasjon.", True, chart=result.chart)
     last = next(p for p in reversed(result.points) if p.value is not None)
     variation = result.variation_type or "common_cause"
     if last.rules:
         reason = "Regelen som slo til: " + "; ".join(RULE_TEXT[r] for r in last.rules) + "."
     else:
         reason = "Ingen av reglene slo til for siste punkt: variasjonen er innenfor det vanlige."
-    reason += f" Basert på {result.n_points} måneder (XmR-diagram)."
+    reason += f" Basert på {result.n_points} måneder{since} ({analysis.chart_text})."
+    if analysis.season.applied:
+        reason += " " + analysis.season.text
     assurance = assurance_reason = assurance_text = None
-    recent = [v for v in values if v is not None][-12:]
+    recent = [v for v in analysis.charted if v is not None][-12:]
     if target is not None and len(recent) == 12 and last.mean is not None and last.upl is not None:
         judged = assurance_for(target, math.fsum(recent) / 12, (last.upl - last.mean) / 3, row.polarity,
                                row.measure)
@@ -444,13 +462,41 @@ def signal_for(row: Row, monthly: pd.Series, target: TargetView | None) -> Signa
             assurance_text = f"{ASSURANCE_TEXT[assurance]} ({target.text_short})"
             reason += " " + assurance_reason
     return Signal(variation, VARIATION_TEXT[variation], assurance, assurance_text, tuple(last.rules), reason, False,
-                  assurance_reason)
+                  assurance_reason, chart=result.chart, seasonal=analysis.season.applied,
+                  change_points=tuple(f"{c.period}: {c.reason}" for _, c in analysis.change_points))
 
 
 def incomplete_signal(reason: str) -> Signal:
     """No signal for a figure computed from fewer offices than were active: the chart would show a drop that is
     only missing offices."""
     return Signal(None, "Ufullstendige tall", None, None, (), reason, False, incomplete=True)
+
+
+def _since_change_text(analysis: signals.SeriesAnalysis) -> str:
+    if not analysis.change_points:
+        return ""
+    _, cp = analysis.change_points[-1]
+    return f" siden endringspunktet {parse_period(cp.period).label()} ({cp.reason})"
+
+
+def series_analysis(rows: pd.DataFrame, end: Period, ind: pd.Series | tuple, target: float | None,
+                    change_points: list[signals.ChangePoint] | None = None,
+                    season: str = "auto") -> signals.SeriesAnalysis:
+    """Analyse an indicator's monthly rows (with history before the window) up to `end` for the card's signal."""
+    monthly = rows[rows["period_kind"] == "M"]
+    months = [Period(int(y), "M", int(n)) for y, n in zip(monthly["year"], monthly["period_no"], strict=True)]
+    if ind.aggregation == "forholdstall":
+        shown = [aggregate.ratio_value(n, d, ind.measure)
+                 for n, d in zip(monthly["numerator"], monthly["denominator"], strict=True)]
+        sizes = [None if pd.isna(d) else float(d) for d in monthly["denominator"]]
+    else:
+        shown = [None if pd.isna(v) else float(v) for v in monthly["value"]]
+        sizes = None
+    return signals.analyse_series(
+        months, shown, sizes, end, measure=ind.measure, aggregation=ind.aggregation,
+        improvement=IMPROVEMENT.get(ind.polarity, "neutral"), target=target,  # type: ignore[arg-type]
+        season=season or "auto", change_points=change_points or (),
+    )
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -503,10 +549,12 @@ def build(con: duckdb.DuckDBPyConnection, unit_id: str, period: Period,
         return None
     cat = catalogue(con)
     ref_years = con.execute("SELECT min(reference_year) FROM targets WHERE year = ?", [period.year]).fetchone()[0]
-    first_year = min(period.year - 2, int(ref_years) if ref_years else period.year - 2)
+    first_year = min(period.year - SEASON_HISTORY_YEARS, int(ref_years) if ref_years else period.year - 2)
     series = aggregate.unit_series(con, unit_id, first_year=first_year, last_year=period.year)
     series = disclosure.withhold_rows(series, mask, unit_id)  # hidden months stay out of the signal, too
     targets = targets_for(con, unit, period.year)
+    change_points = signals.load_change_points(con, unit_id)
+    seasons = signals.season_settings(con)
     steering, key_info, context = [], [], []
     per_indicator = dict(tuple(series.groupby("indicator_id", sort=False)))
     gaps = incomplete_periods(series)  # coverage is per period: the same for every indicator
@@ -572,7 +620,9 @@ def build(con: duckdb.DuckDBPyConnection, unit_id: str, period: Period,
                 else:
                     numeric = next((t for t in row.targets if t.kind in NUMERIC_KINDS and t.threshold is not None),
                                    None)
-                    row.signal = signal_for(row, monthly, numeric)
+                    analysis = series_analysis(rows, period, ind, None, change_points.get(ind.indicator_id),
+                                               seasons.get(ind.indicator_id, "auto"))
+                    row.signal = signal_for(row, analysis, numeric)
             steering.append(row)
         elif ind.role == "nokkelinformasjon":
             key_info.append(row)
@@ -623,8 +673,11 @@ def indicator_detail(unit_id: str, indicator_id: str, period: Period, db: Path |
         if unit is None or info.empty:
             return None
         ind = info.iloc[0]
-        rows = aggregate.unit_series(con, unit_id, [indicator_id], first_year=period.year - 4, last_year=period.year)
+        rows = aggregate.unit_series(con, unit_id, [indicator_id], first_year=period.year - SEASON_HISTORY_YEARS,
+                                     last_year=period.year)
         rows = disclosure.withhold_rows(rows, mask, unit_id)
+        change_points = signals.load_change_points(con, unit_id, [indicator_id]).get(indicator_id, [])
+        season = signals.season_settings(con).get(indicator_id, "auto")
         context = []
         for anc_id, anc_name in unit.ancestors:
             anc_rows = aggregate.unit_series(con, anc_id, [indicator_id], first_year=period.year,
@@ -653,10 +706,17 @@ def indicator_detail(unit_id: str, indicator_id: str, period: Period, db: Path |
     else:
         points["shown"] = points["value"]
     numeric = next((t.threshold for t in targets if t.kind in NUMERIC_KINDS and t.threshold is not None), None)
-    improvement = IMPROVEMENT.get(ind["polarity"], "neutral")
-    result = None
+    result = analysis = None
     if kind == "M":
-        shown = [None if pd.isna(v) else float(v) for v in points["shown"]]
-        result = spc.analyse(shown, improvement, numeric if ind["role"] == "styringsparameter" else None)  # type: ignore[arg-type]
+        analysis = series_analysis(rows, end, ind, numeric if ind["role"] == "styringsparameter" else None,
+                                   change_points, season)
+        result = analysis.result
+        # One row per month of the analysed window (gaps included), so points and SPC results line up.
+        points = rows.set_index("period").reindex([p.key for p in analysis.periods]).rename_axis("period")
+        points = points.reset_index()
+        points["shown"] = list(analysis.raw)
+        points["adjusted"] = list(analysis.charted)
+        if "withheld" in points:  # a month missing from the data is a gap, not a hidden figure
+            points["withheld"] = points["withheld"].astype("boolean").fillna(False).astype(bool)
     return {"indicator": ind.to_dict(), "unit": unit, "kind": kind, "points": points.reset_index(drop=True),
-            "spc": result, "context": context, "targets": targets, "target_line": numeric}
+            "spc": result, "analysis": analysis, "context": context, "targets": targets, "target_line": numeric}

@@ -57,7 +57,10 @@ __all__ = [
     "RUN_LENGTH",
     "SCREEN_FACTOR",
     "AssuranceType",
+    "ChartKind",
     "Improvement",
+    "MIN_EXPECTED_COUNT",
+    "Segment",
     "PointType",
     "ProcessLimits",
     "Rule",
@@ -94,6 +97,24 @@ PointType = Literal[
 ]
 AssuranceType = Literal["consistent_pass", "consistent_fail", "inconsistent"]
 Rule = Literal["outside_limits", "trend", "two_in_three", "shift"]
+ChartKind = Literal["xmr", "p", "p_laney", "u", "u_laney"]
+Model = Literal["xmr", "binomial", "poisson"]
+
+MIN_FIX_AFTER = 12
+"""NHSRplotthedots refuses ``fix_after_n_points`` below 12 (``ptd_spc_options``)."""
+
+MIN_EXPECTED_COUNT = 5.0
+"""p/u charts: below this many expected events per point (the rarer outcome for a share) there is no signal.
+
+The p- and u-chart limits lean on the normal approximation to the binomial/Poisson, which the textbooks accept
+from about five expected events (Montgomery, *Introduction to Statistical Quality Control*, ch. 7); below that
+the lower limit sits at zero, most points fall on one side of the centre line and the run rules fire on noise
+(three events in 24 months makes every zero month "below the mean").  The honest answer is "too little data".
+With overdispersion (Laney's sigma_z > 1) the threshold applies to the effective count, expected / sigma_z^2.
+"""
+
+LANEY_D2 = 1.128
+"""Moving-range constant: sigma of the z-scores = mean moving range of z / 1.128 (Laney 2002)."""
 
 _IMPROVEMENT_SIGN: dict[str, int] = {"increase": 1, "decrease": -1, "neutral": 0}
 
@@ -120,6 +141,27 @@ class ProcessLimits:
 
 
 @dataclass(frozen=True)
+class Segment:
+    """A stretch of the series with its own limits: between two change points (``rebase_at``)."""
+
+    start: int
+    """0-based position of the segment's first point."""
+    end: int
+    """Position one past the segment's last point."""
+    n_points: int
+    """Non-missing values in the segment."""
+    baseline_points: int
+    """Rows the limits were computed from (``fix_after_n_points`` or the whole segment)."""
+    chart: ChartKind
+    sigma_z: float | None
+    """Laney's dispersion factor for p/u charts (the z-scores' moving-range sigma); None for XmR."""
+    too_little_data: bool
+    mean: float | None
+    lpl: float | None
+    upl: float | None
+
+
+@dataclass(frozen=True)
 class SpcPoint:
     """The verdict for one input position."""
 
@@ -137,6 +179,8 @@ class SpcPoint:
     """
     moving_range: float | None
     moving_range_screened: bool
+    segment: int = 0
+    """Which segment (0 = before the first rebase) the point and its limits belong to."""
 
 
 @dataclass(frozen=True)
@@ -160,6 +204,12 @@ class SpcResult:
     upper_2sigma: float | None
     improvement: Improvement
     target: float | None
+    segments: tuple[Segment, ...] = ()
+    """One entry per segment, in time order; the series-level fields above are the last segment's."""
+    chart: ChartKind = "xmr"
+    """The last segment's chart: ``xmr``, ``p``/``u`` (binomial/Poisson) or ``p_laney``/``u_laney``."""
+    too_little_data: bool = False
+    """The last segment's counts are too small for any signal (see :data:`MIN_EXPECTED_COUNT`)."""
 
 
 def _clean(values: Sequence[float | None]) -> list[float | None]:
@@ -345,54 +395,169 @@ def _assurance(
     return "inconsistent"
 
 
-def analyse(
-    values: Sequence[float | None],
-    improvement: Literal["increase", "decrease", "neutral"],
-    target: float | None = None,
-) -> SpcResult:
-    """Classify every point of a series and the series as a whole, Making Data Count style.
+@dataclass(frozen=True)
+class _SegmentLimits:
+    """Per-point centre and limits for one segment, plus what the segment says about itself."""
 
-    ``values`` are in time order; None/NaN mark missing periods and keep their position in
-    ``points``.  ``improvement`` is the polarity: which direction of change is good.
-    ``target`` (None or NaN for "no target") drives the assurance verdict.
+    centre: list[float | None]
+    lpl: list[float | None]
+    upl: list[float | None]
+    lower_2sigma: list[float | None]
+    upper_2sigma: list[float | None]
+    moving_ranges: tuple[float | None, ...]
+    screened: tuple[bool, ...]
+    chart: ChartKind
+    sigma_z: float | None
+    mean_moving_range: float | None
+    sigma: float | None
+    too_little_data: bool
 
-    Point types are computed even when there are fewer than ``MIN_POINTS`` values (as the
-    reference does), but the series-level ``variation_type`` and ``assurance_type`` are then
-    None, because a verdict on so few points would be a guess.
+
+def _segments(n: int, rebase_at: Sequence[int]) -> list[tuple[int, int]]:
+    """Split positions 0..n-1 at every rebase position, as ``cumsum(rebase)`` does in ``ptd_spc_standard()``.
+
+    A rebase at 0 (or a repeated one) starts no extra segment, exactly as a rebase date on the first row leaves
+    the reference with a single group.  Positions at or beyond the end are ignored, as a rebase date that is not
+    among the data's dates is (``ptd_add_rebase_column`` matches dates).
     """
-    if improvement not in _IMPROVEMENT_SIGN:
-        raise ValueError(f"improvement must be 'increase', 'decrease' or 'neutral', got {improvement!r}")
-    if target is not None:
-        target = float(target)
-        if math.isnan(target):
-            target = None
-    xs = _clean(values)
-    lim = compute_limits(xs)
-    n_present = sum(x is not None for x in xs)
-    too_few = n_present < MIN_POINTS
-    imp_sign = _IMPROVEMENT_SIGN[improvement]
+    cuts: set[int] = set()
+    for p in rebase_at:
+        if isinstance(p, bool) or int(p) != p or p < 0:
+            raise ValueError(f"rebase_at must hold 0-based positions, got {p!r}")
+        if 0 < p < n:
+            cuts.add(int(p))
+    bounds = [0, *sorted(cuts), n]
+    return [(a, b) for a, b in zip(bounds, bounds[1:], strict=False) if b > a] or [(0, n)]
 
+
+def _xmr_limits(xs: list[float | None], base_rows: int) -> _SegmentLimits:
+    """XmR limits from the segment's first ``base_rows`` rows (all of them unless a baseline is fixed).
+
+    ``ptd_spc_standard()`` sets ``fix_y`` to NA after the n-th row of the group, so the mean and the moving
+    ranges (with screening) come from the first n rows only and the limits are then applied to every row.
+    """
+    lim = compute_limits(xs[:base_rows])
+    n = len(xs)
+    mrs = tuple(lim.moving_ranges) + (None,) * (n - base_rows)
+    screened = tuple(lim.screened) + (False,) * (n - base_rows)
+    return _SegmentLimits(
+        centre=[lim.mean] * n, lpl=[lim.lpl] * n, upl=[lim.upl] * n,
+        lower_2sigma=[lim.lower_2sigma] * n, upper_2sigma=[lim.upper_2sigma] * n,
+        moving_ranges=mrs, screened=screened, chart="xmr", sigma_z=None,
+        mean_moving_range=lim.mean_moving_range, sigma=lim.sigma, too_little_data=False,
+    )
+
+
+def _attribute_limits(xs: list[float | None], sizes: list[float | None], base_rows: int, model: Model,
+                      scale: float) -> _SegmentLimits:
+    """p-chart (binomial) or u-chart (Poisson) limits, widened by Laney's sigma_z when the data are overdispersed.
+
+    Centre = sum(n*x)/sum(n) over the baseline (for a share that is sum(teller)/sum(nevner)); per point
+    sigma_i = sqrt(p(1-p)/n_i) (binomial) or sqrt(u/n_i) (Poisson), in the shown scale.  Laney's p'/u' chart
+    (Laney 2002, "Improved control charts for attributes"; Mohammed & Laney 2006): z_i = (x_i - centre)/sigma_i,
+    sigma_z = mean moving range of z / 1.128, limits centre +/- 3 * sigma_i * sigma_z.  Rule used here: p'/u'
+    when sigma_z > 1 (the extra between-month variation that large denominators reveal), the plain p/u chart
+    otherwise, so the limits are never narrower than the binomial/Poisson model allows.
+    """
+    n = len(xs)
+    base = [i for i in range(min(base_rows, n)) if xs[i] is not None and sizes[i] is not None and sizes[i] > 0]
+    kind: ChartKind = "p" if model == "binomial" else "u"
+    empty = _SegmentLimits([None] * n, [None] * n, [None] * n, [None] * n, [None] * n, (None,) * n,
+                           (False,) * n, kind, None, None, None, True)
+    if not base:
+        return empty
+    weight = math.fsum(sizes[i] for i in base)  # type: ignore[misc]
+    centre = math.fsum(sizes[i] * xs[i] for i in base) / weight  # type: ignore[operator]
+    rate = centre / scale
+    if model == "binomial":
+        rate = min(max(rate, 0.0), 1.0)
+        expected = _mean([min(rate, 1 - rate) * sizes[i] for i in base])  # type: ignore[operator]
+    else:
+        rate = max(rate, 0.0)
+        expected = _mean([rate * sizes[i] for i in base])  # type: ignore[operator]
+    if expected < MIN_EXPECTED_COUNT:
+        return _SegmentLimits([centre] * n, [None] * n, [None] * n, [None] * n, [None] * n, (None,) * n,
+                              (False,) * n, kind, None, None, None, True)
+
+    def sd(i: int) -> float | None:
+        size = sizes[i]
+        if size is None or size <= 0:
+            return None
+        var = rate * (1 - rate) / size if model == "binomial" else rate / size
+        return math.sqrt(var) * scale
+
+    sds = [sd(i) for i in range(n)]
+    z: list[float | None] = [None] * n
+    for i in base:
+        s_i = sds[i]
+        z[i] = (xs[i] - centre) / s_i if s_i else None  # type: ignore[operator]
+    mrs: list[float | None] = [None] * n
+    for i in range(1, min(base_rows, n)):
+        if z[i] is not None and z[i - 1] is not None:
+            mrs[i] = abs(z[i] - z[i - 1])  # type: ignore[operator]
+    ranges = [m for m in mrs if m is not None]
+    sigma_z = _mean(ranges) / LANEY_D2 if ranges else None
+    factor = 1.0
+    if sigma_z is not None and sigma_z > 1:
+        factor = sigma_z
+        kind = "p_laney" if model == "binomial" else "u_laney"
+    # Overdispersion means the trials are not independent (person-days of the same sick colleague): the data
+    # carry the information of n / sigma_z^2 independent trials, and that is the base the threshold applies to.
+    if expected / factor**2 < MIN_EXPECTED_COUNT:
+        return _SegmentLimits([centre] * n, [None] * n, [None] * n, [None] * n, [None] * n, tuple(mrs),
+                              (False,) * n, kind, sigma_z, None, None, True)
+    lpl: list[float | None] = [None] * n
+    upl: list[float | None] = [None] * n
+    lo2: list[float | None] = [None] * n
+    up2: list[float | None] = [None] * n
+    for i, s_i in enumerate(sds):
+        if s_i is None:
+            continue
+        lpl[i], upl[i] = centre - 3 * s_i * factor, centre + 3 * s_i * factor
+        lo2[i], up2[i] = centre - 2 * s_i * factor, centre + 2 * s_i * factor
+    return _SegmentLimits([centre] * n, lpl, upl, lo2, up2, tuple(mrs), (False,) * n, kind, sigma_z, None, None,
+                          False)
+
+
+def _widened(lim: _SegmentLimits, factor: float) -> _SegmentLimits:
+    """The same limits ``factor`` times as far from the centre line (for autocorrelated series)."""
+    if factor == 1.0:
+        return lim
+
+    def out(bound: list[float | None]) -> list[float | None]:
+        return [None if b is None or c is None else c + factor * (b - c) for b, c in zip(bound, lim.centre,
+                                                                                          strict=True)]
+
+    return _SegmentLimits(lim.centre, out(lim.lpl), out(lim.upl), out(lim.lower_2sigma), out(lim.upper_2sigma),
+                          lim.moving_ranges, lim.screened, lim.chart, lim.sigma_z,
+                          lim.mean_moving_range, None if lim.sigma is None else lim.sigma * factor,
+                          lim.too_little_data)
+
+
+def _classify(xs: list[float | None], lim: _SegmentLimits, imp_sign: int,
+              run_rules: bool = True) -> list[tuple[PointType, tuple[Rule, ...]]]:
+    """Apply the four rules within one segment, as ``ptd_calculate_point_type()`` does per rebase group.
+
+    ``run_rules=False`` keeps only "outside the limits" (for autocorrelated series, where runs are long by nature).
+    """
     n = len(xs)
     outside: list[bool] = [False] * n
     close: list[bool | None] = [None] * n
     side: list[int | None] = [None] * n
-    if lim.mean is not None:
-        for i, x in enumerate(xs):
-            if x is not None:
-                side[i] = _sign(x - lim.mean)
-    if lim.lpl is not None and lim.upl is not None and lim.lower_2sigma is not None and lim.upper_2sigma is not None:
-        for i, x in enumerate(xs):
-            if x is None:
-                continue
-            outside[i] = x > lim.upl or x < lim.lpl
-            close[i] = not outside[i] and (x < lim.lower_2sigma or x > lim.upper_2sigma)
-
-    trend = _trend_directions(xs)
-    two_in_three = _two_in_three_members(close, side)
-    shift = _shift_members(side)
-
-    points: list[SpcPoint] = []
     for i, x in enumerate(xs):
+        c = lim.centre[i]
+        if x is None or c is None:
+            continue
+        side[i] = _sign(x - c)
+        lo, hi, lo2, hi2 = lim.lpl[i], lim.upl[i], lim.lower_2sigma[i], lim.upper_2sigma[i]
+        if lo is not None and hi is not None and lo2 is not None and hi2 is not None:
+            outside[i] = x > hi or x < lo
+            close[i] = not outside[i] and (x < lo2 or x > hi2)
+    trend = _trend_directions(xs) if run_rules else [0] * n
+    two_in_three = _two_in_three_members(close, side) if run_rules else [False] * n
+    shift = _shift_members(side) if run_rules else [False] * n
+    out: list[tuple[PointType, tuple[Rule, ...]]] = []
+    for i in range(n):
         rules: list[Rule] = []
         high: bool | None = None
         if outside[i]:
@@ -410,42 +575,132 @@ def analyse(
             rules.append("shift")
             if high is None:
                 high = (side[i] or 0) > 0
-        point_type: PointType = "common_cause" if high is None else _point_type(high, imp_sign)
-        points.append(
-            SpcPoint(
-                value=x,
-                mean=lim.mean,
-                lpl=lim.lpl,
-                upl=lim.upl,
-                lower_2sigma=lim.lower_2sigma,
-                upper_2sigma=lim.upper_2sigma,
-                point_type=point_type,
-                rules=tuple(rules),
-                moving_range=lim.moving_ranges[i],
-                moving_range_screened=lim.screened[i],
-            )
-        )
+        out.append(("common_cause" if high is None else _point_type(high, imp_sign), tuple(rules)))
+    return out
+
+
+def analyse(
+    values: Sequence[float | None],
+    improvement: Literal["increase", "decrease", "neutral"],
+    target: float | None = None,
+    *,
+    rebase_at: Sequence[int] = (),
+    fix_after_n_points: int | None = None,
+    sizes: Sequence[float | None] | None = None,
+    model: Model = "xmr",
+    scale: float = 1.0,
+    widen: float = 1.0,
+    run_rules: bool = True,
+) -> SpcResult:
+    """Classify every point of a series and the series as a whole, Making Data Count style.
+
+    ``values`` are in time order; None/NaN mark missing periods and keep their position in
+    ``points``.  ``improvement`` is the polarity: which direction of change is good.
+    ``target`` (None or NaN for "no target") drives the assurance verdict.
+
+    ``rebase_at``: 0-based positions where a new segment starts (a recorded change point).  As
+    NHSRplotthedots' ``rebase``: every segment gets its own mean, moving ranges and limits, and the rules are
+    checked within a segment only, so a run or trend never spans a change point.  Every point carries its own
+    segment's mean and limits.  ``fix_after_n_points`` (at least 12, as the reference demands): each segment's
+    limits are computed from its first n rows (missing rows count, as ``dplyr::row_number()`` does) and then
+    applied to the rest of the segment.
+
+    ``model``: ``xmr`` (the default, the reference's chart), ``binomial`` (p-chart: ``values`` are shares in
+    ``scale`` units, e.g. 100 for per cent, ``sizes`` the denominators) or ``poisson`` (u-chart: ``values``
+    are rates per unit of ``sizes``; counts without a denominator use sizes of 1), see
+    :func:`_attribute_limits`.  A p/u segment whose expected count is below :data:`MIN_EXPECTED_COUNT` gets no
+    limits and no special cause at all (``too_little_data``).
+
+    ``widen`` and ``run_rules`` are for autocorrelated series (see navdash.signals): limits ``widen`` times as
+    far from the centre, and only the "outside the limits" rule.  The defaults are the reference's behaviour.
+
+    Point types are computed even when a segment has fewer than ``MIN_POINTS`` values (as the
+    reference does), but the series-level ``variation_type`` and ``assurance_type`` are then
+    None, because a verdict on so few points would be a guess.  Series-level verdicts and limits are those of
+    the last segment (the reference's assurance reads the last row's limits).
+    """
+    if improvement not in _IMPROVEMENT_SIGN:
+        raise ValueError(f"improvement must be 'increase', 'decrease' or 'neutral', got {improvement!r}")
+    if model not in ("xmr", "binomial", "poisson"):
+        raise ValueError(f"model must be 'xmr', 'binomial' or 'poisson', got {model!r}")
+    if fix_after_n_points is not None and (
+        isinstance(fix_after_n_points, bool) or int(fix_after_n_points) != fix_after_n_points
+        or fix_after_n_points < MIN_FIX_AFTER
+    ):
+        raise ValueError(f"fix_after_n_points must be a whole number of at least {MIN_FIX_AFTER}")
+    if target is not None:
+        target = float(target)
+        if math.isnan(target):
+            target = None
+    xs = _clean(values)
+    n = len(xs)
+    size_list: list[float | None] = [None] * n
+    if model != "xmr":
+        if sizes is None or len(sizes) != n:
+            raise ValueError("sizes must give one denominator per value for a p- or u-chart")
+        size_list = _clean(sizes)
+    imp_sign = _IMPROVEMENT_SIGN[improvement]
+
+    points: list[SpcPoint] = []
+    segments: list[Segment] = []
+    last_lim: _SegmentLimits | None = None
+    for seg_no, (a, b) in enumerate(_segments(n, rebase_at)):
+        seg = xs[a:b]
+        base_rows = min(int(fix_after_n_points), b - a) if fix_after_n_points else b - a
+        if model == "xmr":
+            lim = _xmr_limits(seg, base_rows)
+        else:
+            lim = _attribute_limits(seg, size_list[a:b], base_rows, model, scale)
+        lim = _widened(lim, widen)
+        types_rules = (_classify(seg, lim, imp_sign, run_rules) if not lim.too_little_data
+                       else [("common_cause", ())] * len(seg))
+        for i, x in enumerate(seg):
+            point_type, rules = types_rules[i]
+            points.append(SpcPoint(
+                value=x, mean=lim.centre[i], lpl=lim.lpl[i], upl=lim.upl[i],
+                lower_2sigma=lim.lower_2sigma[i], upper_2sigma=lim.upper_2sigma[i],
+                point_type=point_type if x is not None else "common_cause", rules=rules if x is not None else (),
+                moving_range=lim.moving_ranges[i], moving_range_screened=lim.screened[i], segment=seg_no,
+            ))
+        last_obs = next((i for i in range(len(seg) - 1, -1, -1) if seg[i] is not None), len(seg) - 1)
+        segments.append(Segment(
+            start=a, end=b, n_points=sum(x is not None for x in seg), baseline_points=base_rows, chart=lim.chart,
+            sigma_z=lim.sigma_z, too_little_data=lim.too_little_data,
+            mean=lim.centre[last_obs] if seg else None,
+            lpl=lim.lpl[last_obs] if seg else None, upl=lim.upl[last_obs] if seg else None,
+        ))
+        last_lim = lim
+
+    last_seg = segments[-1] if segments else None
+    n_present = last_seg.n_points if last_seg else 0
+    too_few = n_present < MIN_POINTS
+    thin = bool(last_seg and last_seg.too_little_data)
 
     # The reference reports the type of the row with the latest date, even when that
     # row's value is NA (which then reads "common_cause").  A missing latest period says
     # nothing about the process, so the last *observed* point is used instead.
     variation_type: PointType | None = None
-    if not too_few:
+    if not too_few and not thin:
         variation_type = next(p.point_type for p in reversed(points) if p.value is not None)
-
+    last_point = next((p for p in reversed(points) if p.value is not None), points[-1] if points else None)
+    lpl = last_point.lpl if last_point else None
+    upl = last_point.upl if last_point else None
     return SpcResult(
         points=tuple(points),
         variation_type=variation_type,
-        assurance_type=None if too_few else _assurance(lim.lpl, lim.upl, target, improvement),
+        assurance_type=None if too_few or thin else _assurance(lpl, upl, target, improvement),
         too_few_points=too_few,
         n_points=n_present,
-        mean=lim.mean,
-        mean_moving_range=lim.mean_moving_range,
-        lpl=lim.lpl,
-        upl=lim.upl,
-        sigma=lim.sigma,
-        lower_2sigma=lim.lower_2sigma,
-        upper_2sigma=lim.upper_2sigma,
+        mean=last_point.mean if last_point else None,
+        mean_moving_range=last_lim.mean_moving_range if last_lim else None,
+        lpl=lpl,
+        upl=upl,
+        sigma=last_lim.sigma if last_lim else None,
+        lower_2sigma=last_point.lower_2sigma if last_point else None,
+        upper_2sigma=last_point.upper_2sigma if last_point else None,
         improvement=improvement,
         target=target,
+        segments=tuple(segments),
+        chart=last_seg.chart if last_seg else "xmr",
+        too_little_data=thin,
     )

@@ -257,6 +257,22 @@ MIGRATIONS: list[tuple[int, str, str]] = [
     ),
     (
         6,
+        "recorded change points (limits are recalculated from them) and the catalogue's seasonality setting",
+        """
+        -- unit_id '' means every unit: the key must be comparable with '=' for the import's merge.
+        CREATE TABLE change_points (
+            indicator_id VARCHAR NOT NULL,
+            unit_id VARCHAR NOT NULL DEFAULT '',
+            period VARCHAR NOT NULL,
+            reason VARCHAR NOT NULL,
+            PRIMARY KEY (indicator_id, unit_id, period)
+        );
+        ALTER TABLE indicators ADD COLUMN season VARCHAR DEFAULT 'auto';
+        UPDATE indicators SET season = 'auto';
+        """,
+    ),
+    (
+        7,
         "what users write moved to the application database (navdash.appdb); this file changes only by import",
         # The rows are copied into the application database first (`appdb.take_over_legacy`, run by `migrate`).
         # import_seq stays: values.import_id still numbers the imports, and the import log refers to it.
@@ -276,7 +292,7 @@ MIGRATIONS: list[tuple[int, str, str]] = [
         """,
     ),
 ]
-APP_RECORDS_MOVED = 6
+APP_RECORDS_MOVED = 7
 
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 

@@ -8,7 +8,7 @@ import streamlit as st
 from navdash import disclosure
 from navdash.periods import parse_period
 from navdash.schemas import LABELS
-from navdash.ui import data, frame, norsk, pickers, scorecard_view
+from navdash.ui import data, frame, norsk, pickers, scorecard_view, text
 from navdash.ui.identity import current_user
 from navdash.ui.text import md, safe_link
 
@@ -41,13 +41,28 @@ if card.unit.predecessors:
 
 with st.expander("Slik leser du signalene"):
     st.markdown(
-        "**Signal** bygger på et XmR-diagram (NHS *Making Data Count*) for de siste 24 månedene. "
+        "**Signal** bygger på et kontrolldiagram (NHS *Making Data Count*) for de siste 24 månedene. "
         "▲ *Forbedring* og ▼ *Bekymring* betyr særskilt variasjon i god eller dårlig retning: minst én regel "
         "slo til (et punkt utenfor kontrollgrensene, 7 punkter på rad som stiger eller synker, 7 punkter på "
         "rad på samme side av gjennomsnittet, eller 2 av 3 punkter nær en kontrollgrense). "
         "● *Vanlig variasjon* betyr at ingen regel slo til. ◆ *Særskilt variasjon* brukes der ingen retning "
         "er bedre enn en annen. Med færre enn 12 punkter står det *For få datapunkter*. Hold musen over et "
         "signal for å se regelen.\n\n"
+        "**Hvilket diagram.** Andeler med teller og nevner får et p-diagram: grensene regnes fra hver måneds "
+        "nevner, så en måned med få saker får vide grenser (0 av 1 er ikke et signal). Antall får et u-diagram "
+        "(Poisson). Varierer månedene mer enn tellingen alene gir, som når nevneren er stor, brukes Laneys "
+        "p′/u′-diagram, som tar med den ekstra variasjonen. Med under 5 forventede hendelser i måneden står det "
+        "*For lite grunnlag for et signal*: da ville tilfeldigheter gitt signaler. Andre tall (dager, kroner, "
+        "skår, andeler uten teller og nevner) får XmR-diagrammet. Henger månedene sammen (samme personer måned "
+        "etter måned), blir grensene bredere og bare punkter utenfor grensene gir signal.\n\n"
+        "**Sesong.** Har serien et fast mønster over året (sykefravær høyt om vinteren, gradert sykmelding lavt i "
+        "desember), trekkes hver måneds typiske avvik fra de hele årene før året som vises, før grensene regnes "
+        "ut. Diagrammet viser da både rå og sesongjusterte tall, og signalet gjelder de sesongjusterte. Mønsteret "
+        "må finnes i minst to hele år (F-test for stabil sesong); indikatorkatalogen kan slå justeringen på eller "
+        "av.\n\n"
+        "**Endringspunkter.** Er en kjent, varig endring registrert (for eksempel koronapandemien eller en ny "
+        "definisjon), regnes gjennomsnitt og grenser på nytt fra den måneden, og diagrammet viser endringen med "
+        "begrunnelsen. Etter en endring trengs 12 nye måneder før det gis et signal.\n\n"
         "**Mål** viser resultatkravet slik brevet formulerer det, hvem som har satt det, og om det er nådd "
         "hittil i år. Retningskrav vurderes mot samme periode i fjor; er forskjellen mindre enn tilfeldig "
         "variasjon kan gi, står det ≈ *Innenfor normal variasjon*. Tilfeldig variasjon anslås fra seriens egen "
@@ -100,13 +115,16 @@ if chosen:
                 f"**Polaritet:** {LABELS['polaritet'].get(info['polarity'], '')} · "
                 f"**Kilde:** {md(info['source'] or 'ukjent')}"
                 + (f" · [Følg med på statistikken]({link})" if link else ""))
-    if detail["spc"] is not None and detail["spc"].too_few_points:
+    if detail["spc"] is not None and detail["spc"].too_little_data:
+        st.warning("For lite grunnlag for et signal: for få hendelser per måned.")
+    elif detail["spc"] is not None and detail["spc"].too_few_points:
         st.warning(f"For få datapunkter for et signal: {detail['spc'].n_points} måneder, minst 12 trengs.")
     if detail["points"]["withheld"].any():
         st.caption(f"Måneder der tallet gjelder færre enn 5 personer vises som «{disclosure.WITHHELD_TEXT}» og er "
                    "ikke med i diagrammet eller i kontrollgrensene.")
     if detail["kind"] == "M":
         st.plotly_chart(scorecard_view.spc_figure(detail), width="stretch", config=norsk.PLOTLY_CONFIG)
+        st.caption(text.md(" ".join(scorecard_view.chart_notes(detail))))
     context = [f"**{md(c['name'])}**: {scorecard_view.figure_text(c['period'], info['measure'])} ({c['period_label']}"
                + (f", {c['coverage']}" if c.get("coverage") else "")
                + f"), hittil i år {scorecard_view.figure_text(c['ytd'], info['measure'])}" for c in detail["context"]]

@@ -188,7 +188,7 @@ def test_leader_cannot_upload_other_units_or_central_indicators(demo_db, monkeyp
 
 def test_analytiker_may_upload_every_kind_and_reads_the_audit_log(demo_db, monkeypatch):
     at = run(demo_db, monkeypatch, persona="analytiker", page="pages/last_opp.py")
-    assert len(kind_box(at).options) == 5
+    assert len(kind_box(at).options) == 6  # every kind, including endringspunkter
     assert any(e.label.startswith("Endringslogg") for e in at.expander)
 
 

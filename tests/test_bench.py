@@ -56,3 +56,43 @@ def test_norwegian_number_formats():
     assert bench.n0(3_283_200) == "3\u00a0283\u00a0200"
     assert bench.n1(41.24) == "41,2"
     assert bench.rate(3_283_200, 41.2) == "79\u00a0700"
+
+
+def test_signal_bench_reports_false_alarms_and_detections(capsys):
+    from navdash import bench_signals
+    from navdash.__main__ import main
+
+    assert main(["bench", "--signaler", "--small"]) == 0
+    out = capsys.readouterr().out
+    assert "Import av" not in out  # only the signal part ran
+    assert "Falske alarmer:" in out and "Verste kalendermåned:" in out and "Oppdaget innen 12 måneder" in out
+    data = bench_signals.generate(bench_signals.SMALL_OFFICES)
+    assert len(data) == bench_signals.SMALL_OFFICES * len(bench_signals.KINDS)
+    outcome = bench_signals.evaluate(data)
+    # The counts add up: every unchanged evaluation month is either signalled or silent, every planted change
+    # is detected, missed in a thin series, or missed.
+    changed = [s for s in data if s.change_at is not None]
+    assert outcome.changes == len(changed)
+    assert outcome.detected + outcome.thin_changes <= outcome.changes
+    unchanged_months = sum(
+        (s.change_at if s.change_at is not None else bench_signals.MONTHS) - bench_signals.EVAL_START for s in data
+    )
+    assert outcome.signalled + outcome.silent == unchanged_months
+    assert sum(outcome.per_month_total.values()) == outcome.signalled
+    assert f"{outcome.false_alarms} av {outcome.signalled}" in out
+
+
+def test_signal_bench_truth_is_planted_where_it_says():
+    from navdash import bench_signals
+
+    data = bench_signals.generate(40)
+    changed = [s for s in data if s.change_at is not None]
+    assert 0.25 < len(changed) / len(data) < 0.55
+    lo, hi = bench_signals.CHANGE_RANGE
+    assert all(lo <= s.change_at < hi and s.direction in (-1, 1) for s in changed)  # type: ignore[operator]
+    # A planted change moves the level in its direction: compare a year before with a year after, for large offices.
+    big = [s for s in changed if s.employees > 60 and s.kind in ("andel", "andel_sesong")]
+    for s in big:
+        before = [v for v in s.shown[s.change_at - 12:s.change_at] if v is not None]  # type: ignore[operator]
+        after = [v for v in s.shown[s.change_at:s.change_at + 12] if v is not None]  # type: ignore[operator]
+        assert (sum(after) / len(after) - sum(before) / len(before)) * s.direction > 0

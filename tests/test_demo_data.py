@@ -15,7 +15,7 @@ import pytest
 from navdash.demo import write_demo_csvs
 
 DEMO = Path(__file__).resolve().parent.parent / "data" / "demo"
-FILES = ("enheter", "indikatorer", "verdier", "resultatkrav", "undersokelse", "prioriteringer")
+FILES = ("enheter", "indikatorer", "verdier", "resultatkrav", "undersokelse", "prioriteringer", "endringspunkter")
 
 # mk_id: (navn, hittil i år i år, hittil i år i fjor, denne perioden i år, denne perioden i fjor)
 MALEKORT_2021 = {
@@ -145,6 +145,7 @@ def test_files_are_utf8_comma_separated_with_expected_headers() -> None:
         "resultatkrav": "indikator,enhet,aar,kravtype,terskel,referanseaar,fastsatt_av,absolutt,tekst",
         "undersokelse": "undersokelse,runde,enhet,gruppe,sporsmal,tema,svaralternativ,antall",
         "prioriteringer": "enhet,aar,nr,tittel,begrunnelse,indikatorer",
+        "endringspunkter": "indikator,enhet,periode,begrunnelse",
     }
     for name, header in headers.items():
         text = (DEMO / f"{name}.csv").read_bytes().decode("utf-8")

@@ -25,7 +25,7 @@ def test_start_page_shows_tree_freshness_and_navigation(tmp_path: Path, monkeypa
     assert [h.value for h in at.header] == ["Data og ferskhet", "Fullstendighet per måned", "Enhetene", "Sidene"]
     freshness = at.dataframe[0].value
     assert list(freshness["Data"]) == ["Enheter", "Indikatorkatalog", "Verdier", "Resultatkrav",
-                                       "Medarbeiderundersøkelse"]
+                                       "Medarbeiderundersøkelse", "Endringspunkter"]
     rows = sum(1 for _ in open(ingest.DEMO_DIR / "verdier.csv", encoding="utf-8")) - 1
     assert freshness.loc[freshness["Data"] == "Verdier", "Rader"].item() == f"{rows:,}".replace(",", "\u00a0")
     assert set(freshness["Fil"]) >= {"verdier.csv", "enheter.csv"}

@@ -608,3 +608,182 @@ def test_constants_match_the_reference() -> None:
     # ptd_spc_standard.R: limit <- 2.66; limitclose <- 2 * (limit / 3)
     assert LIMIT_FACTOR == 2.66
     assert CLOSE_FACTOR == 2 * (2.66 / 3)
+
+
+# --------------------------------------------------------------------------------------
+# Rebase and fixed baselines (NHSRplotthedots' `rebase` and `fix_after_n_points`)
+# --------------------------------------------------------------------------------------
+
+
+def _independent_limits(xs: list[float]) -> tuple[float, float, float]:
+    """mean, lpl, upl written out from ptd_spc_standard()'s dplyr chain, without navdash.spc."""
+    mean = sum(xs) / len(xs)
+    mr = [abs(b - a) for a, b in zip(xs, xs[1:], strict=False)]
+    amr = sum(mr) / len(mr)
+    kept = [m for m in mr if m < 3.267 * amr]
+    amr = sum(kept) / len(kept)
+    return mean, mean - 2.66 * amr, mean + 2.66 * amr
+
+
+def test_reference_rebase_gives_each_segment_its_own_limits() -> None:
+    # test-ptd_spc_standard.R "it sets the rebase_group field": rebase = c(rep(0, 10), 1, rep(0, 9))
+    # gives rebase_group c(rep(0, 10), rep(1, 10)); the limits per group are those of the facet
+    # snapshot (_snaps/ptd_spc.md, summary(s3)): 0.0746/-2.60/2.75 and 0.209/-3.28/3.70.
+    r = analyse(RNORM_123, "increase", target=0.5, rebase_at=[10])
+    assert [p.segment for p in r.points] == [0] * 10 + [1] * 10
+    first, second = r.points[0], r.points[10]
+    assert (first.mean, first.lpl, first.upl) == pytest.approx((0.0746, -2.60, 2.75), abs=5e-3)
+    assert (second.mean, second.lpl, second.upl) == pytest.approx((0.209, -3.28, 3.70), abs=5e-3)
+    assert all(p.mean == first.mean and p.upl == first.upl for p in r.points[:10])
+    assert all(p.mean == second.mean and p.lpl == second.lpl for p in r.points[10:])
+    assert len(r.segments) == 2 and r.segments[1].start == 10 and r.segments[1].n_points == 10
+    # Series-level limits are the last segment's (ptd_calculate_assurance_type reads the last row).
+    assert (r.mean, r.lpl, r.upl) == (second.mean, second.lpl, second.upl)
+    # The last group has 10 < 12 points: the reference warns about trial limits; we give no verdict.
+    assert r.too_few_points and r.variation_type is None and r.assurance_type is None
+    # The limits agree with an independent computation of the reference formula to full precision.
+    assert (first.mean, first.lpl, first.upl) == pytest.approx(_independent_limits(RNORM_123[:10]), abs=1e-12)
+    assert (second.mean, second.lpl, second.upl) == pytest.approx(_independent_limits(RNORM_123[10:]), abs=1e-12)
+
+
+def test_reference_rebase_on_the_first_date_changes_nothing() -> None:
+    # _snaps/ptd_spc.md summary(s2): rebase = as.Date("2020-01-01"), a date before/at the first row,
+    # still gives one group with mean 0.142, lpl -3.01, upl 3.29.
+    plain = analyse(RNORM_123, "increase")
+    for positions in ([0], [0, 0], [25], []):
+        r = analyse(RNORM_123, "increase", rebase_at=positions)
+        assert len(r.segments) == 1
+        assert (r.mean, r.lpl, r.upl) == (plain.mean, plain.lpl, plain.upl)
+
+
+def test_reference_fix_after_n_points_changes_the_limits() -> None:
+    # test-ptd_spc_standard.R "setting fix_after_n_points changes the calculations": with 12 the
+    # limits differ from the full-series ones.  Here also: they equal the first 12 rows' limits.
+    full = analyse(RNORM_123, "increase")
+    fixed = analyse(RNORM_123, "increase", fix_after_n_points=12)
+    assert fixed.lpl != full.lpl and fixed.upl != full.upl
+    mean, lpl, upl = _independent_limits(RNORM_123[:12])
+    assert (fixed.mean, fixed.lpl, fixed.upl) == pytest.approx((mean, lpl, upl), abs=1e-12)
+    assert all(p.lpl == fixed.lpl for p in fixed.points)
+    # The moving range between row 12 and row 13 is not formed (fix_y is NA from row 13).
+    assert fixed.points[12].moving_range is None
+    assert fixed.segments[0].baseline_points == 12
+
+
+@pytest.mark.parametrize("bad", [11, 0, -3, 12.5, True])
+def test_reference_fix_after_n_points_must_be_at_least_twelve(bad: object) -> None:
+    # test-ptd_spc_options.R: "fix_after_n_points must be a single numeric that is greater than or equal to 12."
+    with pytest.raises(ValueError):
+        analyse(RNORM_123, "increase", fix_after_n_points=bad)  # type: ignore[arg-type]
+
+
+def test_fix_after_n_points_applies_per_segment() -> None:
+    xs = STABLE * 2 + [20.0, 22.0] * 7 + [21.0]
+    r = analyse(xs, "increase", rebase_at=[24], fix_after_n_points=12)
+    seg2 = xs[24:36]
+    mean, lpl, upl = _independent_limits(seg2)
+    assert (r.points[30].mean, r.points[30].lpl, r.points[30].upl) == pytest.approx((mean, lpl, upl))
+    assert r.segments[1].baseline_points == 12 and r.segments[1].n_points == 15
+
+
+def test_lasting_change_is_flagged_without_rebase_and_common_cause_after_it() -> None:
+    before = [10.0, 11.0, 9.0, 10.5, 9.5, 10.0] * 3
+    after = [v + 6 for v in before]
+    xs = before + after
+    plain = analyse(xs, "increase")
+    assert plain.variation_type == "special_cause_improvement"
+    rebased = analyse(xs, "increase", rebase_at=[18])
+    assert rebased.variation_type == "common_cause"
+    assert rebased.points[-1].mean == pytest.approx(sum(after) / 18)
+    assert {p.point_type for p in rebased.points} == {"common_cause"}
+
+
+def test_runs_do_not_cross_a_change_point() -> None:
+    # Four points above the first segment's mean, then four above the second's: 8 in a row above "a" mean,
+    # but no 7 in one segment.
+    seg1 = [10.0, 8.0, 12.0, 9.0, 11.0, 10.5, 10.6, 10.7, 10.8]
+    seg2 = [10.9, 11.0, 11.1, 9.0, 7.0, 8.0, 9.5, 8.5]
+    plain = analyse(seg1 + seg2, "increase", rebase_at=[9])
+    assert "shift" not in {r for p in plain.points for r in p.rules}
+
+
+def test_rebase_positions_are_validated() -> None:
+    with pytest.raises(ValueError):
+        analyse(STABLE, "increase", rebase_at=[-1])
+    with pytest.raises(ValueError):
+        analyse(STABLE, "increase", rebase_at=[2.5])  # type: ignore[list-item]
+
+
+# --------------------------------------------------------------------------------------
+# p- and u-charts for small numbers, with Laney's correction
+# --------------------------------------------------------------------------------------
+
+
+def test_p_chart_limits_by_hand() -> None:
+    num = [30, 25, 35, 28, 32, 30, 27, 33, 29, 31, 30, 26]
+    den = [100, 80, 120, 100, 100, 90, 110, 100, 95, 105, 100, 100]
+    shares = [100 * a / b for a, b in zip(num, den, strict=False)]
+    r = analyse(shares, "increase", sizes=den, model="binomial", scale=100)
+    p = sum(num) / sum(den)
+    z = [(a / b - p) / math.sqrt(p * (1 - p) / b) for a, b in zip(num, den, strict=False)]
+    sigma_z = sum(abs(b - a) for a, b in zip(z, z[1:], strict=False)) / 11 / 1.128
+    factor = max(sigma_z, 1.0)
+    for i, b in enumerate(den):
+        s = math.sqrt(p * (1 - p) / b) * 100
+        assert r.points[i].mean == pytest.approx(100 * p)
+        assert r.points[i].upl == pytest.approx(100 * p + 3 * s * factor)
+        assert r.points[i].lower_2sigma == pytest.approx(100 * p - 2 * s * factor)
+    assert r.chart == ("p_laney" if sigma_z > 1 else "p")
+    assert r.segments[0].sigma_z == pytest.approx(sigma_z)
+
+
+def test_laney_widens_limits_for_overdispersed_large_denominators() -> None:
+    # 10 000 per month and a share wandering by +/-2 pp: binomial limits would be +/-1.4 pp and flag
+    # nearly every month; Laney's p' brings them back to the data's own month-to-month variation.
+    shares = [30.0, 32.0, 29.0, 31.5, 28.5, 30.5, 32.5, 29.5, 31.0, 28.0, 30.0, 31.0, 29.0, 30.5]
+    den = [10_000] * len(shares)
+    r = analyse(shares, "increase", sizes=den, model="binomial", scale=100)
+    assert r.chart == "p_laney" and r.segments[0].sigma_z > 3  # type: ignore[operator]
+    assert r.variation_type == "common_cause"
+    # With equal denominators p' is XmR on the shares without screening.
+    mr = sum(abs(b - a) for a, b in zip(shares, shares[1:], strict=False)) / (len(shares) - 1)
+    assert r.upl == pytest.approx(sum(shares) / len(shares) + 3 * mr / 1.128)
+
+
+def test_share_with_zero_of_one_is_not_a_concern() -> None:
+    num = [40, 42, 38, 41, 39, 40, 43, 37, 40, 41, 39, 0]
+    den = [50, 52, 48, 50, 49, 50, 53, 47, 50, 51, 49, 1]
+    shares = [100 * a / b for a, b in zip(num, den, strict=False)]
+    xmr = analyse(shares, "increase")
+    assert xmr.variation_type == "special_cause_concern"  # what the XmR chart did
+    p = analyse(shares, "increase", sizes=den, model="binomial", scale=100)
+    assert p.points[-1].lpl < 0 and p.variation_type == "common_cause"  # type: ignore[operator]
+
+
+def test_rare_events_are_too_little_data_for_a_signal() -> None:
+    # Three events in 24 months (NAV Kvitsøy, B.31): XmR screens out every moving range, the
+    # limits collapse onto the mean and a zero month reads "concern".
+    counts = [0.0] * 24
+    counts[3], counts[11], counts[17] = 1, 1, 1
+    xmr = analyse(counts, "increase")
+    assert xmr.lpl == xmr.upl == xmr.mean
+    assert xmr.variation_type == "special_cause_concern"
+    u = analyse(counts, "increase", sizes=[1] * 24, model="poisson")
+    assert u.too_little_data and u.variation_type is None and u.assurance_type is None
+    assert all(p.point_type == "common_cause" and p.upl is None for p in u.points)
+    assert u.points[0].mean == pytest.approx(3 / 24)
+
+
+def test_counts_with_enough_events_get_poisson_limits() -> None:
+    counts = [20.0, 18, 25, 22, 19, 21, 24, 17, 20, 23, 22, 19, 45]
+    r = analyse(counts, "increase", sizes=[1] * 13, model="poisson")
+    c = sum(counts) / 13
+    assert not r.too_little_data and r.chart in ("u", "u_laney")
+    factor = max(r.segments[0].sigma_z or 0, 1.0)
+    assert r.upl == pytest.approx(c + 3 * math.sqrt(c) * factor)
+    assert r.variation_type == "special_cause_improvement"
+
+
+def test_attribute_chart_needs_sizes() -> None:
+    with pytest.raises(ValueError):
+        analyse([1.0, 2.0], "increase", model="binomial")

@@ -82,7 +82,7 @@ def signal_html(signal: Signal | None) -> str:
         return '<span class="nd-who">Ikke månedstall</span>'
     if signal.too_few_points or signal.variation is None:
         return badge("…", signal.variation_text, "#5a5a5a", "#f1f1f1", signal.reason)
-    variation = signal.variation
+    variation = signal.variation or "common_cause"
     symbol, colour, bg = VARIATION_STYLE[variation]
     out = badge(symbol, VARIATION_SHORT[variation], colour, bg, f"{signal.variation_text}. {signal.reason}")
     if signal.assurance:
@@ -181,45 +181,94 @@ def table_html(rows: list[Row], unit_id: str, period_key: str, caption: str, wit
 
 
 def spc_figure(detail: dict) -> go.Figure:
-    """The XmR chart: points, mean, process limits, target line, and special-cause points marked by shape."""
+    """The control chart: results, the seasonally adjusted line the limits belong to (when the season is adjusted),
+    mean and process limits per segment, special-cause points marked by shape, each recorded change point as a
+    vertical line with its reason, and the target line."""
     points: pd.DataFrame = detail["points"]
     result = detail["spc"]
+    analysis = detail.get("analysis")
     measure = detail["indicator"]["measure"]
     from navdash.periods import parse_period
 
     x = [parse_period(p).short_label() for p in points["period"]]
     y = list(points["shown"])
+    seasonal = analysis is not None and analysis.season.applied
+    charted = list(points["adjusted"]) if seasonal else y
     suffix = " %" if measure == "prosent" else ""
     fig = go.Figure()
-    fig.add_trace(go.Scatter(x=x, y=y, mode="lines+markers", name="Resultat", line={"color": "#23262A"},
-                             marker={"color": "#5a5a5a", "size": 7},
+    fig.add_trace(go.Scatter(x=x, y=y, mode="lines+markers", name="Resultat" if not seasonal else "Resultat (rå)",
+                             line={"color": "#23262A" if not seasonal else "#9a9a9a"},
+                             marker={"color": "#5a5a5a" if not seasonal else "#9a9a9a", "size": 7},
                              hovertemplate="%{x}: %{y:,.1f}" + suffix + "<extra></extra>"))
+    if seasonal:
+        fig.add_trace(go.Scatter(x=x, y=charted, mode="lines+markers", name="Sesongjustert",
+                                 line={"color": "#23262A"}, marker={"color": "#23262A", "size": 7},
+                                 hovertemplate="%{x}: %{y:,.1f}" + suffix + " sesongjustert<extra></extra>"))
     if result is not None and result.mean is not None:
-        for name, values, dash, colour in (
-            ("Gjennomsnitt", [p.mean for p in result.points], "solid", "#5a5a5a"),
-            ("Øvre kontrollgrense", [p.upl for p in result.points], "dash", "#8a8a8a"),
-            ("Nedre kontrollgrense", [p.lpl for p in result.points], "dash", "#8a8a8a"),
-        ):
-            fig.add_trace(go.Scatter(x=x, y=values, mode="lines", name=name, line={"dash": dash, "color": colour,
-                                                                                    "width": 1.5},
-                                     hovertemplate=name + ": %{y:,.1f}" + suffix + "<extra></extra>"))
+        segments = result.segments or ()
+        for seg_no, seg in enumerate(segments):
+            idx = range(seg.start, seg.end)
+            for name, attr, dash, colour in (
+                ("Gjennomsnitt", "mean", "solid", "#5a5a5a"),
+                ("Øvre kontrollgrense", "upl", "dash", "#8a8a8a"),
+                ("Nedre kontrollgrense", "lpl", "dash", "#8a8a8a"),
+            ):
+                values = [getattr(result.points[i], attr) for i in idx]
+                if all(v is None for v in values):
+                    continue
+                fig.add_trace(go.Scatter(
+                    x=[x[i] for i in idx], y=values, mode="lines", name=name, legendgroup=name,
+                    showlegend=seg_no == 0, line={"dash": dash, "color": colour, "width": 1.5},
+                    hovertemplate=name + ": %{y:,.1f}" + suffix + "<extra></extra>"))
         for kind, label in (("special_cause_improvement", "Særskilt – forbedring"),
                             ("special_cause_concern", "Særskilt – bekymring"),
                             ("special_cause_neither", "Særskilt variasjon")):
             idx = [i for i, p in enumerate(result.points) if p.point_type == kind]
             if idx:
                 fig.add_trace(go.Scatter(
-                    x=[x[i] for i in idx], y=[y[i] for i in idx], mode="markers", name=label,
+                    x=[x[i] for i in idx], y=[charted[i] for i in idx], mode="markers", name=label,
                     marker={"color": POINT_COLOUR[kind], "size": 12, "symbol": POINT_SYMBOL[kind]},
                     hovertemplate="%{x}: %{y:,.1f}" + suffix + " – " + label + "<extra></extra>"))
+    if analysis is not None:
+        # One row per change point above the plot, so neighbouring reasons never overlap on a narrow screen.
+        count = len(analysis.change_points)
+        for n, (position, cp) in enumerate(analysis.change_points):
+            reason = cp.reason if len(cp.reason) <= 45 else cp.reason[:42] + "…"
+            fig.add_vline(x=position - 0.5, line={"color": "#00347d", "width": 1.5, "dash": "dashdot"})
+            fig.add_annotation(x=position - 0.5, y=1, yref="paper", yanchor="bottom", xanchor="left",
+                               yshift=18 * (count - 1 - n), text=escape(f"Endring: {reason}"),
+                               hovertext=escape(cp.reason), showarrow=False,
+                               font={"size": 11, "color": "#00347d"}, bgcolor="rgba(255,255,255,0.8)")
     if detail.get("target_line") is not None:
         fig.add_trace(go.Scatter(x=x, y=[detail["target_line"]] * len(x), mode="lines", name="Resultatkrav",
                                  line={"color": "#00347d", "dash": "dot", "width": 2},
                                  hovertemplate="Resultatkrav: %{y:,.1f}" + suffix + "<extra></extra>"))
-    fig.update_layout(separators=", ", height=380, margin={"l": 10, "r": 10, "t": 30, "b": 10},
+    top = 30 + 18 * len(analysis.change_points) if analysis is not None and analysis.change_points else 30
+    fig.update_layout(separators=", ", height=400, margin={"l": 10, "r": 10, "t": top, "b": 10},
                       legend={"orientation": "h", "y": -0.2}, plot_bgcolor="white",
                       yaxis={"gridcolor": "#e5e5e5", "ticksuffix": suffix}, xaxis={"gridcolor": "#f0f0f0"})
     return fig
+
+
+def chart_notes(detail: dict) -> list[str]:
+    """What the chart does, in words for the caption under it: the chart kind, the season, the change points."""
+    analysis = detail.get("analysis")
+    if analysis is None:
+        return []
+    notes = [f"Diagram: {analysis.chart_text}."]
+    if analysis.result.too_little_data:
+        notes.append("For lite grunnlag for et signal: for få hendelser per måned til at kontrollgrensene sier noe.")
+    notes.append(analysis.season.text)
+    if analysis.autocorrelated:
+        notes.append(f"Månedene henger sammen (autokorrelasjon {fmt.number(analysis.autocorrelation, 2)}): "
+                     f"kontrollgrensene er {fmt.number(analysis.widen, 1)} ganger så brede, og bare regelen om punkter "
+                     "utenfor grensene brukes.")
+    for _, cp in analysis.change_points:
+        from navdash.periods import parse_period
+
+        notes.append(f"Endringspunkt {parse_period(cp.period).label()}: {cp.reason}. Grensene er regnet på nytt "
+                     "fra denne måneden.")
+    return notes
 
 
 def points_table(detail: dict) -> pd.DataFrame:
@@ -238,6 +287,9 @@ def points_table(detail: dict) -> pd.DataFrame:
         out["Teller"] = cells(points["numerator"], fmt.number)
         out["Nevner"] = cells(points["denominator"], fmt.number)
     out["Verdi"] = cells(points["shown"], lambda v: fmt.measure_value(v, measure))
+    analysis = detail.get("analysis")
+    if analysis is not None and analysis.season.applied:
+        out["Sesongjustert"] = cells(points["adjusted"], lambda v: fmt.measure_value(v, measure))
     out["Kilde"] = points["source"].map({"lastet": "Lastet inn", "beregnet": "Beregnet fra kontorene"}).to_numpy()
     if detail["spc"] is not None:
         from navdash.scorecard import RULE_TEXT, VARIATION_TEXT

@@ -32,8 +32,10 @@ def test_norge_link_shows_the_reference_malekort(page, server, e2e_db):
     assert cells[3].startswith("82,0") and cells[4].startswith("65,0"), cells  # hittil i år, i år / i fjor
     assert cells[6].startswith("77,0") and cells[7].startswith("60,0"), cells  # denne perioden
     badge = row.locator("td.signal .nd-badge").first
-    assert re.search(r"(Særskilt|Vanlig) variasjon.*(Regelen som slo til|Ingen av reglene)",
-                     badge.get_attribute("title") or "")
+    # 2021 is within a year of the recorded reopening after the pandemic (demo change point 2021-04), so the
+    # signal says how few months there are since then instead of judging the new process.
+    assert re.search(r"(Særskilt|Vanlig) variasjon.*(Regelen som slo til|Ingen av reglene)"
+                     r"|siden endringspunktet april 2021 \(Gjenåpning", badge.get_attribute("title") or "")
     assert page.get_by_test_id("stPlotlyChart").count() == 1
     screenshot(page, "malekort-norge")
     violations = axe_violations(page)
@@ -93,3 +95,26 @@ def test_partial_month_is_not_the_default_and_says_how_many_offices(page, server
     assert "Beregnet fra 1 av 15 kontorer" in row.inner_text()
     assert "Ufullstendige tall" in row.locator("td.signal").inner_text()
     _widths(page, "malekort-0300-partial")
+
+
+def test_detail_chart_shows_season_and_change_points_at_two_widths(page, server, e2e_db):
+    if e2e_db.kind != "demo":
+        raise AssertionError("the signal chart browser test needs the demo database (data/demo/*.csv)")
+    for width in (1024, 1440):
+        page.set_viewport_size({"width": width, "height": 1000})
+        # B.14 for Norge: a calendar pattern (December low), charted seasonally adjusted beside the raw values.
+        goto_app(page, server + "/malekort?enhet=0000&periode=2022-12&indikator=B.14", text="Målekort for 0000")
+        chart = page.get_by_test_id("stPlotlyChart")
+        chart.scroll_into_view_if_needed()
+        assert chart.locator("text", has_text="Sesongjustert").count() >= 1  # the legend entry
+        assert page.get_by_text("Sesongjustert: fast sesong funnet").first.is_visible()
+        screenshot(page, f"malekort-sesong-{width}")
+        # B.15 for Norge, December 2021: the reopening after the pandemic is a recorded change point.
+        goto_app(page, server + "/malekort?enhet=0000&periode=2021-12&indikator=B.15", text="Målekort for 0000")
+        chart = page.get_by_test_id("stPlotlyChart")
+        chart.scroll_into_view_if_needed()
+        assert chart.locator("text", has_text="Endring: Gjenåpning").count() == 1
+        assert page.get_by_text("Endringspunkt april 2021").first.is_visible()
+        screenshot(page, f"malekort-endringspunkt-{width}")
+    violations = axe_violations(page)
+    assert not violations, format_violations(violations)
