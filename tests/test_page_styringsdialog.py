@@ -134,5 +134,12 @@ def test_meeting_says_how_many_flags_chance_alone_would_give(demo_db, monkeypatc
     assert next(s for s in at.selectbox if s.label == "Måned for nytt møte").value == "2022-12"
     _button(at, "Åpne møtet for desember 2022").click().run()
     text = " ".join(i.value for i in at.info)
-    assert "Møtet viser 270 signaler" in text  # 15 offices, 18 styringsparametere with a signal each
-    assert "omtrent 5 av dem" in text and "1,7\u00a0% sjanse for falsk alarm" in text
+    # Counted from the frozen snapshot itself: every office row that carries a variation verdict is one signal.
+    [meeting] = meetings.meetings_for(demo_db, "0300")
+    rows = [r for o in meeting.snapshot["offices"] for r in o["rows"]]
+    signals = [r for r in rows if r.get("variation")]
+    flagged = [r for r in signals if r["variation"] != "common_cause"]
+    assert 100 < len(signals) <= len(rows)  # 15 offices with most styringsparametere carrying a signal
+    assert f"Møtet viser {fmt.number(len(signals))} signaler" in text
+    assert f"omtrent {fmt.number(len(signals) * 0.017)} av dem" in text and "1,7\u00a0% sjanse for falsk alarm" in text
+    assert f"Nå viser {fmt.number(len(flagged))} signaler særskilt variasjon" in text
