@@ -21,15 +21,15 @@ frame.open_store()  # creates the demo database at first start; a damaged or mis
 ROOT = Path(__file__).resolve().parent
 # (file, title, icon, url path); a page is listed once its file exists, so navigation shows only real pages.
 PAGES = (
-    ("pages/start.py", "Oversikt", ":material/home:", None),
-    ("pages/malekort.py", "Målekort", ":material/table_chart:", "malekort"),
-    ("pages/mal.py", "Mål og prioriteringer", ":material/flag:", "mal"),
-    ("pages/kvalitet.py", "Kvalitet – nøkkelinformasjon", ":material/fact_check:", "kvalitet"),
-    ("pages/sammenligning.py", "Sammenligning", ":material/compare_arrows:", "sammenligning"),
-    ("pages/undersokelser.py", "Medarbeiderundersøkelser", ":material/forum:", "undersokelser"),
-    ("pages/styringsdialog.py", "Månedsmøtet", ":material/groups:", "styringsdialog"),
-    ("pages/erfaringer.py", "Erfaringer", ":material/lightbulb:", "erfaringer"),
-    ("pages/last_opp.py", "Last opp data", ":material/upload:", "last-opp"),
+    ("views/start.py", "Oversikt", ":material/home:", None),
+    ("views/malekort.py", "Målekort", ":material/table_chart:", "malekort"),
+    ("views/mal.py", "Mål og prioriteringer", ":material/flag:", "mal"),
+    ("views/kvalitet.py", "Kvalitet – nøkkelinformasjon", ":material/fact_check:", "kvalitet"),
+    ("views/sammenligning.py", "Sammenligning", ":material/compare_arrows:", "sammenligning"),
+    ("views/undersokelser.py", "Medarbeiderundersøkelser", ":material/forum:", "undersokelser"),
+    ("views/styringsdialog.py", "Månedsmøtet", ":material/groups:", "styringsdialog"),
+    ("views/erfaringer.py", "Erfaringer", ":material/lightbulb:", "erfaringer"),
+    ("views/last_opp.py", "Last opp data", ":material/upload:", "last-opp"),
 )
 frame.set_language()
 identity.URL_PATHS[:] = [url for *_, url in PAGES]

@@ -1,6 +1,6 @@
 """Open goal information: which goals apply to a unit in a year, who set them, and the office's own priorities.
 
-Everything here returns plain data for the page `pages/mal.py`. Goals are grouped by who set them (the
+Everything here returns plain data for the page `views/mal.py`. Goals are grouped by who set them (the
 direktorat's mål- og disponeringsbrev, the fylke, the office or the partnership), because that is what an employee
 asks first: is this ours to change, and is it an absolute requirement or a recommendation?
 

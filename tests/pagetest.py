@@ -14,7 +14,7 @@ APP = str(ROOT / "app.py")
 
 
 def app(db: Path, monkeypatch, page: str | None = None, **params: str) -> AppTest:
-    """app.py on `db` with caches cleared, routed to `page` (e.g. "pages/malekort.py") with query parameters."""
+    """app.py on `db` with caches cleared, routed to `page` (e.g. "views/malekort.py") with query parameters."""
     monkeypatch.setenv("NAVDASH_DB", str(db))
     st.cache_data.clear()
     st.cache_resource.clear()

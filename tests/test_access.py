@@ -89,7 +89,7 @@ def registered(at: AppTest) -> set[str]:
     offered = set()
     for name in ALL_PAGES:
         try:
-            at.switch_page(f"pages/{name}.py")
+            at.switch_page(f"views/{name}.py")
             offered.add(name)
         except ValueError:
             pass
@@ -116,7 +116,7 @@ def test_pages_offered_by_role(demo_db, monkeypatch, persona, pages):
 ])
 def test_malekort_units_by_role(demo_db, monkeypatch, persona, own, other, hidden):
     for unit, allowed in ((own, True), (other, True), (hidden, False)):
-        at = run(demo_db, monkeypatch, persona=persona, page="pages/malekort.py", enhet=unit, periode="2021-12")
+        at = run(demo_db, monkeypatch, persona=persona, page="views/malekort.py", enhet=unit, periode="2021-12")
         title = at.title[0].value
         if allowed:
             assert title.startswith(f"Målekort for {unit}"), (persona, unit, title)
@@ -126,7 +126,7 @@ def test_malekort_units_by_role(demo_db, monkeypatch, persona, own, other, hidde
 
 
 def test_analytiker_sees_every_unit(demo_db, monkeypatch):
-    at = run(demo_db, monkeypatch, persona="analytiker", page="pages/malekort.py", enhet="0000", periode="2021-12")
+    at = run(demo_db, monkeypatch, persona="analytiker", page="views/malekort.py", enhet="0000", periode="2021-12")
     box = next(s for s in at.sidebar.selectbox if s.label == "Enhet")
     with store.reading(demo_db) as con:
         assert len(box.options) == con.execute("SELECT count(*) FROM units").fetchone()[0]
@@ -139,7 +139,7 @@ def test_analytiker_sees_every_unit(demo_db, monkeypatch):
     ("analytiker", "0312", False),
 ])
 def test_priority_form_by_role(demo_db, monkeypatch, persona, unit, form):
-    at = run(demo_db, monkeypatch, persona=persona, page="pages/mal.py", enhet=unit, aar="2021")
+    at = run(demo_db, monkeypatch, persona=persona, page="views/mal.py", enhet=unit, aar="2021")
     has_form = any(b.label == "Lagre prioriteringene" for b in at.button)
     assert has_form is form
 
@@ -158,7 +158,7 @@ def _upload(at: AppTest, name: str, content: bytes) -> AppTest:
 
 def test_leader_uploads_own_local_values(demo_db, monkeypatch, tmp_path):
     db = copy_db(demo_db, tmp_path / "d.duckdb")
-    at = run(db, monkeypatch, persona="leder", page="pages/last_opp.py")
+    at = run(db, monkeypatch, persona="leder", page="views/last_opp.py")
     assert kind_box(at).options == ["Verdier"]
     _upload(at, "klubb.csv", b"enhet;indikator;periode;teller;nevner;verdi\n0312;L.KLUBB;2023-01;;;17\n")
     assert any("1 nye" in s.value for s in at.success)
@@ -174,7 +174,7 @@ def test_leader_uploads_own_local_values(demo_db, monkeypatch, tmp_path):
 def test_leader_cannot_upload_other_units_or_central_indicators(demo_db, monkeypatch, tmp_path):
     db = copy_db(demo_db, tmp_path / "d.duckdb")
     before = fingerprint(db)
-    at = run(db, monkeypatch, persona="leder", page="pages/last_opp.py")
+    at = run(db, monkeypatch, persona="leder", page="views/last_opp.py")
     _upload(at, "feil.csv", b"enhet,indikator,periode,teller,nevner,verdi\n1103,L.KLUBB,2023-01,,,5\n"
                             b"0312,B.15,2023-01,5,10,\n")
     errors = " ".join(e.value for e in at.error)
@@ -187,14 +187,14 @@ def test_leader_cannot_upload_other_units_or_central_indicators(demo_db, monkeyp
 
 
 def test_analytiker_may_upload_every_kind_and_reads_the_audit_log(demo_db, monkeypatch):
-    at = run(demo_db, monkeypatch, persona="analytiker", page="pages/last_opp.py")
+    at = run(demo_db, monkeypatch, persona="analytiker", page="views/last_opp.py")
     assert len(kind_box(at).options) == 6  # every kind, including endringspunkter
     assert any(e.label.startswith("Endringslogg") for e in at.expander)
 
 
 def test_upload_page_refuses_roles_without_upload_even_if_run_directly(demo_db, monkeypatch):
     monkeypatch.setenv("NAVDASH_DB", str(demo_db))
-    at = AppTest.from_file(str(Path(APP).parent / "pages" / "last_opp.py"), default_timeout=60)
+    at = AppTest.from_file(str(Path(APP).parent / "views" / "last_opp.py"), default_timeout=60)
     at.query_params["persona"] = "ansatt"
     at.run()
     assert any("Du har ikke tilgang til å laste opp data" in e.value for e in at.error)
@@ -210,7 +210,7 @@ def test_logged_out_user_sees_only_the_login(demo_db, monkeypatch, roles_file):
 
 
 def test_logged_in_leader_by_email(demo_db, monkeypatch, roles_file):
-    at = run(demo_db, monkeypatch, auth=True, page="pages/malekort.py",
+    at = run(demo_db, monkeypatch, auth=True, page="views/malekort.py",
              user={"is_logged_in": True, "iss": ISSUER, "email": "Kari.Leder@nav.no", "email_verified": True,
                    "name": "Kari Leder"})
     assert at.title[0].value == "Målekort for 0312 NAV Frogner"
@@ -220,7 +220,7 @@ def test_logged_in_leader_by_email(demo_db, monkeypatch, roles_file):
 
 
 def test_logged_in_by_group_claim(demo_db, monkeypatch, roles_file):
-    at = run(demo_db, monkeypatch, auth=True, page="pages/malekort.py",
+    at = run(demo_db, monkeypatch, auth=True, page="views/malekort.py",
              user={"is_logged_in": True, "iss": ISSUER, "email": "per@nav.no", "name": "Per",
                    "groups": ["x", "grp-ansatte-stavanger"]})
     assert at.title[0].value == "Målekort for 1103 NAV Stavanger"
@@ -245,7 +245,7 @@ def test_crafted_session_state_cannot_change_a_logged_in_identity(demo_db, monke
     at.query_params["persona"] = "analytiker"
     at.query_params["enhet"] = "0312"
     at.run()
-    at.switch_page("pages/malekort.py").run()
+    at.switch_page("views/malekort.py").run()
     assert any("Du har ikke tilgang til målekortet for enhet «0312»" in e.value for e in at.error)
     assert registered(at) == {"start", "malekort", "mal"}
 
@@ -264,7 +264,7 @@ def test_production_refuses_demo_mode(demo_db, monkeypatch, keep_error_details):
 
 
 def test_every_page_carries_the_demo_mark(demo_db, monkeypatch):
-    for page in ("pages/start.py", "pages/malekort.py", "pages/mal.py", "pages/last_opp.py"):
+    for page in ("views/start.py", "views/malekort.py", "views/mal.py", "views/last_opp.py"):
         at = run(demo_db, monkeypatch, persona="analytiker", page=page)
         assert "Demo – ikke innlogget" in " ".join(m.value for m in at.sidebar.markdown), page
 
@@ -280,7 +280,7 @@ def test_a_cached_unit_list_is_never_served_to_another_role(demo_db, monkeypatch
         at.query_params["persona"] = persona
         at.query_params["enhet"] = access.DEMO_PERSONAS[persona].unit_id
         at.run()
-        at.switch_page("pages/malekort.py").run()
+        at.switch_page("views/malekort.py").run()
         options = next(s for s in at.sidebar.selectbox if s.label == "Enhet").options
         seen.setdefault(persona, []).append({label.split()[0] for label in options})  # "1103 NAV Stavanger"
     assert seen["ansatt"][0] == seen["ansatt"][1]

@@ -245,7 +245,7 @@ def test_a_comment_shows_at_once_without_a_new_data_version(demo_db: Path, monke
     real = scorecard.load
     monkeypatch.setattr(scorecard, "load", lambda *a, **k: builds.append(a) or real(*a, **k))
     version = store.data_version(demo_db)
-    first = app(demo_db, monkeypatch, "pages/malekort.py", enhet="0312", periode="2021-12")
+    first = app(demo_db, monkeypatch, "views/malekort.py", enhet="0312", periode="2021-12")
     assert "Kommentar" not in " ".join(" ".join(r) for r in body_rows(html_tables(first)[0]))
     built = len(builds)
     assert built >= 1

@@ -1,4 +1,4 @@
-"""pages/erfaringer.py through app.py: deep links, search, registering as a leader, refusal for employees."""
+"""views/erfaringer.py through app.py: deep links, search, registering as a leader, refusal for employees."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from navdash.text import shown
 from tests.conftest import app_fingerprint, copy_db, fingerprint
 from tests.pagetest import app
 
-PAGE = "pages/erfaringer.py"
+PAGE = "views/erfaringer.py"
 
 
 @pytest.fixture(scope="session")

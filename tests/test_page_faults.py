@@ -24,7 +24,7 @@ def _run(db: Path, monkeypatch, persona: str, page: str | None = None) -> AppTes
     at.query_params["persona"] = persona
     at.run()
     if page:
-        at.switch_page(f"pages/{page}.py").run()
+        at.switch_page(f"views/{page}.py").run()
     return at
 
 

@@ -6,7 +6,7 @@ import json
 
 from tests.pagetest import app
 
-PAGE = "pages/kvalitet.py"
+PAGE = "views/kvalitet.py"
 
 
 def test_deep_link_groups_items_with_base_and_context(demo_db, monkeypatch):

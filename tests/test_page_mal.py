@@ -1,4 +1,4 @@
-"""pages/mal.py run by Streamlit's AppTest against the demo database: deep links, reading, and the leader's form."""
+"""views/mal.py run by Streamlit's AppTest against the demo database: deep links, reading, and the leader's form."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from navdash import goals, store
 from navdash.access import DEMO_PERSONAS
 from tests.conftest import app_fingerprint, copy_db, fingerprint
 
-PAGE = Path(__file__).resolve().parents[1] / "pages" / "mal.py"
+PAGE = Path(__file__).resolve().parents[1] / "views" / "mal.py"
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from tests.conftest import copy_db
 from tests.pagetest import app, body_rows, html_tables, plain
 from tests.test_demo_reference import reference_rows
 
-PAGE = "pages/malekort.py"
+PAGE = "views/malekort.py"
 
 
 def _rows_by_id(at) -> dict[str, list[str]]:

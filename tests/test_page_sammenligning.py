@@ -7,7 +7,7 @@ import re
 
 from tests.pagetest import app, plain
 
-PAGE = "pages/sammenligning.py"
+PAGE = "views/sammenligning.py"
 RANK_WORDS = re.compile(r"\b(rang|rangering|plass|nr\.|topp|bunn|beste|dårligste)\b", re.IGNORECASE)
 
 

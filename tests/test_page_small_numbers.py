@@ -72,7 +72,7 @@ def test_malekort_small_office_by_role(demo_db, monkeypatch, roles):
     st.cache_resource.clear()
     seen = {}
     for role in ("leder", "ansatt", "fylkesleder"):  # the leader first, so a shared cache entry would leak
-        at = run(demo_db, monkeypatch, role, "pages/malekort.py", enhet="1144", periode="2022-03", indikator="M.SF")
+        at = run(demo_db, monkeypatch, role, "views/malekort.py", enhet="1144", periode="2022-03", indikator="M.SF")
         assert at.title[0].value.startswith("Målekort for 1144")
         seen[role] = _sickness_row(at)
         points = at.dataframe[-1].value
@@ -93,7 +93,7 @@ def test_sammenligning_small_office_by_role(demo_db, monkeypatch, roles):
     st.cache_resource.clear()
     tables = {}
     for role in ("fylkesleder", "leder", "ansatt"):
-        at = run(demo_db, monkeypatch, role, "pages/sammenligning.py", indikator="M.SF", periode="2022-01",
+        at = run(demo_db, monkeypatch, role, "views/sammenligning.py", indikator="M.SF", periode="2022-01",
                  under="1100")
         tables[role] = at.dataframe[0].value.set_index("Enhetsnr")
         if role == "ansatt":
@@ -112,7 +112,7 @@ def test_kvalitet_small_office_by_role(demo_db, monkeypatch, roles):
     st.cache_resource.clear()
     texts = {}
     for role in ("leder", "ansatt"):
-        at = run(demo_db, monkeypatch, role, "pages/kvalitet.py", enhet="1144", periode="2022-12")
+        at = run(demo_db, monkeypatch, role, "views/kvalitet.py", enhet="1144", periode="2022-12")
         texts[role] = " ".join(m.value for m in at.markdown) + " ".join(c.value for c in at.caption)
         if role == "ansatt":
             together = at.dataframe[0].value
@@ -134,7 +134,7 @@ def test_meeting_hides_another_office_from_a_leader_and_in_the_pack(demo_db, mon
     st.cache_resource.clear()
     cells = {}
     for role in ("leder", "annen_leder"):
-        at = run(demo_db, monkeypatch, role, "pages/styringsdialog.py", mote=str(meeting_id), kontor="1144")
+        at = run(demo_db, monkeypatch, role, "views/styringsdialog.py", mote=str(meeting_id), kontor="1144")
         cells[role] = [r for table in html_tables(at) for r in body_rows(table) if r and r[0] == "M.SF"][0]
     assert cells["annen_leder"][2:5] == ["færre enn 5"] * 3
     assert "færre enn 5" not in " ".join(cells["leder"]) and "%" in cells["leder"][2]

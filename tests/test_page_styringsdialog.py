@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 from navdash import access, fmt, ingest, meetings
 from tests.pagetest import ROOT, html_tables
 
-PAGE = str(ROOT / "pages" / "styringsdialog.py")
+PAGE = str(ROOT / "views" / "styringsdialog.py")
 FYLKESLEDER = access.DEMO_PERSONAS["fylkesleder"]
 
 
@@ -121,9 +121,9 @@ def test_comment_written_in_the_meeting_is_shown_beside_the_number(demo_db, monk
 def test_the_frame_lists_the_page_for_meeting_roles_only(demo_db, monkeypatch):
     from tests import pagetest
 
-    at = pagetest.app(demo_db, monkeypatch, "pages/styringsdialog.py", persona="fylkesleder")
+    at = pagetest.app(demo_db, monkeypatch, "views/styringsdialog.py", persona="fylkesleder")
     assert at.title[0].value == "Månedsmøtet – 0300 NAV Oslo"
-    leder = pagetest.app(demo_db, monkeypatch, "pages/styringsdialog.py", persona="leder")
+    leder = pagetest.app(demo_db, monkeypatch, "views/styringsdialog.py", persona="leder")
     assert leder.title[0].value == "Månedsmøtet – 0300 NAV Oslo"  # the leder's fylke, read only
     assert not [b for b in leder.button if b.label.startswith("Åpne møtet")]
     assert not access.can_open(access.DEMO_PERSONAS["ansatt"], "styringsdialog")

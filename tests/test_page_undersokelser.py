@@ -13,7 +13,7 @@ import numpy as np
 from navdash import fmt, ingest, store, survey
 from tests.pagetest import app, html_tables
 
-PAGE = "pages/undersokelser.py"
+PAGE = "views/undersokelser.py"
 SURVEY = "Opplevelseskartlegging mål- og resultatstyring"
 HIDDEN = "færre enn 5 svar"
 

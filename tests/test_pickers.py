@@ -21,8 +21,8 @@ def _box(at, label: str):
     return next(s for s in at.selectbox if s.label == label)
 
 
-@pytest.mark.parametrize(("page", "month_label"), [("pages/malekort.py", "Periode"),
-                                                  ("pages/kvalitet.py", "Til og med måned")])
+@pytest.mark.parametrize(("page", "month_label"), [("views/malekort.py", "Periode"),
+                                                  ("views/kvalitet.py", "Til og med måned")])
 def test_unit_and_month_take_every_choice(demo_db, monkeypatch, page, month_label):
     at = app(demo_db, monkeypatch, page, enhet="0312", periode="2022-12", persona="fylkesleder")
     for month in MONTHS:
@@ -34,13 +34,13 @@ def test_unit_and_month_take_every_choice(demo_db, monkeypatch, page, month_labe
         _box(at.sidebar, "Enhet").set_value(unit).run()
         assert at.query_params["enhet"] == unit
         assert _box(at.sidebar, month_label).value == MONTHS[-1]  # the month stays while the unit changes
-    if page == "pages/malekort.py":
+    if page == "views/malekort.py":
         assert at.title[0].value.startswith(f"Målekort for {OFFICES[-1]} ")
         assert parse_period(MONTHS[-1]).label().capitalize() in at.markdown[0].value
 
 
 def test_a_link_to_another_unit_wins_over_the_pickers_own_state(demo_db, monkeypatch):
-    at = app(demo_db, monkeypatch, "pages/malekort.py", enhet="0312", periode="2022-12")
+    at = app(demo_db, monkeypatch, "views/malekort.py", enhet="0312", periode="2022-12")
     _box(at.sidebar, "Periode").set_value("2022-06").run()
     at.query_params["enhet"] = "0313"  # what a link or a pasted address does to a running session
     at.run()
@@ -49,7 +49,7 @@ def test_a_link_to_another_unit_wins_over_the_pickers_own_state(demo_db, monkeyp
 
 
 def test_comparison_indicator_and_period_take_every_choice(demo_db, monkeypatch):
-    at = app(demo_db, monkeypatch, "pages/sammenligning.py", persona="fylkesleder")
+    at = app(demo_db, monkeypatch, "views/sammenligning.py", persona="fylkesleder")
     indicators = _box(at.sidebar, "Indikator").options
     assert len(indicators) >= 4
     for index in (1, 2, 3, 0):

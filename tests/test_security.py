@@ -107,9 +107,9 @@ def _assert_no_markup(at: AppTest) -> None:
 
 
 @pytest.mark.parametrize(("page", "param"), [
-    ("pages/malekort.py", "enhet"), ("pages/malekort.py", "periode"), ("pages/kvalitet.py", "enhet"),
-    ("pages/sammenligning.py", "indikator"), ("pages/sammenligning.py", "periode"), ("pages/mal.py", "aar"),
-    ("pages/erfaringer.py", "tema"), ("pages/undersokelser.py", "runde"),
+    ("views/malekort.py", "enhet"), ("views/malekort.py", "periode"), ("views/kvalitet.py", "enhet"),
+    ("views/sammenligning.py", "indikator"), ("views/sammenligning.py", "periode"), ("views/mal.py", "aar"),
+    ("views/erfaringer.py", "tema"), ("views/undersokelser.py", "runde"),
 ])
 def test_markdown_in_a_url_parameter_is_shown_as_text(demo_db, monkeypatch, page, param):
     at = app(demo_db, monkeypatch, page, persona="analytiker", **{param: PARAM_ATTACK})
@@ -130,8 +130,8 @@ def evil_db(small_db: Path) -> Path:
     return small_db
 
 
-@pytest.mark.parametrize("page", ["pages/malekort.py", "pages/kvalitet.py", "pages/sammenligning.py",
-                                  "pages/start.py", "pages/mal.py", "pages/undersokelser.py"])
+@pytest.mark.parametrize("page", ["views/malekort.py", "views/kvalitet.py", "views/sammenligning.py",
+                                  "views/start.py", "views/mal.py", "views/undersokelser.py"])
 def test_names_from_files_are_shown_as_text(evil_db, monkeypatch, page):
     at = app(evil_db, monkeypatch, page, persona="analytiker", enhet="0312")
     texts = _texts(at)
@@ -145,7 +145,7 @@ def test_a_good_link_is_still_shown(small_db, monkeypatch):
     with duckdb.connect(str(small_db)) as con:
         con.execute("UPDATE indicators SET link = 'https://www.nav.no/statistikk'")
     store.forget_snapshots()
-    at = app(small_db, monkeypatch, "pages/malekort.py", persona="analytiker", enhet="0312")
+    at = app(small_db, monkeypatch, "views/malekort.py", persona="analytiker", enhet="0312")
     assert any("[Følg med på statistikken](https://www.nav.no/statistikk)" in m.value for m in at.markdown)
 
 
@@ -155,7 +155,7 @@ def test_follow_up_text_and_display_names_in_the_meeting_are_text(demo_db, monke
     boss = DEMO_PERSONAS["fylkesleder"]
     meeting = meetings.open_meeting(demo_db, boss, "0300", "2021-12")
     meetings.add_followup(demo_db, boss, "0312", meeting, NAME_ATTACK, NAME_ATTACK, None)
-    at = app(demo_db, monkeypatch, "pages/styringsdialog.py", persona="fylkesleder", mote=str(meeting),
+    at = app(demo_db, monkeypatch, "views/styringsdialog.py", persona="fylkesleder", mote=str(meeting),
               kontor="0312")
     assert any(e.label.startswith("Historikk: ") and "KLIKK" in shown(e.label) for e in at.expander)
     _assert_no_markup(at)
@@ -273,7 +273,7 @@ def _demo_offered(at: AppTest) -> bool:
     return any(s.label == "Vis som" for s in at.sidebar.selectbox) or bool(at.file_uploader)
 
 
-def _run_stopped(db: Path, monkeypatch, page: str = "pages/last_opp.py", **secrets) -> AppTest:
+def _run_stopped(db: Path, monkeypatch, page: str = "views/last_opp.py", **secrets) -> AppTest:
     monkeypatch.setenv("NAVDASH_DB", str(db))
     st.cache_data.clear()
     st.cache_resource.clear()
@@ -352,7 +352,7 @@ def test_tables_offer_no_raw_csv_download(demo_db, monkeypatch):
     before = config.get_option("client.disableDataExport")
     config.set_option("client.disableDataExport", False)  # as if config.toml were missing on the server
     try:
-        app(demo_db, monkeypatch, "pages/start.py", persona="analytiker")
+        app(demo_db, monkeypatch, "views/start.py", persona="analytiker")
         assert config.get_option("client.disableDataExport") is True
     finally:
         config.set_option("client.disableDataExport", before)
@@ -420,7 +420,7 @@ def test_role_file_without_issuer_is_refused(tmp_path):
         access.load_role_map(path)
 
 
-@pytest.mark.parametrize("page", ["pages/mal.py", "pages/sammenligning.py", "pages/malekort.py"])
+@pytest.mark.parametrize("page", ["views/mal.py", "views/sammenligning.py", "views/malekort.py"])
 def test_a_grant_to_an_unknown_unit_gives_a_message(demo_db, monkeypatch, tmp_path, page):
     at = _logged_in(demo_db, monkeypatch, tmp_path, "9999", "Ola")
     try:

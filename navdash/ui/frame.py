@@ -62,7 +62,7 @@ def open_store() -> None:
         def store_unusable() -> None:
             st.error(text, icon=":material/error:")
 
-        # Through st.navigation, so that Streamlit does not fall back to listing every file in pages/.
+        # Through st.navigation, so that the address the user asked for is answered by this page, not a 404 box.
         st.navigation([st.Page(store_unusable, title="Feil", default=True)], position="hidden").run()
         st.stop()
 
@@ -111,23 +111,6 @@ def published_text(iso: str) -> str:
         return "ukjent tid"
 
 
-def ensure_routed() -> None:
-    """Make sure the page runs inside app.py's frame.
-
-    Until some session has called `st.navigation`, Streamlit serves the legacy `pages/` directory and runs a page
-    script without the entrypoint, so a shared deep link opened right after a server start would skip the frame
-    (persona, demo mark, wide layout). A page that finds itself routed that way switches the legacy mode off and
-    reruns; the rerun goes through app.py, which routes the same URL to the same page.
-    """
-    try:
-        from streamlit.runtime.pages_manager import PagesManager
-    except ImportError:  # a future Streamlit without the legacy mode
-        return
-    if PagesManager.uses_pages_directory:
-        PagesManager.uses_pages_directory = False
-        st.rerun()
-
-
 def _closed() -> None:
     """The page behind every address while the frame refuses to open the app: nothing."""
 
@@ -135,7 +118,7 @@ def _closed() -> None:
 def close_navigation(url_paths: Iterable[str | None]) -> None:
     """Register every page address with an empty page and no menu, for a run that stops before the real navigation.
 
-    Without this, a stop before `st.navigation` leaves Streamlit in its legacy mode, which lists the files in
-    `pages/` in the sidebar and answers a deep link with an English "Page not found" dialog."""
+    Without this, a stop before `st.navigation` leaves Streamlit with only app.py as a page, and a deep link such
+    as /malekort would be answered with Streamlit's English "Page not found" dialog."""
     st.navigation([st.Page(_closed, title="navdash", url_path=url or None, default=url is None)
                    for url in url_paths], position="hidden")

@@ -6,9 +6,6 @@ from tests.e2e.conftest import axe_violations, format_violations, goto_app, scre
 
 
 def test_leader_uploads_a_local_file_and_confirms(page, server, tmp_path):
-    # On a server nobody has visited, Streamlit's legacy pages/ routing knows last_opp.py only as /last_opp and
-    # shows its own "Page not found" dialog for /last-opp before any app code runs; open the app once first.
-    goto_app(page, f"{server}/?persona=leder", text="Mål og resultater i NAV")
     goto_app(page, f"{server}/last-opp?persona=leder", text="Last opp data")
     assert page.get_by_text("Som NAV-leder kan du laste opp verdier for din egen enhet (0312)").is_visible()
     good = tmp_path / "jobbklubb.csv"

@@ -14,8 +14,7 @@ def test_mal_deep_link_renders_and_is_accessible(page, server, e2e_db):
     goto_app(page, f"{server}/mal?enhet=0312&aar=2021", text="Fra mål- og disponeringsbrevet")
 
     assert not page.get_by_test_id("stException").count(), page.get_by_test_id("stException").first.inner_text()
-    # Until app.py lists the page, a fresh server still serves pages/mal.py on /mal through Streamlit's old pages/
-    # directory routing, without app.py's frame; the navigation entry shows that the page runs inside the app.
+    # The navigation entry shows that the page runs inside app.py's frame.
     nav = page.get_by_test_id("stSidebarNav")
     assert nav.get_by_text(TITLE, exact=True).count(), f"/mal kjører ikke gjennom app.py: {nav.inner_text()!r}"
     assert page.get_by_role("heading", name=TITLE).is_visible()

@@ -84,9 +84,7 @@ def _stopped(page, db: Path, logs: Path, text: str, **options) -> None:
     server = serve(db, logs, **options)
     try:
         url = next(server)
-        # The very first request to a new server process is routed by Streamlit's legacy mode, which answers a deep
-        # link with its own "Page not found" before app.py runs (see frame.ensure_routed); the second must not.
-        goto_app(page, f"{url}/last-opp?persona=analytiker", text=text, allow_dialog=True)
+        # Even the very first request to a new server process shows only the stop (no legacy pages/ routing).
         goto_app(page, f"{url}/last-opp?persona=analytiker", text=text)
         body = page.get_by_test_id("stApp").inner_text()
         assert "Demo – ikke innlogget" not in body and "Last opp data" not in body

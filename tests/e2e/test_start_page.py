@@ -9,8 +9,8 @@ TITLE = "Mål og resultater i NAV"
 
 
 def test_deep_link_on_a_fresh_server_runs_inside_the_frame(page, fresh_server):
-    # On a fresh server Streamlit treats a `pages/` folder next to app.py as a legacy multipage app until
-    # st.navigation has run once, so a shared link opened first would skip app.py without our guard.
+    # A shared link opened first on a fresh server must run inside app.py's frame: the pages live in views/, so
+    # Streamlit has no legacy pages/ folder to serve them from without app.py.
     server = fresh_server
     # goto_app fails on Streamlit's "Page not found" modal, which it shows when the URL is not a page's url_path.
     for visit in ("første", "andre"):  # fresh server, then after app.py's st.navigation has run

@@ -11,7 +11,6 @@ from navdash.schemas import LABELS
 from navdash.ui import data, frame
 from navdash.ui.text import md
 
-frame.ensure_routed()
 db, version = data.source()
 units = data.units(db, version)
 status = data.data_status(db, version)
@@ -96,7 +95,7 @@ if not leaves.empty:
         )
 
 st.header("Sidene")
-st.page_link("pages/malekort.py", label="Målekort: styringsparametere, mål og signaler for en enhet",
+st.page_link("views/malekort.py", label="Målekort: styringsparametere, mål og signaler for en enhet",
              icon=":material/table_chart:")
-st.page_link("pages/mal.py", label="Mål og prioriteringer: hvilke mål som gjelder, hvem som satte dem og hvorfor",
+st.page_link("views/mal.py", label="Mål og prioriteringer: hvilke mål som gjelder, hvem som satte dem og hvorfor",
              icon=":material/flag:")

@@ -89,7 +89,6 @@ def priority_form(db: str, user: User, view: goals.GoalsView, names: dict[str, s
             getattr(st, kind)(message)
 
 
-frame.ensure_routed()
 user = current_user()
 db, version = data.source()
 units = data.units(db, version).set_index("unit_id")

@@ -16,7 +16,6 @@ from navdash.ui import data, frame, norsk, pickers
 from navdash.ui.identity import current_user
 from navdash.ui.text import md
 
-frame.ensure_routed()
 
 
 @st.cache_data(show_spinner="Henter nøkkelinformasjonen …", max_entries=256)

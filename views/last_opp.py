@@ -13,7 +13,6 @@ from navdash.ui import data, frame
 from navdash.ui.identity import current_user
 from navdash.ui.text import md
 
-frame.ensure_routed()
 user = current_user()
 scope = access.upload_scope(user)
 st.title("Last opp data")

@@ -11,7 +11,6 @@ from navdash.ui import data, frame, norsk, pickers
 from navdash.ui.identity import current_user
 from navdash.ui.text import md
 
-frame.ensure_routed()
 db, version = data.source()
 user = current_user()
 st.title("Sammenligning uten rangering")

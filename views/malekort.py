@@ -12,7 +12,6 @@ from navdash.ui import data, frame, norsk, pickers, scorecard_view, text
 from navdash.ui.identity import current_user
 from navdash.ui.text import md, safe_link
 
-frame.ensure_routed()
 user = current_user()
 unit_id, period_key, db, version = pickers.unit_and_month(user, what="målekortet for enhet")
 

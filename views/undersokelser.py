@@ -16,7 +16,6 @@ from navdash.ui.identity import current_user
 from navdash.ui.scorecard_view import CSS
 from navdash.ui.text import md
 
-frame.ensure_routed()
 
 
 def choose(label: str, options: list, param: str, default: object, show: Callable[[object], str]) -> object:

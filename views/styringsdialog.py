@@ -14,7 +14,6 @@ from navdash.ui.identity import current_user
 from navdash.ui.saving import saving
 from navdash.ui.text import md
 
-frame.ensure_routed()
 db, version = data.source()
 user = current_user()
 units = data.units(db, version)

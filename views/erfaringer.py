@@ -96,7 +96,6 @@ def show(p: practices.Practice) -> None:
                    f"{p.registered_at:%d.%m.%Y}")
 
 
-frame.ensure_routed()
 user = current_user()
 db, version = data.source()
 units = data.units(db, version).set_index("unit_id")
