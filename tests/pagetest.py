@@ -71,3 +71,39 @@ def html_tables(at: AppTest) -> list[list[list[str]]]:
 
 def body_rows(table: list[list[str]]) -> list[list[str]]:
     return [row for row in table if row and row[0] not in ("MK ID", "I år")]
+
+
+class _Disclosures(HTMLParser):
+    """(summary, reason) of every <details> badge: what a reader sees, and what a tap or Enter opens."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.found: list[tuple[str, str]] = []
+        self._part: str | None = None
+        self._text = {"summary": [], "reason": []}
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "details":
+            self._text = {"summary": [], "reason": []}
+        elif tag == "summary":
+            self._part = "summary"
+        elif tag == "span" and ("class", "nd-reason") in attrs:
+            self._part = "reason"
+
+    def handle_endtag(self, tag):
+        if tag == "summary":
+            self._part = None
+        elif tag == "details":
+            self.found.append(tuple(" ".join("".join(self._text[k]).split()) for k in ("summary", "reason")))
+            self._part = None
+
+    def handle_data(self, data):
+        if self._part:
+            self._text[self._part].append(data)
+
+
+def disclosures(html: str) -> list[tuple[str, str]]:
+    """Every badge in `html` as (the badge's text, the reason it opens)."""
+    parser = _Disclosures()
+    parser.feed(html)
+    return parser.found

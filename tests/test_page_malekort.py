@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 from tests.conftest import copy_db
-from tests.pagetest import app, body_rows, html_tables, plain
+from tests.pagetest import app, body_rows, disclosures, html_tables, plain
 from tests.test_demo_reference import reference_rows
 
 PAGE = "views/malekort.py"
@@ -54,7 +54,25 @@ def test_signal_has_text_and_names_its_rule(demo_db, monkeypatch):
     at = app(demo_db, monkeypatch, PAGE, enhet="0312", periode="2021-12")
     assert "▲ Forbedring" in _rows_by_id(at)["B.47"][3]
     body = "".join(e.proto.body for e in at.get("html"))
-    assert 'title="Særskilt variasjon – forbedring. Regelen som slo til: et punkt utenfor kontrollgrensene' in body
+    # The badge is one short line; its reason (the rule that fired) opens on a tap or with Enter, not on hover only.
+    assert any(reason.startswith("Særskilt variasjon – forbedring. Regelen som slo til: et punkt utenfor "
+                                 "kontrollgrensene") for summary, reason in disclosures(body) if summary == "▲ Forbedring")
+    assert not re.search(r'class="nd-badge"[^>]*title=', body)  # no hover-only tooltip on a badge
+
+
+def test_every_badge_is_one_short_line_with_a_reason(demo_db, monkeypatch):
+    at = app(demo_db, monkeypatch, PAGE, enhet="0000", periode="2022-12")
+    rows = _rows_by_id(at)
+    badges = disclosures("".join(e.proto.body for e in at.get("html")))
+    # Every steering row has a verdict or says it has no target, and a signal: at least one badge per row.
+    steering = [r for r in rows.values() if len(r) == 10]
+    assert len(badges) >= len(steering) > 0
+    for summary, reason in badges:
+        assert summary and len(summary) <= 20, summary  # fits one line in a 1024 px column
+        assert len(reason) > len(summary), (summary, reason)
+    verdicts = [reason for summary, reason in badges if summary.endswith(("Oppfylt", "Ikke oppfylt",
+                                                                           "Normal variasjon"))]
+    assert verdicts and all(" – " in v for v in verdicts)  # the target's wording travels with its verdict
 
 
 def test_key_information_is_apart_and_without_targets(demo_db, monkeypatch):
@@ -154,10 +172,10 @@ def test_a_partial_month_says_how_many_offices_it_covers(demo_db, monkeypatch):
     assert any("bare 1 av 15 kontorer har levert tall" in w.value for w in at.warning)
     row = _rows_by_id(at)["M.SF"]
     assert "Beregnet fra 1 av 15 kontorer" in row[1]
-    assert row[3] == "… Ufullstendige tall"  # no signal
+    assert row[3].startswith("… Ufullstendige tall")  # no signal
     assert "Vanlig variasjon" not in row[3] and "Bekymring" not in row[3]
     b15 = _rows_by_id(at)["B.15"]  # no office has delivered B.15 for January: no signal carried over from December
-    assert b15[4] == "–" and b15[3] == "… Ingen tall denne måneden"
+    assert b15[4] == "–" and b15[3].startswith("… Ingen tall denne måneden")
 
 
 def test_merged_offices_are_named_on_the_successors_card(demo_db, monkeypatch):
@@ -179,3 +197,14 @@ def test_detail_chart_for_an_earlier_month_ends_in_that_month(demo_db, monkeypat
     figure = json.loads(at.get("plotly_chart")[0].proto.spec)
     assert figure["data"][0]["x"][-1] == "mar 2022"
     assert at.dataframe[-1].value.iloc[0]["Periode"] == "mars 2022"
+
+
+def test_detail_opens_only_for_an_indicator_on_the_card(demo_db, monkeypatch):
+    plain_page = app(demo_db, monkeypatch, PAGE, enhet="0312", periode="2021-12")
+    assert not plain_page.get("plotly_chart") and "indikator" not in plain_page.query_params
+    unknown = app(demo_db, monkeypatch, PAGE, enhet="0312", periode="2021-12", indikator="X.99")
+    assert not unknown.get("plotly_chart") and "indikator" not in unknown.query_params
+    assert not unknown.exception
+    linked = app(demo_db, monkeypatch, PAGE, enhet="0312", periode="2021-12", indikator="B.15")
+    assert linked.query_params["indikator"] == "B.15"  # the link keeps naming what is open
+    assert any(s.value.startswith("B.15 ") for s in linked.subheader)

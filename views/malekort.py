@@ -8,7 +8,7 @@ import streamlit as st
 from navdash import disclosure
 from navdash.periods import parse_period
 from navdash.schemas import LABELS
-from navdash.ui import data, frame, norsk, pickers, scorecard_view, text
+from navdash.ui import data, layout, norsk, pickers, scorecard_view, text
 from navdash.ui.identity import current_user
 from navdash.ui.text import md, safe_link
 
@@ -45,8 +45,8 @@ with st.expander("Slik leser du signalene"):
         "slo til (et punkt utenfor kontrollgrensene, 7 punkter på rad som stiger eller synker, 7 punkter på "
         "rad på samme side av gjennomsnittet, eller 2 av 3 punkter nær en kontrollgrense). "
         "● *Vanlig variasjon* betyr at ingen regel slo til. ◆ *Særskilt variasjon* brukes der ingen retning "
-        "er bedre enn en annen. Med færre enn 12 punkter står det *For få datapunkter*. Hold musen over et "
-        "signal for å se regelen.\n\n"
+        "er bedre enn en annen. Med færre enn 12 punkter står det *For få datapunkter*. Trykk på et signal "
+        "(eller gå til det med Tab og trykk Enter) for å se regelen.\n\n"
         "**Hvilket diagram.** Andeler med teller og nevner får et p-diagram: grensene regnes fra hver måneds "
         "nevner, så en måned med få saker får vide grenser (0 av 1 er ikke et signal). Antall får et u-diagram "
         "(Poisson). Varierer månedene mer enn tellingen alene gir, som når nevneren er stor, brukes Laneys "
@@ -69,7 +69,7 @@ with st.expander("Slik leser du signalene"):
         "ofte hver måned), og grensen er 1,96 standardfeil. Tallkrav får det samme båndet; «under» og «over» "
         "betyr at terskelen selv ikke er nok, «høyst» og «minst» at den er det. «I retning 2019-nivået»: har "
         "enheten alt passert nivået i god retning, er kravet oppfylt så lenge resultatet ikke er tydelig "
-        "dårligere enn nivået. Hold musen over en vurdering for å se regelen og tallene.\n\n"
+        "dårligere enn nivået. Trykk på en vurdering for å se kravet, regelen og tallene.\n\n"
         "**Målsikkerhet** sammenligner et årlig tallkrav (navngitt i merket) med hva et årssnitt av dagens "
         "prosess kan bli: snittet de siste 12 månedene (hver kalendermåned én gang, så sesongen ikke drar) "
         "± 3 sigma · √(2/12), ikke med grensene for enkeltmåneder.\n\n"
@@ -78,7 +78,7 @@ with st.expander("Slik leser du signalene"):
         "nevner summeres aldri over kontorer; de vises som snitt der hvert kontor teller likt. Endringer i andeler "
         "er i prosentpoeng (pp)."
     )
-st.html(scorecard_view.CSS)
+st.html(layout.PAGE_CSS + scorecard_view.CSS)
 shared = data.practice_counts(db, version)
 notes = data.comments(db, version, unit_id, period_key)
 
@@ -97,13 +97,18 @@ if card.key_information:
     st.html(scorecard_view.table_html(card.key_information, unit_id, period_key, "Nøkkelinformasjon",
                                       with_targets=False, comments=notes, practices=shared))
 
-st.header("Detaljer for en indikator")
 all_rows = card.steering + card.key_information + card.context
-ids = [r.indicator_id for r in all_rows]
 names = {r.indicator_id: f"{r.indicator_id} {r.name}" for r in all_rows}
-chosen = pickers.url_select("Indikator", ids, param="indikator", key="indikator_valg", default=ids[0] if ids else None,
-                            format_func=lambda i: names[i]) if ids else None
-if chosen:
+
+
+def close_detail() -> None:
+    pickers.to_url("indikator", None)
+
+
+@st.dialog("Detaljer for indikatoren", width="large", on_dismiss=close_detail)
+def show_detail(chosen: str) -> None:
+    """The indicator's detail over the page, so the table stays where the reader left it; the URL keeps
+    `indikator=` for a shared link."""
     detail = data.indicator_detail(db, version, unit_id, chosen, period_key, scope)
     info = detail["indicator"]
     st.subheader(md(names[chosen]))
@@ -130,3 +135,14 @@ if chosen:
     if context:
         st.markdown("Til sammenligning: " + " · ".join(context))
     st.dataframe(scorecard_view.points_table(detail), hide_index=True, width="stretch")
+
+
+# Rendered last, so the tables are on the page before the click catcher asks for a rerun.
+clicked = scorecard_view.detail_clicks()
+if clicked in names:
+    pickers.to_url("indikator", clicked)
+chosen = st.query_params.get("indikator")
+if chosen in names:
+    show_detail(chosen)
+elif chosen is not None:
+    pickers.to_url("indikator", None)  # an indicator this målekort does not have: the page without a dialog

@@ -34,77 +34,99 @@ STATUS_STYLE = {
     "normal_variasjon": ("≈", "#5a5a5a", "#f1f1f1"),
     "ukjent": ("?", "#5a5a5a", "#f1f1f1"),
 }
-# Short labels keep the table readable at 1400 px; the full wording and the rule are in the tooltip and legend.
+# Short labels keep each badge on one line at 1024 px; the full wording and the rule are one tap or key away.
 VARIATION_SHORT = {
     "common_cause": "Vanlig variasjon",
     "special_cause_improvement": "Forbedring",
     "special_cause_concern": "Bekymring",
     "special_cause_neither": "Særskilt variasjon",
 }
+STATUS_SHORT = {"oppfylt": "Oppfylt", "ikke_oppfylt": "Ikke oppfylt", "normal_variasjon": "Normal variasjon"}
+ASSURANCE_SHORT = {"consistent_pass": "Når målet", "consistent_fail": "Når ikke målet", "inconsistent": "Usikkert"}
+NO_SIGNAL_SHORT = {"For lite grunnlag for et signal": "For lite grunnlag"}
 POINT_COLOUR = {"special_cause_improvement": "#0067C5", "special_cause_concern": "#C77300",
                 "special_cause_neither": "#7B3FA0"}
 POINT_SYMBOL = {"special_cause_improvement": "triangle-up", "special_cause_concern": "triangle-down",
                 "special_cause_neither": "diamond"}
 
+# The målekort's widest screen is a laptop at 1024 px with the sidebar open (about 690 px for the table once the
+# page's side margins are narrowed). Each row is one line of badges and figures plus the name; a badge's reason
+# opens below it on focus and Enter, or on a tap (<details>), so nothing depends on a mouse hovering.
 CSS = """
 <style>
-.nd-scroll {overflow-x: auto; margin-bottom: 1.2rem;}
-.nd-table {border-collapse: collapse; width: 100%; font-size: 0.8rem;}
-.nd-table td.name {min-width: 10rem; max-width: 16rem;}
-.nd-table td.goal {min-width: 10rem; max-width: 14rem;}
-.nd-table td.signal {min-width: 8rem; max-width: 10rem;}
+.nd-scroll {margin-bottom: 1.2rem;}
+.nd-table {border-collapse: collapse; width: 100%; font-size: 0.8rem; line-height: 1.3;}
+.nd-table td.name {min-width: 6rem; overflow-wrap: anywhere;}
 .nd-table caption {text-align: left; font-weight: 600; padding: 0.3rem 0; color: #23262A;}
-.nd-table th, .nd-table td {border-bottom: 1px solid #d0d0d0; padding: 0.3rem 0.4rem; vertical-align: top;}
+.nd-table th, .nd-table td {border-bottom: 1px solid #d0d0d0; padding: 0.25rem 0.25rem; vertical-align: top;}
 .nd-table thead th {background: #f1f1f1; text-align: left; font-weight: 600;}
 .nd-table td.num, .nd-table th.num {text-align: right; white-space: nowrap;}
-.nd-table .n {display: block; font-size: 0.75rem; color: #4f4f4f;}
-.nd-badge {display: inline-block; border-radius: 0.8rem; padding: 0.05rem 0.5rem; margin: 0.1rem 0;
-           font-size: 0.75rem; border: 1px solid currentColor; cursor: help;}
-.nd-target {display: block; margin-bottom: 0.2rem;}
+.nd-table td.goal, .nd-table td.signal {white-space: nowrap; position: relative;}
+.nd-table .n {display: block; font-size: 0.7rem; color: #4f4f4f; white-space: normal;}
+.nd-badge {display: inline-block; border-radius: 0.8rem; padding: 0 0.35rem; margin: 0.05rem 0;
+           font-size: 0.75rem; border: 1px solid currentColor; white-space: nowrap;}
+details.nd-why {display: block;}
+details.nd-why > summary {cursor: pointer; list-style: none;}
+details.nd-why > summary::-webkit-details-marker {display: none;}
+details.nd-why > summary::after {content: " ▾"; font-size: 0.65rem;}
+details.nd-why[open] > summary::after {content: " ▴";}
+details.nd-why > summary:focus-visible {outline: 2px solid #0067C5; outline-offset: 1px;}
+.nd-reason {display: block; white-space: normal; font-size: 0.75rem; color: #23262A; background: #ffffff;
+            border: 1px solid #8a8a8a; border-radius: 0.3rem; padding: 0.3rem 0.45rem; margin-top: 0.15rem;
+            position: absolute; z-index: 20; width: 20rem; max-width: 70vw; box-shadow: 0 2px 6px rgba(0,0,0,.2);}
+.nd-target {display: block;}
 .nd-who {display: block; font-size: 0.75rem; color: #4f4f4f;}
 .nd-table a {color: #00347d;}
 .nd-comment {display: block; margin-top: 0.25rem; padding: 0.2rem 0.4rem; background: #f4f6f8;
              border-left: 3px solid #00347d; font-size: 0.75rem;}
 .nd-partial {color: #7a3b00; font-weight: 600;}
 .nd-practice {display: block; margin-top: 0.2rem; font-size: 0.75rem;}
-.nd-withheld {font-style: italic; color: #4f4f4f; white-space: nowrap; cursor: help;}
+.nd-withheld {font-style: italic; color: #4f4f4f; white-space: nowrap;}
+@media (max-width: 1000px) {
+  .nd-scroll {overflow-x: auto;}
+  .nd-reason {position: static; width: auto; min-width: 12rem;}
+}
 </style>
 """
 
 
-def badge(symbol: str, text: str, colour: str, background: str, tooltip: str) -> str:
-    return (f'<span class="nd-badge" style="color:{colour};background:{background}" title="{escape(tooltip)}">'
-            f'<span aria-hidden="true">{symbol}</span> {escape(text)}</span>')
+def badge(symbol: str, text: str, colour: str, background: str, reason: str) -> str:
+    """A one-line badge (symbol and word) that opens its reason on a tap, a click, or Enter/Space after Tab."""
+    return (f'<details class="nd-why"><summary class="nd-badge" style="color:{colour};background:{background}">'
+            f'<span aria-hidden="true">{symbol}</span> {escape(text)}</summary>'
+            f'<span class="nd-reason">{escape(reason)}</span></details>')
 
 
 def signal_html(signal: Signal | None) -> str:
     if signal is None:
         return '<span class="nd-who">Ikke månedstall</span>'
     if signal.too_few_points or signal.variation is None:
-        return badge("…", signal.variation_text, "#5a5a5a", "#f1f1f1", signal.reason)
+        short = NO_SIGNAL_SHORT.get(signal.variation_text, signal.variation_text)
+        return badge("…", short, "#5a5a5a", "#f1f1f1", f"{signal.variation_text}. {signal.reason}")
     variation = signal.variation or "common_cause"
     symbol, colour, bg = VARIATION_STYLE[variation]
     out = badge(symbol, VARIATION_SHORT[variation], colour, bg, f"{signal.variation_text}. {signal.reason}")
     if signal.assurance:
         a_symbol, a_colour, a_bg = ASSURANCE_STYLE[signal.assurance]
-        out += "<br>" + badge(a_symbol, signal.assurance_text or "", a_colour, a_bg,
-                              signal.assurance_reason or signal.reason)
+        out += badge(a_symbol, ASSURANCE_SHORT[signal.assurance], a_colour, a_bg,
+                     f"{signal.assurance_text}. {signal.assurance_reason or signal.reason}")
     return out
 
 
-def status_html(status: TargetStatus) -> str:
+def status_html(status: TargetStatus, target: str = "") -> str:
+    """The verdict as a one-line badge; the target's wording, who set it and the rule open below it."""
     symbol, colour, bg = STATUS_STYLE[status.status]
-    return badge(symbol, status.text, colour, bg, status.reason)
+    reason = f"{target} – {status.text}. {status.reason}" if target else f"{status.text}. {status.reason}"
+    return badge(symbol, STATUS_SHORT.get(status.status, status.text), colour, bg, reason)
 
 
 def target_html(targets: list[TargetView], statuses: list[TargetStatus]) -> str:
     if not targets:
-        return '<span class="nd-who">Ingen resultatkrav</span>'
+        return '<span class="nd-who">Ingen krav</span>'
     parts = []
     for t, s in zip(targets, statuses, strict=False):
-        who = f"{t.set_by_text} · {t.obligation.lower()}"
-        parts.append(f'<span class="nd-target">{escape(t.text)}<span class="nd-who">{escape(who)}</span>'
-                     f"{status_html(s)}</span>")
+        parts.append(f'<span class="nd-target">{status_html(s, f"{t.text} ({t.set_by_text} · {t.obligation.lower()})")}'
+                     "</span>")
     return "".join(parts)
 
 
@@ -124,6 +146,39 @@ def value_html(c: Combined, measure: str) -> str:
 def figure_text(c: Combined, measure: str) -> str:
     """A value as plain text: the number, or "færre enn 5" when the viewer may not see it."""
     return disclosure.WITHHELD_TEXT if disclosure.is_withheld(c) else fmt.measure_value(c.value, measure)
+
+
+# Clicking an MK ID opens the indicator's detail in a dialog over the page instead of loading the page again at
+# the top. The link stays a real link (the URL with `indikator=`), so a new tab, a copied address or a page without
+# JavaScript still opens the same detail. Static code: no data reaches it.
+CLICKS_JS = """
+export default function(component) {
+    const { setTriggerValue } = component;
+    const onClick = (event) => {
+        const link = event.target.closest && event.target.closest("a[data-indikator]");
+        if (!link || event.button !== 0 || event.ctrlKey || event.metaKey || event.shiftKey || event.altKey) {
+            return;
+        }
+        event.preventDefault();
+        setTriggerValue("opened", link.dataset.indikator);
+    };
+    document.addEventListener("click", onClick, true);
+    return () => document.removeEventListener("click", onClick, true);
+}
+"""
+_clicks = None
+
+
+def detail_clicks(key: str = "nd_detail_clicks") -> str | None:
+    """The MK ID the user just clicked in a målekort table on this page, or None (see CLICKS_JS)."""
+
+    global _clicks
+    if _clicks is None:
+        from streamlit.components.v2 import component
+
+        _clicks = component("navdash_detail_clicks", js=CLICKS_JS)
+    result = _clicks(key=key, on_opened_change=lambda: None)
+    return getattr(result, "opened", None) if result is not None else None
 
 
 def row_link(unit_id: str, period: str, indicator_id: str) -> str:
@@ -164,7 +219,8 @@ def table_html(rows: list[Row], unit_id: str, period_key: str, caption: str, wit
             href = "/erfaringer?" + urlencode({"indikator": r.indicator_id})
             period_note += (f'<a class="nd-practice" href="{escape(href)}" target="_self">'
                             f'Se {n} {"erfaring" if n == 1 else "erfaringer"}</a>')
-        cells = [f'<th scope="row"><a href="{escape(link)}" target="_self">{escape(r.indicator_id)}</a></th>',
+        cells = [f'<th scope="row"><a href="{escape(link)}" target="_self" data-indikator="{escape(r.indicator_id)}" '
+                 f'aria-haspopup="dialog">{escape(r.indicator_id)}</a></th>',
                  f'<td class="name">{escape(r.name)}{period_note}</td>']
         if with_targets:
             cells += [f'<td class="goal">{target_html(r.targets, r.statuses)}</td>',
