@@ -33,7 +33,9 @@ PAGE_CSS = """
   .nd-table tr, .nd-table th, .nd-table td {break-inside: avoid;}
   .nd-table thead {display: table-header-group;}
   .nd-table a {color: #000000 !important; text-decoration: none;}
-  details.nd-why > summary::after {content: "";}
+  details.nd-why > summary::after {content: "" !important;}
+  .nd-table td.name {width: 24% !important;}
+  .nd-table caption {break-after: avoid;}
   h1 {font-size: 16pt !important; padding: 0 0 4pt 0 !important;}
   h2, h3 {font-size: 12pt !important; padding: 6pt 0 2pt 0 !important; break-after: avoid;}
 }

@@ -54,7 +54,7 @@ POINT_SYMBOL = {"special_cause_improvement": "triangle-up", "special_cause_conce
 # opens below it on focus and Enter, or on a tap (<details>), so nothing depends on a mouse hovering.
 CSS = """
 <style>
-.nd-scroll {margin-bottom: 1.2rem;}
+.nd-scroll {margin-bottom: 1.2rem; container-type: inline-size;}
 .nd-table {border-collapse: collapse; width: 100%; font-size: 0.8rem; line-height: 1.3;}
 .nd-table td.name {min-width: 6rem; overflow-wrap: anywhere;}
 .nd-table caption {text-align: left; font-weight: 600; padding: 0.3rem 0; color: #23262A;}
@@ -82,6 +82,8 @@ details.nd-why > summary:focus-visible {outline: 2px solid #0067C5; outline-offs
 .nd-partial {color: #7a3b00; font-weight: 600;}
 .nd-practice {display: block; margin-top: 0.2rem; font-size: 0.75rem;}
 .nd-withheld {font-style: italic; color: #4f4f4f; white-space: nowrap;}
+/* Wide enough: the name gets a fair share, so the figures and their bases need fewer lines. */
+@container (min-width: 56rem) {.nd-table td.name {width: 28%;}}
 @media (max-width: 1000px) {
   .nd-scroll {overflow-x: auto;}
   .nd-reason {position: static; width: auto; min-width: 12rem;}
