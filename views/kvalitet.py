@@ -12,10 +12,10 @@ import streamlit as st
 
 from navdash import disclosure, fmt, quality, store
 from navdash.periods import parse_period
-from navdash.ui import data, frame, norsk, pickers
+from navdash.text import escape
+from navdash.ui import data, layout, norsk, pickers, scorecard_view
 from navdash.ui.identity import current_user
 from navdash.ui.text import md
-
 
 
 @st.cache_data(show_spinner="Henter nøkkelinformasjonen …", max_entries=256)
@@ -54,6 +54,17 @@ def history_figure(item: quality.Item, names: dict[str, str]) -> go.Figure:
     return fig
 
 
+def side_by_side_html(shown: pd.DataFrame, caption: str) -> str:
+    """The last tertials side by side as a table that wraps its names and fits a laptop, printed as it is shown."""
+    head = "".join(f'<th scope="col" class="{"name" if i == 0 else "num"}">{escape(c)}</th>'
+                   for i, c in enumerate(shown.columns))
+    body = "".join("<tr>" + f'<th scope="row" class="name">{escape(row[0])}</th>'
+                   + "".join(f'<td class="num">{escape(v)}</td>' for v in row[1:]) + "</tr>"
+                   for row in shown.itertuples(index=False))
+    return (f'<div class="nd-scroll"><table class="nd-table nd-side"><caption>{escape(caption)}</caption>'
+            f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>")
+
+
 def base_text(c) -> str:  # noqa: ANN001 - an aggregate.Combined
     if disclosure.is_withheld(c):
         return disclosure.WITHHELD_TEXT
@@ -68,6 +79,7 @@ unit_id, period_key, db, version = pickers.unit_and_month(user, what="enhet",
 
 view, together = load(db, version, unit_id, period_key, data.scope(user))
 st.title(f"Kvalitet – nøkkelinformasjon for {view.unit.unit_id} {md(view.unit.name)}")
+st.html(layout.PAGE_CSS + scorecard_view.CSS)
 st.markdown(f"Siste måling til og med **{parse_period(period_key).label()}**. Hver opplysning vises i sin egen "
             "periode: tertialmålinger som tertial (for eksempel 2022 T1), månedstall som måned.")
 st.info("Dette er informasjon å følge med på og se i sammenheng, ikke mål. Det er ingen resultatkrav, "
@@ -117,4 +129,4 @@ else:
     for col in together.columns[3:]:
         shown[col] = [v if isinstance(v, str) else fmt.measure_value(v, m) if pd.notna(v) else ""
                       for v, m in zip(together[col], together["measure"], strict=True)]
-    st.dataframe(shown, hide_index=True, width="stretch")
+    st.html(side_by_side_html(shown, f"{view.unit.name}, siste tertialer"))

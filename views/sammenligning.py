@@ -7,7 +7,7 @@ import streamlit as st
 
 from navdash import compare, disclosure, fmt, practices
 from navdash.ui import compare_view as view
-from navdash.ui import data, frame, norsk, pickers
+from navdash.ui import data, frame, norsk, pickers, scorecard_view
 from navdash.ui.identity import current_user
 from navdash.ui.text import md
 
@@ -98,6 +98,9 @@ if not f.points:
 with st.expander("Slik leser du traktdiagrammet", expanded=True):
     st.markdown(view.HOW_TO_READ)
 st.plotly_chart(view.funnel_figure(f, user.unit_id), width="stretch", config=norsk.PLOTLY_CONFIG)
+st.caption("Punktene i diagrammet, i samme rekkefølge som tabellen: trykk på en enhet for å se hvor den ligger "
+           "og hvorfor.")
+st.html(scorecard_view.CSS + view.points_html(f))
 d = f.dispersion
 method = view.METHOD_TEXT["additive" if f.adjusted else "exact"]
 spread = (f"Enhetene varierer mer enn tilfeldigheter alene forklarer (φ = {fmt.number(d.phi, 2)}, over "

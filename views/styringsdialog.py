@@ -9,7 +9,7 @@ import streamlit as st
 
 from navdash import meetings
 from navdash.periods import parse_period
-from navdash.ui import data, frame, meeting_view, pickers, scorecard_view
+from navdash.ui import data, frame, layout, meeting_view, pickers, scorecard_view
 from navdash.ui.identity import current_user
 from navdash.ui.saving import saving
 from navdash.ui.text import md
@@ -61,7 +61,7 @@ st.caption(f"{md(meetings.stamp(snap))} av {md(snap.get('opened_by', meeting.ope
            + (f"Endringer er målt mot møtet for {parse_period(snap['previous_period']).label()}."
               if snap.get("previous_period") else "Første møte: ingen endringer å vise."))
 
-st.html(scorecard_view.CSS + meeting_view.CSS)
+st.html(layout.PAGE_CSS + scorecard_view.CSS + meeting_view.CSS)
 open_points = {o["unit_id"]: sum(1 for f in meetings.carried_over(db, o["unit_id"], meeting_id)
                                  + meetings.followups_created_in(db, o["unit_id"], meeting_id)
                                  if f.status != "lukket") for o in snap["offices"]}

@@ -128,6 +128,38 @@ def funnel_figure(f: Funnel, own_unit: str | None = None) -> go.Figure:
     return fig
 
 
+POINT_SYMBOL = {"over": "▲", "innenfor": "●", "under": "▼"}
+POINTS_CSS = """
+<style>
+.nd-points {display: flex; flex-wrap: wrap; gap: 0.2rem 0.4rem; font-size: 0.8rem; margin-bottom: 0.8rem;}
+.nd-points details.nd-why {display: inline-block; position: relative;}
+.nd-points .nd-reason {left: 0;}
+</style>
+"""
+
+
+def point_reason(p: compare.FunnelPoint) -> str:
+    """Why a point sits where it does, in words: its share and base, its verdict, and the limits at its size."""
+    lo, hi = p.limits[0.998]
+    lo95, hi95 = p.limits[0.95]
+    near = (f" Den ligger utenfor 95 %-grensene ({_pct(lo95)} – {_pct(hi95)}), nær en grense." if p.near_limit
+            else "")
+    return (f"{p.name}: {_pct(p.share)} ({fmt.number(p.numerator)} av {fmt.number(p.denominator)}). "
+            f"{compare.STATUS_TEXT[p.status]}: 99,8 %-grensene for en enhet med denne nevneren er "
+            f"{_pct(lo)} – {_pct(hi)}.{near}")
+
+
+def points_html(f: Funnel) -> str:
+    """Every point of the funnel as a badge in the given order (never by value) that opens its reason on a tap or
+    with Enter, so the chart's hover text is there for a keyboard and a touch screen too."""
+    from navdash.ui.scorecard_view import badge
+
+    items = [badge(POINT_SYMBOL[p.status], p.name.removeprefix("NAV "), COLOUR[p.status], "#ffffff", point_reason(p))
+             for p in f.points]
+    return (f'{POINTS_CSS}<div class="nd-points" role="group" aria-label="Punktene i traktdiagrammet">'
+            f'{"".join(items)}</div>')
+
+
 def small_multiples(hist: pd.DataFrame, order: list[tuple[str, str]], current: str, columns: int = 5) -> go.Figure:
     """One panel per unit in the table's order, all on the same scale: the unit's share over time, the group's
     share (grey) and the unit's own level before the current period (dotted)."""

@@ -7,13 +7,16 @@ from typing import Any
 
 from navdash import fmt, meetings
 from navdash.text import escape
-from navdash.ui.scorecard_view import STATUS_STYLE, VARIATION_SHORT, VARIATION_STYLE, badge
+from navdash.ui.scorecard_view import STATUS_SHORT, STATUS_STYLE, VARIATION_SHORT, VARIATION_STYLE, badge
 
 CSS = """
 <style>
 .nd-meet td.concern-yes {font-weight: 600; color: #7a3b00;}
 .nd-meet td.list {min-width: 8rem;}
 .nd-meet tbody th {text-align: left; font-weight: 600; white-space: nowrap;}
+.nd-meet thead th.num {white-space: normal;}
+/* The badges sit in the right half of this table: their reasons open leftwards, inside the page. */
+.nd-meet .nd-reason {right: 0;}
 </style>
 """
 
@@ -27,10 +30,12 @@ def _variation_badge(row: dict[str, Any]) -> str:
 
 
 def _status_badge(row: dict[str, Any]) -> str:
+    """The verdict on one line; the target's wording and the rule open below it, as on the målekort."""
     if row["status"] is None:
-        return '<span class="nd-who">Ingen resultatkrav</span>'
+        return '<span class="nd-who">Ingen krav</span>'
     symbol, colour, bg = STATUS_STYLE[row["status"]]
-    return badge(symbol, row["status_text"], colour, bg, row["status_reason"])
+    reason = f"{row['target_text']} – {row['status_text']}. {row['status_reason']}"
+    return badge(symbol, STATUS_SHORT.get(row["status"], row["status_text"]), colour, bg, reason)
 
 
 def _ids(rows: list[dict[str, Any]], key: str, value: str) -> str:
@@ -95,7 +100,7 @@ def office_html(office: dict[str, Any], comments: dict[str, meetings.Comment]) -
             f"<td class=\"num\">{e(meetings.figure_text(r['ytd'], r['measure']))}</td>"
             f"<td class=\"num\">{e(meetings.figure_text(r['ytd_last'], r['measure']))}</td>"
             f"<td class=\"signal\">{_variation_badge(r)}</td>"
-            f"<td class=\"goal\">{e(r['target_text'])} {_status_badge(r)}</td>"
+            f"<td class=\"goal\">{_status_badge(r)}</td>"
             f"<td>{e(r.get('changes', ''))}</td></tr>")
     caption = f"Styringsparametere for {e(office['unit_id'])} {e(office['name'])}"
     return (f'<div class="nd-scroll"><table class="nd-table nd-meet"><caption>{caption}</caption>{head}'

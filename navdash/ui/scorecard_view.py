@@ -57,6 +57,7 @@ CSS = """
 .nd-scroll {margin-bottom: 1.2rem; container-type: inline-size;}
 .nd-table {border-collapse: collapse; width: 100%; font-size: 0.8rem; line-height: 1.3;}
 .nd-table td.name {min-width: 6rem; overflow-wrap: anywhere;}
+.nd-table tbody th.name {text-align: left; font-weight: 400;}
 .nd-table caption {text-align: left; font-weight: 600; padding: 0.3rem 0; color: #23262A;}
 .nd-table th, .nd-table td {border-bottom: 1px solid #d0d0d0; padding: 0.25rem 0.25rem; vertical-align: top;}
 .nd-table thead th {background: #f1f1f1; text-align: left; font-weight: 600;}
@@ -83,7 +84,7 @@ details.nd-why > summary:focus-visible {outline: 2px solid #0067C5; outline-offs
 .nd-practice {display: block; margin-top: 0.2rem; font-size: 0.75rem;}
 .nd-withheld {font-style: italic; color: #4f4f4f; white-space: nowrap;}
 /* Wide enough: the name gets a fair share, so the figures and their bases need fewer lines. */
-@container (min-width: 56rem) {.nd-table td.name {width: 28%;}}
+@container (min-width: 56rem) {.nd-table td.name, .nd-table th.name {width: 28%;}}
 @media (max-width: 1000px) {
   .nd-scroll {overflow-x: auto;}
   .nd-reason {position: static; width: auto; min-width: 12rem;}
