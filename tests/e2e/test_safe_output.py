@@ -67,10 +67,10 @@ def test_markup_in_names_is_shown_as_text(page, evil_server, width):
     page.set_viewport_size({"width": width, "height": 1000})
     fetched = _outside_requests(page)
     goto_app(page, f"{evil_server}/malekort?persona=leder&enhet=0312&periode=2021-12&indikator=B.47",
-             text="Målekort for 0312")
+             text="Målekort for 0312", allow_dialog=True)  # the indicator's detail opens in a dialog
     title = _read(page.get_by_role("heading", level=1).first.inner_text())
     assert "[KLIKK](https://evil.example/x)" in title and "<img src=" in title
-    body = _read(page.get_by_test_id("stMain").inner_text())
+    body = _read(page.get_by_test_id("stMain").inner_text() + page.get_by_role("dialog").inner_text())
     assert f"Kilde: {ATTACK}" in body and "Følg med på statistikken" not in body
     _assert_text_only(page)
     assert not fetched, fetched

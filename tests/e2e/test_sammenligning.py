@@ -21,7 +21,7 @@ def test_shared_link_shows_the_funnel_without_ranking(page, server, e2e_db):
     violations = axe_violations(page)
     assert not violations, format_violations(violations)
     href = link.get_attribute("href")  # markdown links open in a new tab; follow it in this one
-    goto_app(page, href if href.startswith("http") else server + href, text="Målekort for 0312")
+    goto_app(page, href if href.startswith("http") else server + href, text="Målekort for 0312", allow_dialog=True)
 
 
 def test_tertial_group_link(page, server):

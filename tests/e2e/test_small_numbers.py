@@ -16,14 +16,14 @@ def test_malekort_employee_and_leader(page, server, e2e_db, width):
     if e2e_db.kind != "demo":
         raise AssertionError("the small-numbers browser test needs the demo database (data/demo/*.csv)")
     page.set_viewport_size({"width": width, "height": 1000})
-    goto_app(page, server + MALEKORT.format(persona="ansatt"), text="Målekort for 0312")
+    goto_app(page, server + MALEKORT.format(persona="ansatt"), text="Målekort for 0312", allow_dialog=True)
     row = page.locator("table.nd-table tr", has=page.locator("th a", has_text="B.33")).first
     assert row.locator(".nd-withheld").count() >= 2  # this December and the year to date
     assert row.locator(".nd-withheld").first.get_attribute("title").startswith("Tallet gjelder færre enn 5")
     screenshot(page, f"smaa-tall-malekort-ansatt-{width}")
     violations = axe_violations(page)
     assert not violations, format_violations(violations)
-    goto_app(page, server + MALEKORT.format(persona="leder"), text="Målekort for 0312")
+    goto_app(page, server + MALEKORT.format(persona="leder"), text="Målekort for 0312", allow_dialog=True)
     row = page.locator("table.nd-table tr", has=page.locator("th a", has_text="B.33")).first
     assert row.locator(".nd-withheld").count() == 0
     screenshot(page, f"smaa-tall-malekort-leder-{width}")
