@@ -394,6 +394,18 @@ class ValidationContext:
         return message
 
 
+def load_context(con: Any, today: date | None = None) -> ValidationContext:
+    """The units and the indicator catalogue of an open analytic connection (a DuckDB connection), for validation."""
+    units = dict(con.execute("SELECT unit_id, name FROM units").fetchall())
+    indicators = {
+        i: IndicatorInfo(measure=m, aggregation=a, role=r, name=n)
+        for i, m, a, r, n in con.execute(
+            "SELECT indicator_id, measure, aggregation, role, name FROM indicators"
+        ).fetchall()
+    }
+    return ValidationContext(units=units, indicators=indicators, today=today or date.today())
+
+
 class RowProblems(ValueError):
     """Several problems found in one row by a cross-column check, each tied to a column."""
 

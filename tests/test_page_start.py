@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from navdash import ingest, store
+from navdash import demo, ingest, store
 from tests.pagetest import app
 
 
@@ -20,13 +20,13 @@ def test_first_start_creates_the_demo_database(tmp_path: Path, monkeypatch):
 
 def test_start_page_shows_tree_freshness_and_navigation(tmp_path: Path, monkeypatch):
     db = tmp_path / "demo.duckdb"
-    ingest.load_demo(db)
+    demo.load_demo(db)
     at = app(db, monkeypatch)
     assert [h.value for h in at.header] == ["Data og ferskhet", "Fullstendighet per måned", "Enhetene", "Sidene"]
     freshness = at.dataframe[0].value
     assert list(freshness["Data"]) == ["Enheter", "Indikatorkatalog", "Verdier", "Resultatkrav",
                                        "Medarbeiderundersøkelse", "Endringspunkter"]
-    rows = sum(1 for _ in open(ingest.DEMO_DIR / "verdier.csv", encoding="utf-8")) - 1
+    rows = sum(1 for _ in open(demo.DEMO_DIR / "verdier.csv", encoding="utf-8")) - 1
     assert freshness.loc[freshness["Data"] == "Verdier", "Rader"].item() == f"{rows:,}".replace(",", "\u00a0")
     assert set(freshness["Fil"]) >= {"verdier.csv", "enheter.csv"}
     labels = [e.label for e in at.expander]
@@ -40,7 +40,7 @@ def test_start_page_shows_tree_freshness_and_navigation(tmp_path: Path, monkeypa
 
 def test_start_page_on_a_database_without_values(tmp_path: Path, monkeypatch):
     db = tmp_path / "tom.duckdb"
-    store.ensure_database(db, demo=False)
+    store.ensure_database(db)
     at = app(db, monkeypatch)
     assert at.title[0].value == "Mål og resultater i NAV"
     assert at.metric[0].value == "0"
