@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 from pathlib import Path
 
 from navdash import demo, ingest, store
@@ -32,9 +33,16 @@ def test_start_page_shows_tree_freshness_and_navigation(tmp_path: Path, monkeypa
     labels = [e.label for e in at.expander]
     assert "NAV Oslo (0300) · Fylke · 15 kontorer" in labels
     assert "NAV Rogaland (1100) · Fylke · 20 kontorer" in labels
+    assert labels.index("NAV Oslo (0300) · Fylke · 15 kontorer") < labels.index(
+        "NAV Rogaland (1100) · Fylke · 20 kontorer")  # fylker by name
     rogaland = at.dataframe[2].value
     assert "Slått sammen med NAV Stavanger fra 01.01.2020" in set(rogaland["Status"])
-    assert list(rogaland["Enhet"]) == sorted(rogaland["Enhet"])  # by unit number, never by results
+    # The unit tree's one order: offices by name (then number), as in every picker; never by results.
+    with open(demo.DEMO_DIR / "enheter.csv", encoding="utf-8") as fh:
+        offices = [r for r in csv.DictReader(fh) if r["overordnet"] == "1100"]
+    by_name = [r["enhet"] for r in sorted(offices, key=lambda r: (r["navn"], r["enhet"]))]
+    assert by_name != sorted(by_name)  # the demo's names and numbers disagree, so the order is really tested
+    assert list(rogaland["Enhet"]) == by_name
     assert "Dataversjon 1" in " ".join(c.value for c in at.sidebar.caption)
 
 

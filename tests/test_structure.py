@@ -1,4 +1,4 @@
-"""The shape of the code: no import cycles, Streamlit only in the UI layer.
+"""The shape of the code: no import cycles, Streamlit only in the UI layer, permission rules only in access.py.
 
 These read the source with `ast`; nothing is imported or run, so a failure names the file and line to look at.
 """
@@ -115,3 +115,45 @@ def test_the_streamlit_check_sees_a_nested_import():
     tree = ast.parse("def f():\n    from streamlit.runtime import x\nimport numpy\nimport streamlit as st\n")
     assert sorted(_imports_streamlit(tree)) == [2, 4]
 
+
+ROLE_RULES_ALLOWED = ("navdash/access.py",)
+
+
+def _role_literal(node: ast.AST, roles: frozenset[str]) -> bool:
+    if isinstance(node, ast.Constant):
+        return isinstance(node.value, str) and node.value in roles
+    if isinstance(node, ast.Tuple | ast.List | ast.Set):
+        return bool(node.elts) and all(_role_literal(e, roles) for e in node.elts)
+    return False
+
+
+def role_tests(source: str) -> Iterator[int]:
+    """Lines that compare something with a role name (`user.role == "leder"`, `role in ("leder", "analytiker")`):
+    a permission rule written where access.py should be asked."""
+    from navdash.access import ROLES
+
+    roles = frozenset(ROLES)
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Compare) and any(_role_literal(n, roles) for n in (node.left, *node.comparators)):
+            yield node.lineno
+        elif isinstance(node, ast.MatchValue) and _role_literal(node.value, roles):
+            yield node.lineno
+
+
+def test_the_role_check_finds_role_tests_and_leaves_other_strings_alone():
+    source = ('if user.role == "analytiker":\n    pass\n'
+              'ok = user.role in ("leder", "fylkesleder")\n'
+              'group = grp == "medarbeider"\n'
+              'indicator = ind.role == "styringsparameter"\n'
+              'match user.role:\n    case "ansatt":\n        pass\n')
+    assert sorted(role_tests(source)) == [1, 3, 7]
+
+
+def test_permission_rules_live_only_in_access():
+    wrong = []
+    for path in [*_python_files()]:
+        rel = path.relative_to(ROOT).as_posix()
+        if rel in ROLE_RULES_ALLOWED:
+            continue
+        wrong += [f"{rel}:{line}" for line in role_tests(path.read_text(encoding="utf-8"))]
+    assert not wrong, "role names compared outside navdash/access.py (ask access.py instead): " + ", ".join(wrong)
