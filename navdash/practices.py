@@ -5,8 +5,8 @@ fylke or any unit under it, an analyst for any unit; employees only read. The re
 the unit tree and never ranked by any result: it is for finding someone to learn from, not for competition.
 
 `register` validates an item with `PracticeItem` against the units and the indicator catalogue (read from the
-analytic store), checks `can_register`, and writes the row and an audit entry in one transaction of the application
-database (`navdash.appdb`); the analytic store is never written by it.
+analytic store), checks `access.can_register`, and writes the row and an audit entry in one transaction of the
+application database (`navdash.appdb`); the analytic store is never written by it.
 """
 
 from __future__ import annotations
@@ -116,11 +116,7 @@ class PracticeItem(BaseModel):
         if self.til is not None and (self.til.year, self.til.last_month) < (self.fra.year, self.fra.first_month):
             problems.append(("til", f"{self.til.label()} er før {self.fra.label()}"))
         if ctx is not None:
-            if self.enhet not in ctx.units:
-                problems.append(("enhet", ctx.unknown_unit(self.enhet)))
-            for ind in self.indikatorer:
-                if ind not in ctx.indicators:
-                    problems.append(("indikatorer", ctx.unknown_indicator(ind)))
+            problems += ctx.unknown_references(self.enhet, self.indikatorer)
             if self.fra.is_future(ctx.today):
                 problems.append(("fra", f"{self.fra.label()} har ikke begynt ennå; registrer det som har virket"))
         if problems:

@@ -230,17 +230,14 @@ def targets_for(con: duckdb.DuckDBPyConnection, unit: Unit, year: int) -> dict[s
     return out
 
 
+BOUND_WORDS = {"minst": "Minst", "hoyst": "Høyst", "over": "Over", "under": "Under"}
+
+
 def default_wording(kind: str, threshold: float | None, reference_year: int | None, year: int) -> str:
     from navdash import fmt
 
-    if kind == "minst":
-        return f"Minst {fmt.number(threshold, 1)} %"
-    if kind == "hoyst":
-        return f"Høyst {fmt.number(threshold, 1)} %"
-    if kind == "over":
-        return f"Over {fmt.number(threshold, 1)} %"
-    if kind == "under":
-        return f"Under {fmt.number(threshold, 1)} %"
+    if kind in BOUND_WORDS:
+        return f"{BOUND_WORDS[kind]} {fmt.number(threshold, 1)} %"
     if kind == "oke_fra_fjoraret":
         return f"Skal øke sammenlignet med {reference_year or year - 1}"
     if kind == "retning_mot_niva":
