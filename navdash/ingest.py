@@ -28,7 +28,7 @@ import duckdb
 import pyarrow as pa
 from pydantic import ValidationError
 
-from navdash import disclosure, store, survey
+from navdash import bulk, disclosure, store, survey
 from navdash.schemas import (
     KINDS,
     ChangePointRow,
@@ -101,6 +101,7 @@ class ImportReport:
     published: bool = False
     data_version: int | None = None
     import_id: int | None = None  # numbers the merged values (values.import_id) and the import log row
+    nothing_changed: bool = False  # every row was already stored as it is: nothing published
 
     @property
     def ok(self) -> bool:
@@ -118,6 +119,9 @@ class ImportReport:
                 f"{self.file_name}: avvist, {_n(self.problem_count)} feil i {_n(self.rows)} rader. "
                 "Ingenting er endret i databasen."
             )
+        if self.nothing_changed:
+            return (f"{self.file_name}: {_n(self.rows)} rader {KINDS[self.kind].label} kontrollert: ingen endringer "
+                    f"({_n(self.unchanged)} uendret), så ingenting er publisert og dataversjonen er den samme.")
         verb = "kontrollert (tørrkjøring, ingenting lagret)" if self.dry_run else "importert"
         return (
             f"{self.file_name}: {_n(self.rows)} rader {KINDS[self.kind].label} {verb}: "
@@ -652,6 +656,7 @@ IMPORTS: dict[str, KindImport] = {
         check_references=_check_value_references, stamps_import=True,
         export_columns=("unit_id", "indicator_id", "period", "numerator", "denominator", "value"),
         export_order=("unit_id", "indicator_id", "year", "period_kind", "period_no"),
+        bulk=bulk.validate_values,
     ),
     "enheter": KindImport(
         KINDS["enheter"], "units",
@@ -988,14 +993,19 @@ def import_file(
             report.dry_run = dry_run
             if not report.ok:
                 raise _Rejected
+            if not dry_run and report.new + report.changed == 0:
+                report.nothing_changed = True
+                raise store.NothingChanged
     except _Rejected:
         assert report is not None
         _log_rejection(db, report, who)
         return report
     assert report is not None
-    report.published = not dry_run
-    if report.published:
+    report.published = not (dry_run or report.nothing_changed)
+    if not dry_run:
         report.data_version = store.data_version(db)
+        if report.nothing_changed:
+            report.import_id = None  # its number was drawn in the copy that was thrown away
         log_import(db, report, who)
     return report
 
