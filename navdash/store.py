@@ -448,6 +448,11 @@ def remove_stale_work_files(path: Path) -> list[Path]:
     return removed
 
 
+class NothingChanged(Exception):  # noqa: N818 - a signal, not an error
+    """Raised inside `writing` by work that changed no rows: the copy is thrown away, nothing is published and the
+    data version (which keys every cached page) stays, so a re-import of the same file empties no cache."""
+
+
 @contextlib.contextmanager
 def writing(
     path: Path | None = None, *, publish: bool = True, who: str = "system", timeout: float | None = None
@@ -455,7 +460,8 @@ def writing(
     """A read-write connection to a private copy of the database, published atomically on success.
 
     Writers are serialised by an exclusive lock on `<db>.lock`; without it two imports could each copy the same
-    version and the second publish would silently drop the first one's rows. A writer waits at most `timeout`
+    version and the second publish would silently drop the first one's rows. Raising NothingChanged in the block
+    ends it without a publish. A writer waits at most `timeout`
     seconds (default `lock_timeout()`) and then raises StoreBusy. `publish=False` (dry run) runs everything and
     throws the copy away. A missing or read-only folder and a damaged file raise DatabaseUnusable.
     """
@@ -489,6 +495,8 @@ def writing(
                     yield con
                 except duckdb.IOException as exc:  # blocks missing from a truncated file surface only when read
                     raise _io_problem(exc, path) from None
+                except NothingChanged:
+                    publish = False  # the published file and its data version stay as they are
                 if publish:
                     _set_meta(con, "data_version", str(before + 1))
                     _set_meta(con, "published_at", datetime.now().isoformat(timespec="seconds"))
