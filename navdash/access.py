@@ -24,6 +24,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
 
+from navdash.schemas import KINDS
+
 Role = Literal["ansatt", "leder", "fylkesleder", "analytiker"]
 ROLES: tuple[str, ...] = ("ansatt", "leder", "fylkesleder", "analytiker")
 ROLE_TEXT = {"ansatt": "Ansatt", "leder": "NAV-leder", "fylkesleder": "Fylkesledelse", "analytiker": "Analytiker"}
@@ -178,7 +180,7 @@ def upload_scope(user: User | None) -> UploadScope | None:
     if user is None:
         return None
     if user.role == "analytiker":
-        return UploadScope(("enheter", "indikatorer", "verdier", "resultatkrav", "undersokelse", "endringspunkter"))
+        return UploadScope(tuple(KINDS))  # every kind of file
     if user.role == "leder":
         return UploadScope(("verdier",), frozenset({user.unit_id}), local_indicators_only=True)
     return None

@@ -28,7 +28,7 @@ import duckdb
 import pyarrow as pa
 from pydantic import ValidationError
 
-from navdash import bulk, disclosure, store, survey
+from navdash import bulk, disclosure, fmt, store, survey
 from navdash.schemas import (
     KINDS,
     ChangePointRow,
@@ -39,6 +39,7 @@ from navdash.schemas import (
     TargetRow,
     UnitRow,
     ValidationContext,
+    ValidationRuleRow,
     ValueRow,
     is_ambiguous_number,
     row_errors,
@@ -102,6 +103,7 @@ class ImportReport:
     data_version: int | None = None
     import_id: int | None = None  # numbers the merged values (values.import_id) and the import log row
     nothing_changed: bool = False  # every row was already stored as it is: nothing published
+    warnings: list[Problem] = field(default_factory=list)  # listed and logged; they do not refuse the file
 
     @property
     def ok(self) -> bool:
@@ -111,6 +113,10 @@ class ImportReport:
         self.problem_count += 1
         if len(self.problems) < MAX_LISTED_PROBLEMS:
             self.problems.append(Problem(self.file_name, row, column, message))
+
+    def warn(self, row: int | None, column: str | None, message: str) -> None:
+        if len(self.warnings) < MAX_LISTED_PROBLEMS:
+            self.warnings.append(Problem(self.file_name, row, column, message))
 
     def summary(self) -> str:
         """One line, for the command line and the upload page."""
@@ -123,9 +129,10 @@ class ImportReport:
             return (f"{self.file_name}: {_n(self.rows)} rader {KINDS[self.kind].label} kontrollert: ingen endringer "
                     f"({_n(self.unchanged)} uendret), så ingenting er publisert og dataversjonen er den samme.")
         verb = "kontrollert (tørrkjøring, ingenting lagret)" if self.dry_run else "importert"
+        warned = f" {_n(len(self.warnings))} advarsel{'er' if len(self.warnings) > 1 else ''}." if self.warnings else ""
         return (
             f"{self.file_name}: {_n(self.rows)} rader {KINDS[self.kind].label} {verb}: "
-            f"{_n(self.new)} nye, {_n(self.changed)} endret, {_n(self.unchanged)} uendret."
+            f"{_n(self.new)} nye, {_n(self.changed)} endret, {_n(self.unchanged)} uendret.{warned}"
         )
 
     def full_report(self) -> str:
@@ -134,6 +141,7 @@ class ImportReport:
         hidden = self.problem_count - len(self.problems)
         if hidden > 0:
             lines.append(f"  … og {_n(hidden)} feil til (de første {_n(len(self.problems))} er vist).")
+        lines.extend(f"  Advarsel: {p}" for p in self.warnings)
         return "\n".join(lines)
 
 
@@ -583,6 +591,78 @@ def _check_value_references(con: duckdb.DuckDBPyConnection, staging: str, report
         report.add(row, "periode", f"enhet {unit} var nedlagt fra {valid_to:%d.%m.%Y}, før {period}{successor}")
 
 
+_RULE_WORDS = {"<=": "mindre enn eller lik", "<": "mindre enn", "=": "lik", ">=": "større enn eller lik",
+               ">": "større enn"}
+
+
+def _check_values(con: duckdb.DuckDBPyConnection, staging: str, report: ImportReport) -> None:
+    _check_value_references(con, staging, report)
+    _check_rules(con, staging, report)
+
+
+def _check_rules(con: duckdb.DuckDBPyConnection, staging: str, report: ImportReport) -> None:
+    """The validation rules between indicators, per unit and period the file touches, on the values as they will be
+    after the merge (the file's rows over the stored ones). A ratio counts as its share (teller / nevner, in percent
+    for a percentage); a rule is checked where every indicator on both sides has a value. `feil` refuses the file,
+    `advarsel` is listed in the report and the import log."""
+    if not con.execute("SELECT count(*) FROM validation_rules").fetchone()[0]:
+        return
+    broken = con.execute(
+        f"""WITH touched AS (SELECT DISTINCT unit_id, period FROM {staging}),
+            vals AS (
+                SELECT unit_id, indicator_id, period, numerator, denominator, value, _row FROM {staging}
+                UNION ALL
+                SELECT v.unit_id, v.indicator_id, v.period, v.numerator, v.denominator, v.value, NULL
+                FROM "values" v JOIN touched t ON t.unit_id = v.unit_id AND t.period = v.period
+                WHERE NOT EXISTS (SELECT 1 FROM {staging} s WHERE s.unit_id = v.unit_id
+                                  AND s.indicator_id = v.indicator_id AND s.period = v.period)
+            ), num AS (
+                SELECT vals.unit_id, vals.indicator_id, vals.period, vals._row,
+                       CASE WHEN i.aggregation <> 'forholdstall' THEN vals.value
+                            WHEN vals.denominator > 0 THEN vals.numerator / vals.denominator
+                                 * CASE WHEN i.measure = 'prosent' THEN 100 ELSE 1 END END AS x
+                FROM vals JOIN indicators i USING (indicator_id)
+            ), rules AS (
+                SELECT left_side, operator, right_side, severity, description,
+                       string_split(left_side, ' + ') AS l, string_split(right_side, ' + ') AS r
+                FROM validation_rules
+            ), sides AS (
+                SELECT r.left_side, r.operator, r.right_side, r.severity, r.description, n.unit_id, n.period,
+                       len(r.l) AS l_terms, len(r.r) AS r_terms,
+                       sum(n.x) FILTER (WHERE list_contains(r.l, n.indicator_id)) AS lv,
+                       count(n.x) FILTER (WHERE list_contains(r.l, n.indicator_id)) AS l_found,
+                       sum(n.x) FILTER (WHERE list_contains(r.r, n.indicator_id)) AS rv,
+                       count(n.x) FILTER (WHERE list_contains(r.r, n.indicator_id)) AS r_found,
+                       min(n._row) AS first_row
+                FROM rules r JOIN num n ON list_contains(r.l, n.indicator_id) OR list_contains(r.r, n.indicator_id)
+                GROUP BY ALL
+            )
+            SELECT first_row, unit_id, period, left_side, operator, right_side, severity, description, lv, rv
+            FROM sides
+            WHERE first_row IS NOT NULL AND l_found = l_terms AND r_found = r_terms
+              AND NOT CASE operator WHEN '<=' THEN lv <= rv + 1e-9 WHEN '<' THEN lv < rv
+                                    WHEN '=' THEN abs(lv - rv) <= 1e-9 * greatest(1, abs(lv), abs(rv))
+                                    WHEN '>=' THEN lv + 1e-9 >= rv ELSE lv > rv END
+            ORDER BY first_row, left_side, operator, right_side"""
+    ).fetchall()
+    for row, unit, period, left, op, right, severity, description, lv, rv in broken:
+        message = (f"enhet {unit}, periode {period}: {left} er {_rule_number(lv)} og {right} er "
+                   f"{_rule_number(rv)}, men {left} skal være {_RULE_WORDS[op]} {right}"
+                   + (f" ({description})" if description else ""))
+        if severity == "feil":
+            report.add(row, None, message)
+        else:
+            report.warn(row, None, message)
+
+
+def _rule_number(x: float) -> str:
+    return fmt.number(x, 0 if float(x).is_integer() else 1)
+
+
+def _rule_db(r: ValidationRuleRow) -> tuple[Any, ...]:
+    return (" + ".join(r.venstre), r.operator, " + ".join(r.hoyre), r.alvorlighet, r.beskrivelse)
+
+
 def _check_indicator_references(con: duckdb.DuckDBPyConnection, staging: str, report: ImportReport) -> None:
     """Targets only on styringsparametere; a ratio stays a ratio once values are stored for it."""
     rows = con.execute(
@@ -653,7 +733,7 @@ IMPORTS: dict[str, KindImport] = {
         ("unit_id", "indicator_id", "period", "period_kind", "year", "period_no", "numerator", "denominator", "value"),
         ("unit_id", "indicator_id", "period"), ("numerator", "denominator", "value"), _value_db,
         (S, S, S, S, I16, I8, F, F, F),
-        check_references=_check_value_references, stamps_import=True,
+        check_references=_check_values, stamps_import=True,
         export_columns=("unit_id", "indicator_id", "period", "numerator", "denominator", "value"),
         export_order=("unit_id", "indicator_id", "year", "period_kind", "period_no"),
         bulk=bulk.validate_values,
@@ -695,6 +775,11 @@ IMPORTS: dict[str, KindImport] = {
     "endringspunkter": KindImport(
         KINDS["endringspunkter"], "change_points", ("indicator_id", "unit_id", "period", "reason"),
         ("indicator_id", "unit_id", "period"), ("reason",), _change_point_db, (S, S, S, S),
+    ),
+    "valideringsregler": KindImport(
+        KINDS["valideringsregler"], "validation_rules",
+        ("left_side", "operator", "right_side", "severity", "description"), ("left_side", "operator", "right_side"),
+        ("severity", "description"), _rule_db, (S, S, S, S, S),
     ),
 }
 assert IMPORTS.keys() == KINDS.keys(), "every kind of file needs its entry in IMPORTS"
@@ -1015,7 +1100,7 @@ def log_import(db: Path | None, report: ImportReport, who: str) -> None:
     from navdash import appdb
 
     appdb.log_import(db, file_name=report.file_name, sha256=report.sha256, kind=report.kind, rows=report.rows,
-                     who=who, outcome="importert", message=report.summary(), import_id=report.import_id,
+                     who=who, outcome="importert", message=report.full_report(), import_id=report.import_id,
                      new=report.new, changed=report.changed, unchanged=report.unchanged)
 
 

@@ -291,6 +291,21 @@ MIGRATIONS: list[tuple[int, str, str]] = [
         DROP SEQUENCE practice_seq;
         """,
     ),
+    (
+        8,
+        "validation rules between indicators, checked on every import of values",
+        """
+        -- A side is one indicator or a sum of them, stored as written with ' + ' between the terms (B.32 + B.33).
+        CREATE TABLE validation_rules (
+            left_side VARCHAR NOT NULL,
+            operator VARCHAR NOT NULL,
+            right_side VARCHAR NOT NULL,
+            severity VARCHAR NOT NULL,
+            description VARCHAR,
+            PRIMARY KEY (left_side, operator, right_side)
+        );
+        """,
+    ),
 ]
 APP_RECORDS_MOVED = 7
 
