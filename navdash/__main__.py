@@ -84,7 +84,7 @@ def _main(argv: list[str] | None) -> int:
             print(f"Opprettet en tom database: {db} (importer enheter og indikatorer før verdier)", file=sys.stderr)
         report = ingest.import_file(args.kind, args.file, db=db, dry_run=args.dry_run, who=args.who)
         if report.ok:
-            print(report.summary())
+            print(report.full_report())  # the summary, and any warnings from the validation rules
             return 0
         print(report.full_report(), file=sys.stderr)
         return EXIT_REFUSED

@@ -28,6 +28,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
 
 from navdash import units
+from navdash.schemas import KINDS
 
 Role = Literal["ansatt", "leder", "fylkesleder", "analytiker"]
 ROLES: tuple[str, ...] = ("ansatt", "leder", "fylkesleder", "analytiker")
@@ -213,7 +214,7 @@ def upload_scope(user: User | None) -> UploadScope | None:
     if user is None:
         return None
     if sees_every_unit(user):
-        return UploadScope(("enheter", "indikatorer", "verdier", "resultatkrav", "undersokelse", "endringspunkter"))
+        return UploadScope(tuple(KINDS))  # every kind of file
     if user.role == "leder":
         return UploadScope(("verdier",), frozenset({user.unit_id}), local_indicators_only=True)
     return None

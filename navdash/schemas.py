@@ -756,6 +756,60 @@ class ChangePointRow(_Row):
         return self
 
 
+RULE_OPERATORS = {"<=": "<=", "≤": "<=", "=<": "<=", "<": "<", "=": "=", "==": "=", ">=": ">=", "≥": ">=",
+                  "=>": ">=", ">": ">"}
+Severity = Literal["feil", "advarsel"]
+
+
+def _indicator_sum(value: object) -> tuple[str, ...]:
+    """`B.32 + B.33`: one indicator or a sum of indicators, each at most once."""
+    text = _required_text(value)
+    terms = [t.strip() for t in text.split("+")]
+    if any(not t for t in terms):
+        raise ValueError(f"«{text}» er ikke en sum av indikatorer; skriv for eksempel B.32 + B.33")
+    ids = tuple(_indicator_id(t) for t in terms)
+    if len(set(ids)) != len(ids):
+        raise ValueError(f"«{text}» har samme indikator to ganger")
+    return ids
+
+
+def _operator(value: object) -> str:
+    text = _required_text(value).replace(" ", "")
+    if text not in RULE_OPERATORS:
+        raise ValueError(f"«{text}» er ikke en sammenligning; bruk en av: <=, <, =, >=, >")
+    return RULE_OPERATORS[text]
+
+
+IndicatorSum = Annotated[tuple[str, ...], BeforeValidator(_indicator_sum)]
+
+
+class ValidationRuleRow(_Row):
+    """valideringsregler: a relation between indicators that every unit's values must keep in every period, such as
+    B.32 + B.33 <= B.31. `feil` refuses a file of values that breaks it; `advarsel` is listed and logged."""
+
+    venstre: IndicatorSum
+    operator: Annotated[str, BeforeValidator(_operator)]
+    hoyre: IndicatorSum
+    alvorlighet: Annotated[Severity, _coded(Severity, "alvorlighet")]
+    beskrivelse: Text = None
+
+    @model_validator(mode="after")
+    def _consistent(self, info: ValidationInfo) -> ValidationRuleRow:
+        ctx = _context(info)
+        problems: list[tuple[str, str]] = []
+        if set(self.venstre) & set(self.hoyre):
+            problems.append(("hoyre", "samme indikator står på begge sider"))
+        if ctx is not None:
+            for column in ("venstre", "hoyre"):
+                problems.extend((column, ctx.unknown_indicator(i)) for i in getattr(self, column)
+                                if i not in ctx.indicators)
+        if self.beskrivelse is not None and len(self.beskrivelse) > 300:
+            problems.append(("beskrivelse", "beskrivelsen er lengre enn 300 tegn"))
+        if problems:
+            raise RowProblems(problems)
+        return self
+
+
 def _indicator_list(value: object) -> tuple[str, ...]:
     if is_blank(value):
         return ()
@@ -822,6 +876,10 @@ KINDS: dict[str, Kind] = {
     "endringspunkter": Kind(
         "endringspunkter", ChangePointRow, ("indikator", "enhet", "periode", "begrunnelse"),
         ("indikator", "enhet", "periode"), ("indikator", "periode", "begrunnelse"), "endringspunkter",
+    ),
+    "valideringsregler": Kind(
+        "valideringsregler", ValidationRuleRow, ("venstre", "operator", "hoyre", "alvorlighet", "beskrivelse"),
+        ("venstre", "operator", "hoyre"), ("venstre", "operator", "hoyre", "alvorlighet"), "valideringsregler",
     ),
 }
 

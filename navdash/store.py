@@ -284,6 +284,21 @@ MIGRATIONS: list[tuple[int, str, str]] = [
         DROP SEQUENCE practice_seq;
         """,
     ),
+    (
+        8,
+        "validation rules between indicators, checked on every import of values",
+        """
+        -- A side is one indicator or a sum of them, stored as written with ' + ' between the terms (B.32 + B.33).
+        CREATE TABLE validation_rules (
+            left_side VARCHAR NOT NULL,
+            operator VARCHAR NOT NULL,
+            right_side VARCHAR NOT NULL,
+            severity VARCHAR NOT NULL,
+            description VARCHAR,
+            PRIMARY KEY (left_side, operator, right_side)
+        );
+        """,
+    ),
 ]
 APP_RECORDS_MOVED = 7
 
@@ -441,6 +456,11 @@ def remove_stale_work_files(path: Path) -> list[Path]:
     return removed
 
 
+class NothingChanged(Exception):  # noqa: N818 - a signal, not an error
+    """Raised inside `writing` by work that changed no rows: the copy is thrown away, nothing is published and the
+    data version (which keys every cached page) stays, so a re-import of the same file empties no cache."""
+
+
 @contextlib.contextmanager
 def writing(
     path: Path | None = None, *, publish: bool = True, who: str = "system", timeout: float | None = None
@@ -448,7 +468,8 @@ def writing(
     """A read-write connection to a private copy of the database, published atomically on success.
 
     Writers are serialised by an exclusive lock on `<db>.lock`; without it two imports could each copy the same
-    version and the second publish would silently drop the first one's rows. A writer waits at most `timeout`
+    version and the second publish would silently drop the first one's rows. Raising NothingChanged in the block
+    ends it without a publish. A writer waits at most `timeout`
     seconds (default `lock_timeout()`) and then raises StoreBusy. `publish=False` (dry run) runs everything and
     throws the copy away. A missing or read-only folder and a damaged file raise DatabaseUnusable.
     """
@@ -482,6 +503,8 @@ def writing(
                     yield con
                 except duckdb.IOException as exc:  # blocks missing from a truncated file surface only when read
                     raise _io_problem(exc, path) from None
+                except NothingChanged:
+                    publish = False  # the published file and its data version stay as they are
                 if publish:
                     _set_meta(con, "data_version", str(before + 1))
                     _set_meta(con, "published_at", datetime.now().isoformat(timespec="seconds"))
