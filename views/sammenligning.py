@@ -7,7 +7,7 @@ import streamlit as st
 
 from navdash import compare, disclosure, fmt, practices
 from navdash.ui import compare_view as view
-from navdash.ui import data, frame, norsk, pickers, scorecard_view
+from navdash.ui import data, norsk, pickers, scorecard_view
 from navdash.ui.identity import current_user
 from navdash.ui.text import md
 
