@@ -94,8 +94,9 @@ details.nd-why > summary:focus-visible {outline: 2px solid #0067C5; outline-offs
 
 
 def badge(symbol: str, text: str, colour: str, background: str, reason: str) -> str:
-    """A one-line badge (symbol and word) that opens its reason on a tap, a click, or Enter/Space after Tab."""
-    return (f'<details class="nd-why"><summary class="nd-badge" style="color:{colour};background:{background}">'
+    """A one-line badge (symbol and word) that opens its reason on a tap, a click, or Enter/Space after Tab.
+    All badges share one `name`, so opening one closes the last: two reasons never lie on top of each other."""
+    return (f'<details class="nd-why" name="nd-why"><summary class="nd-badge" style="color:{colour};background:{background}">'
             f'<span aria-hidden="true">{symbol}</span> {escape(text)}</summary>'
             f'<span class="nd-reason">{escape(reason)}</span></details>')
 

@@ -93,6 +93,7 @@ def test_keyboard_and_touch_open_a_reason(page, server, browser):
     page.keyboard.press("Space")  # the signal's reason, with the other key that opens a disclosure
     signal = row.locator("td.signal .nd-reason").first
     assert signal.is_visible() and "variasjon" in signal.inner_text().lower()
+    assert not reason.is_visible()  # one reason open at a time: the verdict's closed when the signal's opened
     screenshot(page, "malekort-layout-reason-1024")
     violations = axe_violations(page)
     assert not violations, format_violations(violations)
