@@ -119,7 +119,7 @@ def test_detail_opens_in_a_dialog_and_the_page_stays(page, server):
     assert before > 0
     link.click()
     dialog = page.get_by_role("dialog")
-    dialog.get_by_test_id("stPlotlyChart").wait_for()
+    dialog.get_by_test_id("stPlotlyChart").wait_for(timeout=90_000)  # the detail is computed on the first open
     wait_rendered(page, allow_dialog=True)
     assert "indikator=B.31" in page.url
     assert dialog.get_by_text("B.31 ").first.is_visible()
