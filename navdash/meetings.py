@@ -409,6 +409,20 @@ def meeting_points(db: Path | str | None, meeting_id: int, unit_id: str | None =
                          [p for p in points if p.meeting_id == meeting_id])
 
 
+def open_followups(db: Path | str | None, unit_ids: list[str]) -> dict[str, list[Followup]]:
+    """The points not yet closed for each of the units, oldest meeting first, in one query."""
+    out: dict[str, list[Followup]] = {u: [] for u in unit_ids}
+    if not unit_ids:
+        return out
+    with appdb.reading(_p(db)) as conn:
+        rows = conn.execute(_FOLLOWUP_SELECT.where(F.c.unit_id.in_(unit_ids), F.c.status != "lukket")
+                            .order_by(M.c.opened_at, F.c.followup_id)).all()
+    for row in rows:
+        point = _followup(row)
+        out[point.unit_id].append(point)
+    return out
+
+
 def history(db: Path | str | None, followup_id: int) -> list[HistoryEntry]:
     with appdb.reading(_p(db)) as conn:
         rows = conn.execute(sa.select(FH.c.followup_id, FH.c.meeting_id, FH.c.status, FH.c.note, FH.c.changed_by,

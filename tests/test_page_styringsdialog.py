@@ -79,7 +79,7 @@ def test_a_reopened_meeting_shows_the_frozen_numbers_not_new_data(demo_db, monke
     assert ingest.import_file("verdier", f, db=demo_db, who="test", today=date(2026, 11, 24)).ok
     at = app(demo_db, monkeypatch, PAGE, persona="fylkesleder", mote=str(meeting_id), kontor="0312")
     shown = _office_rows(at)["B.15"][2]
-    assert shown.startswith(fmt.measure_value(b15["this_period"]["value"], "prosent").replace("\u00a0", " "))
+    assert shown.startswith(fmt.measure_value(b15.this_period.value, "prosent").replace("\u00a0", " "))
     assert "0,5" not in shown
 
 
@@ -143,3 +143,13 @@ def test_meeting_says_how_many_flags_chance_alone_would_give(demo_db, monkeypatc
     assert f"Møtet viser {fmt.number(len(signals))} signaler" in text
     assert f"omtrent {fmt.number(len(signals) * 0.017)} av dem" in text and "1,7\u00a0% sjanse for falsk alarm" in text
     assert f"Nå viser {fmt.number(len(flagged))} signaler særskilt variasjon" in text
+
+
+def test_the_pack_is_offered_as_pdf_and_excel_and_built_only_when_asked(demo_db, monkeypatch):
+    meeting_id = meetings.open_meeting(demo_db, FYLKESLEDER, "0300", "2022-12")
+    at = app(demo_db, monkeypatch, PAGE, persona="leder", mote=str(meeting_id))
+    buttons = {b.proto.label: b.proto for b in at.get("download_button")}
+    assert set(buttons) == {"Last ned møtepakken (PDF)", "Last ned møtepakken (Excel)"}
+    for button in buttons.values():
+        assert button.deferred_file_id and not button.url  # a callable: nothing is built until it is pressed
+        assert button.ignore_rerun  # pressing it does not rerun the page

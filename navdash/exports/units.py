@@ -82,13 +82,13 @@ def draw(doc: Document, section: UnitSection, new_page: bool = True) -> None:
     """The unit's part of a PDF: figures, reasons, comments and follow-up points."""
     doc.heading(section.label, new_page=new_page)
     if section.coverage:
-        doc.paragraph(f"Levert: {section.coverage}.")
+        doc.paragraph(f"{section.coverage[0].upper()}{section.coverage[1:]}.")
     headings = ["MK ID", "Styringsparameter", "Denne perioden", "Hittil i år", "Hittil i fjor", "Endring hittil",
                 "Signal", "Resultatkrav og status"]
-    widths = [14, 62, 26, 20, 20, 20, 38, 77]
+    widths = [18, 60, 26, 20, 20, 20, 38, 75]
     if section.with_changes:
         headings.append("Endret siden forrige møte")
-        widths[1], widths[7] = 50, 45
+        widths[1], widths[7] = 48, 43
         widths.append(44)
     align = ["L", "L", "R", "R", "R", "R"] + ["L"] * (len(headings) - 6)
     if section.rows:
@@ -101,19 +101,20 @@ def draw(doc: Document, section: UnitSection, new_page: bool = True) -> None:
                for r in section.rows if r.signal_reason or r.status_reason]
     if reasons:
         doc.heading("Signaler og vurderinger – begrunnelser", size=11)
-        doc.table(["MK ID", "Signal", "Hvorfor", "Mål", "Hvorfor"], reasons, [14, 38, 95, 35, 95], size=7)
+        doc.table(["MK ID", "Signal", "Hvorfor", "Mål", "Hvorfor"], reasons, [18, 36, 95, 33, 95], size=7)
 
     if section.key_information:
         doc.heading("Nøkkelinformasjon (uten mål og signal)", size=11)
-        doc.table(headings[:6], [r[:6] for r in _figure_rows(section.key_information, False, False)],
-                  [14, 120, 36, 36, 36, 35], align[:6])
+        doc.table(["MK ID", "Indikator", *headings[2:6]],
+                  [r[:6] for r in _figure_rows(section.key_information, False, False)], [18, 116, 36, 36, 36, 35],
+                  align[:6])
 
     doc.heading("Kommentarer", size=11)
     if section.comments:
         names = {r.indicator_id: r.name for r in section.rows + section.key_information}
         doc.table(["MK ID", "Styringsparameter", "Kommentar", "Skrevet av"],
                   [[i, names.get(i, ""), c.text, f"{c.written_by}, {c.written_at:%d.%m.%Y}"]
-                   for i, c in sorted(section.comments.items())], [14, 60, 150, 53])
+                   for i, c in sorted(section.comments.items())], [18, 58, 148, 53])
     else:
         doc.paragraph("Ingen kommentarer for perioden.")
 
