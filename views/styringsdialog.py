@@ -10,7 +10,7 @@ import streamlit as st
 from navdash import meetings
 from navdash.exports import meeting as meeting_pack
 from navdash.periods import parse_period
-from navdash.ui import data, frame, meeting_view, pickers, scorecard_view
+from navdash.ui import data, downloads, frame, meeting_view, pickers, scorecard_view
 from navdash.ui.identity import current_user
 from navdash.ui.saving import saving
 from navdash.ui.text import md
@@ -72,14 +72,9 @@ st.html(meeting_view.overview_html(snap, open_points, only_concern))
 
 st.markdown("**Møtepakken**: oversikten, hvert kontors styringsparametere med signaler og begrunnelser, "
             "kommentarene og oppfølgingspunktene, merket med dataversjonen. Den lages når du laster den ned.")
-left, right = st.columns(2)
-pack_name = f"motepakke-{fylke_id}-{meeting.period}"
-left.download_button("Last ned møtepakken (PDF)", lambda: meeting_pack.pdf(meeting_pack.load(db, snap)),
-                     file_name=f"{pack_name}.pdf", mime="application/pdf", on_click="ignore",
-                     icon=":material/picture_as_pdf:")
-right.download_button("Last ned møtepakken (Excel)", lambda: meeting_pack.workbook(meeting_pack.load(db, snap)),
-                      file_name=f"{pack_name}.xlsx", on_click="ignore", icon=":material/table_view:",
-                      mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+downloads.buttons("Last ned møtepakken", lambda: meeting_pack.pdf(meeting_pack.load(db, snap)),
+                  lambda: meeting_pack.workbook(meeting_pack.load(db, snap)),
+                  lambda ext: f"motepakke-{fylke_id}-{meeting.period}.{ext}")
 
 st.header("Kontor")
 offices = [o.unit_id for o in snap.offices]

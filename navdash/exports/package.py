@@ -111,7 +111,7 @@ def unit_pdf(package: MonthlyPackage, report: UnitReport, *, compress: bool = Tr
     doc.paragraph("Målekortet for måneden med signaler og begrunnelser, fylkets kommentarer og oppfølgingspunktene "
                   "som ikke er lukket. Hittil i år sammenlignes med samme periode i fjor; endringer i andeler er i "
                   "prosentpoeng (pp). Tall om færre enn 5 personer vises ikke.")
-    draw(doc, report.section, new_page=False)
+    draw(doc, report.section, heading=False)
     return doc.bytes()
 
 

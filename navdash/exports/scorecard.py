@@ -63,7 +63,7 @@ def pdf(e: CardExport, *, compress: bool = True) -> bytes:
     doc.heading(e.title, size=16)
     doc.paragraph("Hittil i år sammenlignes med samme periode i fjor. Endringer i andeler er i prosentpoeng (pp). "
                   "Begrunnelsen for hvert signal og hver vurdering mot mål står etter tabellen.")
-    draw(doc, e.section, new_page=False)
+    draw(doc, e.section, heading=False)
     return doc.bytes()
 
 

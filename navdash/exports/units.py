@@ -78,9 +78,11 @@ def _figure_rows(rows: Sequence[ParameterRow], with_target: bool, with_changes: 
     return out
 
 
-def draw(doc: Document, section: UnitSection, new_page: bool = True) -> None:
-    """The unit's part of a PDF: figures, reasons, comments and follow-up points."""
-    doc.heading(section.label, new_page=new_page)
+def draw(doc: Document, section: UnitSection, new_page: bool = True, heading: bool = True) -> None:
+    """The unit's part of a PDF: figures, reasons, comments and follow-up points (under the unit's name as a
+    heading, unless the document's title already names it)."""
+    if heading:
+        doc.heading(section.label, new_page=new_page)
     if section.coverage:
         doc.paragraph(f"{section.coverage[0].upper()}{section.coverage[1:]}.")
     headings = ["MK ID", "Styringsparameter", "Denne perioden", "Hittil i år", "Hittil i fjor", "Endring hittil",

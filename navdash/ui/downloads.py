@@ -1,5 +1,6 @@
-"""Download buttons for the målekort and the comparison table. The files are built only when a button is pressed
-(Streamlit runs the callable then, on its own thread), so showing the page costs nothing extra."""
+"""Download buttons (PDF and Excel) for the meeting pack, the målekort and the comparison table. The files are built
+only when a button is pressed (Streamlit runs the callable then, on its own thread), so showing the page costs
+nothing extra."""
 
 from __future__ import annotations
 
@@ -16,12 +17,12 @@ from navdash.ui import data
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _buttons(what: str, pdf: Callable[[], bytes], xlsx: Callable[[], bytes], name: Callable[[str], str]) -> None:
-    left, right, _rest = st.columns([1, 1, 2])
-    left.download_button(f"{what} (PDF)", pdf, file_name=name("pdf"), mime="application/pdf", on_click="ignore",
-                         icon=":material/picture_as_pdf:")
-    right.download_button(f"{what} (Excel)", xlsx, file_name=name("xlsx"), mime=XLSX, on_click="ignore",
-                          icon=":material/table_view:")
+def buttons(what: str, pdf: Callable[[], bytes], xlsx: Callable[[], bytes], name: Callable[[str], str]) -> None:
+    row = st.container(horizontal=True)  # side by side, and below each other on a narrow screen
+    row.download_button(f"{what} (PDF)", pdf, file_name=name("pdf"), mime="application/pdf", on_click="ignore",
+                        icon=":material/picture_as_pdf:")
+    row.download_button(f"{what} (Excel)", xlsx, file_name=name("xlsx"), mime=XLSX, on_click="ignore",
+                        icon=":material/table_view:")
 
 
 def scorecard_buttons(card: object, db: str, version: int) -> None:
@@ -32,7 +33,7 @@ def scorecard_buttons(card: object, db: str, version: int) -> None:
         comments = meetings.comments_for(Path(db), card.unit.unit_id, card.period.key)
         return scorecard.export(card, comments, version, meta.get("published_at"), meta.get("demo") == "ja")
 
-    _buttons("Last ned målekortet", lambda: scorecard.pdf(build()), lambda: scorecard.workbook(build()),
+    buttons("Last ned målekortet", lambda: scorecard.pdf(build()), lambda: scorecard.workbook(build()),
              lambda ext: f"malekort-{card.unit.unit_id}-{card.period.key}.{ext}")
 
 
@@ -45,5 +46,5 @@ def comparison_buttons(f: object, hist: pd.DataFrame, withheld: Sequence[tuple[s
         return comparison.export(f, hist, withheld, order, indicator_name, period_label, scope, version,
                                  meta.get("published_at"), meta.get("demo") == "ja")
 
-    _buttons("Last ned sammenligningen", lambda: comparison.pdf(build()), lambda: comparison.workbook(build()),
+    buttons("Last ned sammenligningen", lambda: comparison.pdf(build()), lambda: comparison.workbook(build()),
              lambda ext: f"sammenligning-{f.indicator_id}-{f.period}.{ext}")

@@ -7,7 +7,7 @@ import io
 
 from openpyxl import load_workbook
 
-from tests.e2e.conftest import axe_violations, format_violations, goto_app, screenshot
+from tests.e2e.conftest import SCREENSHOTS, axe_violations, format_violations, goto_app, screenshot
 
 
 def _download(page, label: str):
@@ -35,8 +35,8 @@ def test_malekort_downloads_as_pdf_and_excel(page, server, e2e_db):
         page.set_viewport_size({"width": width, "height": 900})
         page.get_by_role("button", name="Last ned målekortet (PDF)").scroll_into_view_if_needed()
         page.wait_for_timeout(300)
-        page.screenshot(path=str(screenshot(page, f"malekort-nedlasting-{width}").with_name(
-            f"malekort-nedlasting-{width}-utsnitt.png")))
+        page.screenshot(path=str(SCREENSHOTS / f"malekort-nedlasting-{width}-utsnitt.png"))  # the buttons
+        screenshot(page, f"malekort-nedlasting-{width}")
     violations = axe_violations(page)
     assert not violations, format_violations(violations)
 
@@ -58,5 +58,5 @@ def test_comparison_table_downloads_in_the_page_order(page, server, e2e_db):
     page.set_viewport_size({"width": 1024, "height": 900})
     page.get_by_role("button", name="Last ned sammenligningen (PDF)").scroll_into_view_if_needed()
     page.wait_for_timeout(300)
-    page.screenshot(path=str(screenshot(page, "sammenligning-nedlasting-1024").with_name(
-        "sammenligning-nedlasting-1024-utsnitt.png")))
+    page.screenshot(path=str(SCREENSHOTS / "sammenligning-nedlasting-1024-utsnitt.png"))
+    screenshot(page, "sammenligning-nedlasting-1024")
