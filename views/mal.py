@@ -14,7 +14,7 @@ from navdash import goals
 from navdash.access import User, can_edit_priorities
 from navdash.appdb import AppDbError
 from navdash.schemas import LABELS
-from navdash.ui import data, frame, pickers
+from navdash.ui import data, pickers
 from navdash.ui.identity import current_user
 from navdash.ui.text import md
 
