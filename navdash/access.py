@@ -148,6 +148,8 @@ PAGES_BY_ROLE: dict[str, frozenset[str]] = {
 PAGES_BY_ROLE["leder"] |= {"last_opp", "styringsdialog"}
 PAGES_BY_ROLE["fylkesleder"] |= {"styringsdialog"}
 PAGES_BY_ROLE["analytiker"] |= {"last_opp", "styringsdialog"}
+for _role in ("leder", "fylkesleder", "analytiker"):  # the tertial report goes from the office to the fylke
+    PAGES_BY_ROLE[_role] |= {"tertialrapport"}
 
 
 def can_open(user: User | None, page: str) -> bool:
@@ -163,6 +165,29 @@ def can_open(user: User | None, page: str) -> bool:
 def can_edit_priorities(user: User, unit_id: str) -> bool:
     """Only the leader of an office edits that office's local priorities."""
     return user.role == "leder" and user.unit_id == unit_id
+
+
+def can_write_tertial_report(user: User | None, unit_id: str) -> bool:
+    """Only the leader of an office writes and sends the office's tertial report."""
+    return user is not None and user.role == "leder" and user.unit_id == unit_id
+
+
+def can_read_tertial_report(user: User | None, unit_id: str, parents: Mapping[str, str | None]) -> bool:
+    """The office's own leader, the fylkesledelse above it and the analytiker read a tertial report. Every one of
+    them is cleared for the office's small numbers (`clearance`), so the report's figures are shown in clear."""
+    if user is None or unit_id not in parents:
+        return False
+    if user.role == "analytiker":
+        return True
+    if user.role == "fylkesleder":
+        return unit_id in _descendants(user.unit_id, parents)
+    return can_write_tertial_report(user, unit_id)
+
+
+def can_receive_tertial_report(user: User | None, unit_id: str, parents: Mapping[str, str | None]) -> bool:
+    """The fylkesledelse marks its offices' sent reports as received, with follow-up points."""
+    return (user is not None and user.role == "fylkesleder" and unit_id in parents
+            and unit_id in _descendants(user.unit_id, parents))
 
 
 @dataclass(frozen=True)
