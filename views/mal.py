@@ -116,6 +116,23 @@ st.header("Samfunnsoppdraget og NAVs hovedmål")
 st.markdown(f"NAVs samfunnsoppdrag er **{goals.SAMFUNNSOPPDRAG.lower()}**. NAVs hovedmål er "
             + ", ".join(f"**{g}**" for g in goals.MAIN_GOALS[:-1]) + f" og **{goals.MAIN_GOALS[-1]}**.")
 
+st.header("Hvor mange mål enheten har")
+n = goals.counts(view)
+advice = f"{goals.MIN_PRIORITIES}–{goals.MAX_PRIORITIES}"
+st.markdown("\n".join([
+    "| Hva enheten styrer etter i " + str(year) + " | Antall | Hva kildene sier |",
+    "|---|---:|---|",
+    f"| Styringsparametere med resultatkrav | {n.parameters} | Færre er bedre |",
+    f"| – med krav fra mål- og disponeringsbrevet | {n.central} | Fastsatt sentralt |",
+    f"| – med krav bare fra fylket, kontoret eller partnerskapet | {n.beyond_central} | Se kritisk på omfanget |",
+    f"| Egne resultatkrav (kontoret og partnerskapet) | {n.local_targets} | Se kritisk på omfanget |",
+    f"| Prioriteringer i virksomhetsplanen | {n.priorities} | {advice} |",
+]))
+st.caption(f"«{goals.FEWER_ADVICE}» ({goals.FEWER_SOURCE}). {goals.FEWER_EXAMPLE} Tallene er til enhetens egen "
+           "vurdering, ikke til sammenligning mellom enheter.")
+if not n.priorities_within_advice:
+    st.caption(f"Virksomhetsplanen skal ha {advice} prioriteringer; enheten har {n.priorities} for {year}.")
+
 for key, heading, _ in goals.GROUPS:
     st.header(heading)
     about, empty = (text.format(year=year) for text in CAPTIONS[key])

@@ -20,6 +20,8 @@ BAND_STYLE = {  # text colour, background; each passes WCAG AA for normal text
 CSS = """
 <style>
 .nd-tr td.risk {white-space: nowrap;}
+.nd-tr tbody th {text-align: left;}
+.nd-tr td.measures {min-width: 12rem;}
 .nd-tr .nd-risk {display: inline-block; padding: 0.05rem 0.45rem; border-radius: 0.6rem; font-weight: 600;}
 .nd-tr ul {margin: 0; padding-left: 1.1rem;}
 .nd-tr-card h4 {margin: 0.8rem 0 0.2rem; font-size: 1rem;}
@@ -28,6 +30,13 @@ CSS = """
 .nd-tr-matrix td {text-align: center; min-width: 2.2rem;}
 </style>
 """
+
+
+def _table(caption: str, head: str, rows: Sequence[str]) -> str:
+    """A table in a horizontally scrolling region that the keyboard can reach (the caption names the region)."""
+    c = escape(caption)
+    return (f'<div class="nd-scroll" role="region" aria-label="{c}" tabindex="0"><table class="nd-table nd-tr">'
+            f"<caption>{c}</caption>{head}<tbody>{''.join(rows)}</tbody></table></div>")
 
 
 def risk_badge(risk: dict[str, Any]) -> str:
@@ -49,16 +58,14 @@ def parameters_html(body: dict[str, Any]) -> str:
         f"<td class=\"signal\">{_variation_badge(r)}</td>"
         f"<td class=\"goal\">{e(r['target_text'])} {_status_badge(r)}</td></tr>"
         for r in body["parameters"]]
-    caption = f"Styringsparametere per {e(body['period_label'])}"
-    return (f'<div class="nd-scroll"><table class="nd-table nd-tr"><caption>{caption}</caption>{head}'
-            f"<tbody>{''.join(body_rows)}</tbody></table></div>")
+    return _table(f"Styringsparametere per {body['period_label']}", head, body_rows)
 
 
 def _measures(risk: dict[str, Any]) -> str:
     if not risk["measures"]:
         return "–"
-    return "<ul>" + "".join(f"<li>{escape(m['text'])} ({escape(tertial.MEASURE_STATUS_TEXT[m['status']])})</li>"
-                            for m in risk["measures"]) + "</ul>"
+    return "<br>".join(f"• {escape(m['text'])} ({escape(tertial.MEASURE_STATUS_TEXT[m['status']])})"
+                       for m in risk["measures"])
 
 
 def risks_html(body: dict[str, Any]) -> str:
@@ -70,10 +77,9 @@ def risks_html(body: dict[str, Any]) -> str:
         f"<tr><th scope=\"row\">{e(r['indicator_id'])}</th><td class=\"name\">{e(r['name'])}"
         f"<br><span class=\"nd-who\">{e(r['goal'])}</span></td>"
         f"<td class=\"num\">{r['likelihood'] or '–'}</td><td class=\"num\">{r['consequence'] or '–'}</td>"
-        f"<td class=\"risk\">{risk_badge(r)}</td><td>{_measures(r)}</td></tr>"
+        f"<td class=\"risk\">{risk_badge(r)}</td><td class=\"measures\">{_measures(r)}</td></tr>"
         for r in body["risks"]]
-    return (f'<div class="nd-scroll"><table class="nd-table nd-tr"><caption>Risikovurdering per mål '
-            f"(sannsynlighet × konsekvens)</caption>{head}<tbody>{''.join(rows)}</tbody></table></div>")
+    return _table("Risikovurdering per mål (sannsynlighet × konsekvens)", head, rows)
 
 
 def priorities_html(body: dict[str, Any]) -> str:
@@ -125,8 +131,7 @@ def overview_html(rows: Sequence[tuple[str, str, tertial.Report | None]], label:
                    f"<td>{report.updated_at:%d.%m.%Y %H:%M}</td>"
                    + "".join(f"<td class=\"num\">{bands.count(b)}</td>" for b in ("hoy", "middels", "lav", None))
                    + "</tr>")
-    return (f'<div class="nd-scroll"><table class="nd-table nd-tr"><caption>Kontorenes tertialrapporter, '
-            f"{e(label)} (i enhetsrekkefølge)</caption>{head}<tbody>{''.join(out)}</tbody></table></div>")
+    return _table(f"Kontorenes tertialrapporter, {label} (i enhetsrekkefølge)", head, out)
 
 
 def matrix_html() -> str:
