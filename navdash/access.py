@@ -167,6 +167,16 @@ def can_edit_priorities(user: User, unit_id: str) -> bool:
     return user.role == "leder" and user.unit_id == unit_id
 
 
+def can_answer_comment(user: User | None, unit_id: str) -> bool:
+    """The office's own leader answers the fylke's comments on the office's numbers."""
+    return user is not None and user.role == "leder" and user.unit_id == unit_id
+
+
+def can_propose_priority(user: User | None, unit_id: str) -> bool:
+    """The office's own people (employees and the leader) propose and comment on the office's local priorities."""
+    return user is not None and user.role in ("ansatt", "leder") and user.unit_id == unit_id
+
+
 def can_write_tertial_report(user: User | None, unit_id: str) -> bool:
     """Only the leader of an office writes and sends the office's tertial report."""
     return user is not None and user.role == "leder" and user.unit_id == unit_id

@@ -7,7 +7,7 @@ from typing import Any
 
 from navdash import fmt, meetings
 from navdash.text import escape
-from navdash.ui.scorecard_view import STATUS_STYLE, VARIATION_SHORT, VARIATION_STYLE, badge
+from navdash.ui.scorecard_view import STATUS_STYLE, VARIATION_SHORT, VARIATION_STYLE, badge, comment_html
 
 CSS = """
 <style>
@@ -83,8 +83,7 @@ def office_html(office: dict[str, Any], comments: dict[str, meetings.Comment]) -
         comment = comments.get(r["indicator_id"])
         note = ""
         if comment is not None:
-            note = (f'<span class="nd-comment">Kommentar: {e(comment.text)} '
-                    f"({e(comment.written_by)}, {comment.written_at:%d.%m.%Y})</span>")
+            note = comment_html(*comment.thread())
         base = ""
         if r["this_period"]["numerator"] is not None and r["this_period"]["denominator"] is not None:
             base = (f'<span class="n">{fmt.number(r["this_period"]["numerator"])} av '
