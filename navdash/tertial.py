@@ -31,7 +31,7 @@ from typing import Any
 import duckdb
 import sqlalchemy as sa
 
-from navdash import access, appdb, meetings, scorecard, store
+from navdash import access, appdb, meetings, scorecard, store, units
 from navdash import priorities as prio
 from navdash.periods import MONTH_NAMES, Period
 from navdash.text import spreadsheet_cell
@@ -276,7 +276,7 @@ def fylke_offices(db: Path | str | None, fylke_id: str) -> list[tuple[str, str]]
 
 def _parents(db: Path | str | None) -> dict[str, str | None]:
     with store.reading(_p(db)) as con:
-        return dict(con.execute("SELECT unit_id, parent_id FROM units").fetchall())
+        return units.parents(con)
 
 
 def _check_tertial(year: int, tertial: int) -> None:

@@ -217,16 +217,17 @@ term = pickers.url_select("Tertial", list(tertial.TERTIALS), param="tertial", ke
 label = tertial.tertial_label(year, term)
 st.html(SCORECARD_CSS + tertial_view.CSS)
 
+desk = access.tertial_report_desk(user)
 try:
-    if user.role == "leder" and access.can_read_tertial_report(user, user.unit_id, parents):
-        leader_page(user.unit_id)
-    elif user.role == "fylkesleder":
-        fylke_page(user.unit_id)
-    elif user.role == "analytiker":
+    if desk is None:
+        st.error("Du har ikke tilgang til tertialrapportene.")
+    elif desk[0] == "kontor":
+        leader_page(desk[1])
+    elif desk[0] == "fylke":
+        fylke_page(desk[1])
+    else:
         fylker = list(units[units["type"] == "fylke"].sort_values("unit_id")["unit_id"])
         fylke_page(pickers.url_select("Fylke", fylker, param="fylke", key="tr_fylke", default=fylker[0],
                                       format_func=lambda u: f"{u} {names[u]}", container=st.sidebar))
-    else:
-        st.error("Du har ikke tilgang til tertialrapportene.")
 except AppDbError as exc:
     st.error(md(exc))
