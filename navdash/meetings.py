@@ -14,7 +14,8 @@ Meetings, follow-up points and comments are written by people, so they live in t
 Who may do what (the rules are `navdash.access`'s; every write checks them here, with Norwegian messages, so
 pages cannot forget it):
 * the fylkesleder opens the fylke's meetings, writes follow-up points and comments for units in the fylke;
-* the leder of an office updates status and note on their own office's points;
+* the leder of an office updates status and note on their own office's points and answers the comments on the
+  office's numbers (a thread under each comment);
 * everyone else reads.
 """
 
@@ -36,6 +37,7 @@ from navdash.periods import parse_period
 from navdash.snapshot import CONCERN, IMPROVEMENT, Figure, OfficeSnapshot, ParameterRow, Snapshot
 
 STATUSES = ("åpen", "pågår", "lukket")
+MAX_REPLY = 2000  # characters in one reply to a comment
 STATUS_TEXT = {"åpen": "Åpen", "pågår": "Pågår", "lukket": "Lukket"}
 VARIATION_SHORT = {
     "common_cause": "Vanlig variasjon",
@@ -92,10 +94,23 @@ class HistoryEntry:
 
 
 @dataclass(frozen=True)
+class Reply:
+    text: str
+    written_by: str
+    written_at: datetime
+
+
+@dataclass(frozen=True)
 class Comment:
     text: str
     written_by: str
     written_at: datetime
+    replies: tuple[Reply, ...] = ()  # the office's answers, oldest first
+
+    def thread(self) -> tuple[str, str, tuple[tuple[str, str], ...]]:
+        """(comment, who and when, the replies as (text, who and when)), for drawing beside the number."""
+        return (self.text, f"{self.written_by}, {self.written_at:%d.%m.%Y}",
+                tuple((r.text, f"{r.written_by}, {r.written_at:%d.%m.%Y}") for r in self.replies))
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -176,7 +191,7 @@ def build_snapshot(con: duckdb.DuckDBPyConnection, fylke_id: str, period: str,
         published_at=meta.get("published_at"), demo=meta.get("demo") == "ja")
 
 
-M, F, FH, C = appdb.meetings, appdb.followups, appdb.followup_history, appdb.comments
+M, F, FH, C, CR = appdb.meetings, appdb.followups, appdb.followup_history, appdb.comments, appdb.comment_replies
 
 
 def open_meeting(db: Path | str | None, user: User, fylke_id: str, period: str) -> int:
@@ -408,12 +423,40 @@ def write_comment(db: Path | str | None, user: User, unit_id: str, indicator_id:
                     f"{unit_id} {indicator_id} {period}")
 
 
+def answer_comment(db: Path | str | None, user: User, unit_id: str, indicator_id: str, period: str,
+                   text: str) -> None:
+    """The office's leader answers the fylke's comment on one of the office's numbers; the answers form a thread
+    under the comment, oldest first, and are never overwritten."""
+    parse_period(period)
+    if not access.can_answer_comment(user, unit_id):
+        raise PermissionError("Bare lederen for kontoret kan svare på kommentarene til kontorets resultater.")
+    if not text.strip():
+        raise ValueError("Skriv et svar.")
+    if len(text.strip()) > MAX_REPLY:
+        raise ValueError(f"Svaret er {len(text.strip())} tegn; høyst {MAX_REPLY} er tillatt.")
+    with appdb.writing(_p(db)) as conn:
+        exists = conn.execute(sa.select(C.c.text).where(C.c.unit_id == unit_id, C.c.indicator_id == indicator_id,
+                                                        C.c.period == period)).first()
+        if exists is None:
+            raise ValueError("Det finnes ingen kommentar å svare på for denne indikatoren og perioden.")
+        conn.execute(CR.insert().values(unit_id=unit_id, indicator_id=indicator_id, period=period, text=text.strip(),
+                                        written_by=user.name, written_at=datetime.now()))
+        appdb.audit(conn, user.name, "svar på kommentar", f"{unit_id} {indicator_id} {period}")
+
+
 def comments_for(db: Path | str | None, unit_id: str, period: str) -> dict[str, Comment]:
-    """The comments on a unit's indicators for a period, by indicator. Whoever may see the målekort may read them."""
+    """The comments on a unit's indicators for a period, by indicator, each with the office's replies. Whoever may
+    see the målekort may read them."""
     with appdb.reading(_p(db)) as conn:
         rows = conn.execute(sa.select(C.c.indicator_id, C.c.text, C.c.written_by, C.c.written_at)
                             .where(C.c.unit_id == unit_id, C.c.period == period)).all()
-    return {r[0]: Comment(r[1], r[2], r[3]) for r in rows}
+        replies = conn.execute(sa.select(CR.c.indicator_id, CR.c.text, CR.c.written_by, CR.c.written_at)
+                               .where(CR.c.unit_id == unit_id, CR.c.period == period)
+                               .order_by(CR.c.written_at, CR.c.reply_id)).all()
+    thread: dict[str, list[Reply]] = {}
+    for r in replies:
+        thread.setdefault(r[0], []).append(Reply(r[1], r[2], r[3]))
+    return {r[0]: Comment(r[1], r[2], r[3], tuple(thread.get(r[0], ()))) for r in rows}
 
 
 def comments_by_unit(db: Path | str | None, unit_ids: list[str], period: str) -> dict[str, dict[str, Comment]]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from navdash import fmt, meetings
 from navdash.snapshot import OfficeSnapshot, ParameterRow, Snapshot
 from navdash.text import escape
-from navdash.ui.scorecard_view import STATUS_STYLE, VARIATION_SHORT, VARIATION_STYLE, badge
+from navdash.ui.scorecard_view import STATUS_STYLE, VARIATION_SHORT, VARIATION_STYLE, badge, comment_html
 
 CSS = """
 <style>
@@ -82,8 +82,7 @@ def office_html(office: OfficeSnapshot, comments: dict[str, meetings.Comment]) -
         comment = comments.get(r.indicator_id)
         note = ""
         if comment is not None:
-            note = (f'<span class="nd-comment">Kommentar: {e(comment.text)} '
-                    f"({e(comment.written_by)}, {comment.written_at:%d.%m.%Y})</span>")
+            note = comment_html(*comment.thread())
         base = ""
         this = r.this_period
         if not this.withheld and this.numerator is not None and this.denominator is not None:
