@@ -214,7 +214,7 @@ def _changes(row: dict[str, Any], before: dict[str, Any] | None, previous_label:
         parts.append(f"Mål: {before.get('status_text') or 'ingen'} → {row['status_text']}")
     now, then = row["ytd"]["value"], (before.get("ytd") or {}).get("value")
     if now is not None and then is not None:
-        parts.append(f"Hittil i år {fmt.measure_change(now - then, row['measure'])}")
+        parts.append(f"Hittil i år {fmt.change_between(now, then, row['measure'])}")
     return "; ".join(parts) if parts else "Uendret"
 
 

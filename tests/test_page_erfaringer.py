@@ -12,7 +12,7 @@ from navdash.access import DEMO_PERSONAS
 from navdash.ingest import load_demo
 from navdash.text import shown
 from tests.conftest import app_fingerprint, copy_db, fingerprint
-from tests.pagetest import app
+from tests.pagetest import app, same_tab_link
 
 PAGE = "views/erfaringer.py"
 
@@ -60,7 +60,7 @@ def test_deep_link_by_indicator(db: Path, monkeypatch):
     assert titles(at) == ["Ungdomsteam"]
     assert at.header[0].value == "1 erfaring"
     shown = "\n".join(m.value for m in at.markdown)
-    assert "[B.49](/erfaringer?indikator=B.49)" in shown
+    assert same_tab_link("/erfaringer?indikator=B.49&persona=leder", "B.49") in shown
     assert at.query_params["indikator"] == "B.47"
 
 

@@ -12,7 +12,7 @@ import streamlit as st
 from navdash import practices
 from navdash.access import User
 from navdash.appdb import AppDbError
-from navdash.ui import data, frame
+from navdash.ui import data, frame, links
 from navdash.ui.identity import current_user
 from navdash.ui.text import md
 
@@ -88,8 +88,10 @@ def show(p: practices.Practice) -> None:
         if p.for_whom:
             st.markdown(f"**For hvem:** {md(p.for_whom)}")
         st.markdown("**Indikatorer:**\n" + "\n".join(
-            f"- [{i}]({practices.link(indicator=i)}) {md(n)}" for i, n in zip(p.indicators, p.indicator_names,
-                                                                              strict=True)))
+            f"- {links.anchor(practices.link(indicator=i), i)} {md(n)}" for i, n in zip(p.indicators,
+                                                                                         p.indicator_names,
+                                                                                         strict=True)),
+            unsafe_allow_html=True)
         if p.effect:
             st.markdown(f"**Hvordan indikatorene ble påvirket:** {md(p.effect, keep_lines=True)}")
         st.caption(f"Kontakt: {md(p.contact) if p.contact else 'ikke oppgitt'} · registrert av {md(p.registered_by)} "
