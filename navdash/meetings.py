@@ -115,9 +115,10 @@ def _is_under(unit_id: str, ancestor: str, parents: dict[str, str | None]) -> bo
 
 
 def offices_in_tree_order(con: duckdb.DuckDBPyConnection, fylke_id: str) -> list[tuple[str, str]]:
-    """The active offices under the fylke as (id, name), in the unit tree's order (by name), never by results."""
+    """The active offices under the fylke as (id, name), in the unit tree's order (by enhetsnummer), never by
+    results."""
     rows = con.execute(
-        """SELECT unit_id, name, type, parent_id FROM units WHERE valid_to IS NULL ORDER BY name, unit_id"""
+        """SELECT unit_id, name, type, parent_id FROM units WHERE valid_to IS NULL ORDER BY unit_id"""
     ).fetchall()
     names = {unit_id: name for unit_id, name, _type, _parent in rows}
     children: dict[str | None, list[str]] = {}
@@ -257,11 +258,23 @@ def build_snapshot(con: duckdb.DuckDBPyConnection, fylke_id: str, period: str,
 M, F, FH, C = appdb.meetings, appdb.followups, appdb.followup_history, appdb.comments
 
 
+def meeting_for_month(db: Path | str | None, fylke_id: str, period: str) -> int | None:
+    """The id of the fylke's meeting for the month, if it has been opened (there is at most one)."""
+    with appdb.reading(_p(db)) as conn:
+        found = conn.execute(sa.select(M.c.meeting_id).where(M.c.fylke_id == fylke_id, M.c.period == period)).scalar()
+    return int(found) if found is not None else None
+
+
 def open_meeting(db: Path | str | None, user: User, fylke_id: str, period: str) -> int:
-    """Compute and freeze the fylke's numbers for the month; returns the new meeting's id."""
+    """Compute and freeze the fylke's numbers for the month; returns the meeting's id. A month has one meeting: when
+    it is already open (or another user opens it at the same moment), that meeting's id is returned, frozen as it
+    was; the database's unique index decides a race."""
     if not can_run_meeting(user, fylke_id):
         raise PermissionError("Bare fylkesledelsen i fylket kan åpne fylkets møter.")
     parse_period(period)
+    existing = meeting_for_month(db, fylke_id, period)
+    if existing is not None:
+        return existing
     with appdb.reading(_p(db)) as conn:
         prev = conn.execute(
             sa.select(M.c.meeting_id, M.c.snapshot).where(M.c.fylke_id == fylke_id, M.c.period < period)
@@ -272,12 +285,18 @@ def open_meeting(db: Path | str | None, user: User, fylke_id: str, period: str) 
     opened_at = datetime.now().replace(microsecond=0)
     snapshot["opened_by"] = user.name
     snapshot["opened_at"] = opened_at.isoformat()
-    with appdb.writing(_p(db)) as conn:
-        meeting_id = appdb.insert_id(conn, M, {
-            "fylke_id": fylke_id, "period": period, "data_version": snapshot["data_version"], "opened_by": user.name,
-            "opened_at": opened_at, "snapshot": json.dumps(snapshot)})
-        appdb.audit(conn, user.name, "åpnet møte", f"{fylke_id} {period}",
-                    f"møte {meeting_id}, dataversjon {snapshot['data_version']}")
+    try:
+        with appdb.writing(_p(db)) as conn:
+            meeting_id = appdb.insert_id(conn, M, {
+                "fylke_id": fylke_id, "period": period, "data_version": snapshot["data_version"],
+                "opened_by": user.name, "opened_at": opened_at, "snapshot": json.dumps(snapshot)})
+            appdb.audit(conn, user.name, "åpnet møte", f"{fylke_id} {period}",
+                        f"møte {meeting_id}, dataversjon {snapshot['data_version']}")
+    except sa.exc.IntegrityError:  # opened by someone else between our look and our write: theirs is the meeting
+        existing = meeting_for_month(db, fylke_id, period)
+        if existing is None:
+            raise
+        return existing
     return meeting_id
 
 

@@ -42,7 +42,11 @@ elif months:
         month = pickers.url_select("Måned for nytt møte", months, param="maned", key="mote_maned",
                                    default=complete if complete in months else months[0],
                                    format_func=lambda p: parse_period(p).label())
-        if st.button(f"Åpne møtet for {parse_period(month).label()}", type="primary") and month:
+        already = meetings.meeting_for_month(db, fylke_id, month)  # a month has one meeting
+        if already is not None:
+            st.caption(f"Møtet for {parse_period(month).label()} er allerede åpnet, med tallene slik de var da.")
+        verb = "Vis" if already is not None else "Åpne"
+        if st.button(f"{verb} møtet for {parse_period(month).label()}", type="primary") and month:
             with saving():
                 params["mote"] = str(meetings.open_meeting(db, user, fylke_id, month))
                 st.rerun()
@@ -77,7 +81,7 @@ right.download_button("Last ned utskriftsvennlig side (HTML, skriv ut til PDF)",
                       file_name=f"mote-{fylke_id}-{meeting.period}.html", mime="text/html")
 
 st.header("Kontor")
-offices = [o["unit_id"] for o in snap["offices"]]
+offices = [o["unit_id"] for o in meeting_view.in_tree_order(snap["offices"])]
 if not offices:
     st.warning("Fylket har ingen kontorer i dette møtet.")
     st.stop()

@@ -7,6 +7,7 @@ from typing import Any
 
 from navdash import fmt, meetings
 from navdash.text import escape
+from navdash.ui import links
 from navdash.ui.scorecard_view import STATUS_STYLE, VARIATION_SHORT, VARIATION_STYLE, badge
 
 CSS = """
@@ -14,6 +15,7 @@ CSS = """
 .nd-meet td.concern-yes {font-weight: 600; color: #7a3b00;}
 .nd-meet td.list {min-width: 8rem;}
 .nd-meet tbody th {text-align: left; font-weight: 600; white-space: nowrap;}
+.nd-meet .nd-ind {display: block;}
 </style>
 """
 
@@ -34,21 +36,28 @@ def _status_badge(row: dict[str, Any]) -> str:
 
 
 def _ids(rows: list[dict[str, Any]], key: str, value: str) -> str:
+    """The parameters with `value` in `key`, each with its MK ID and name (an ID alone says nothing to most)."""
     found = [r for r in rows if r[key] == value]
     if not found:
         return "–"
-    return ", ".join(f'<span title="{escape(r["name"])}">{escape(r["indicator_id"])}</span>' for r in found)
+    return "".join(f'<span class="nd-ind">{escape(r["indicator_id"])} {escape(r["name"])}</span>' for r in found)
+
+
+def in_tree_order(offices: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The offices by enhetsnummer, which follows the unit tree (also for meetings frozen in another order)."""
+    return sorted(offices, key=lambda o: o["unit_id"])
 
 
 def overview_html(snapshot: dict[str, Any], open_points: dict[str, int], only_concern: bool) -> str:
     """One row per office, in the snapshot's tree order; a marker column instead of any ranking."""
     e = escape
+    period = snapshot["period"]
     head = ("<thead><tr><th scope=\"col\">Kontor</th><th scope=\"col\">Særskilt variasjon – bekymring</th>"
             "<th scope=\"col\">Særskilt variasjon – forbedring</th><th scope=\"col\">Ikke oppfylt hittil i år</th>"
             "<th scope=\"col\">Endret siden forrige møte</th><th scope=\"col\" class=\"num\">Åpne punkter</th>"
             "</tr></thead>")
     body = []
-    for office in snapshot["offices"]:
+    for office in in_tree_order(snapshot["offices"]):
         if only_concern and not office["concern"]:
             continue
         rows = office["rows"]
@@ -61,8 +70,10 @@ def overview_html(snapshot: dict[str, Any], open_points: dict[str, int], only_co
         concern_cls = "concern-yes" if office["concern"] else ""
         concern = ("<span aria-hidden=\"true\">▼ </span>" if office["concern"] else "") + _ids(
             rows, "variation", meetings.CONCERN)
+        card = links.anchor(links.url("malekort", enhet=office["unit_id"], periode=period),
+                            f"{office['unit_id']} {office['name']}")  # the row opens the office's målekort
         body.append(
-            f"<tr><th scope=\"row\">{e(office['unit_id'])} {e(office['name'])}</th>"
+            f"<tr><th scope=\"row\">{card}</th>"
             f"<td class=\"list {concern_cls}\">{concern}</td>"
             f"<td class=\"list\">{_ids(rows, 'variation', meetings.IMPROVEMENT)}</td>"
             f"<td class=\"list\">{_ids(rows, 'status', 'ikke_oppfylt')}</td>"
@@ -74,10 +85,12 @@ def overview_html(snapshot: dict[str, Any], open_points: dict[str, int], only_co
 
 def office_html(office: dict[str, Any], comments: dict[str, meetings.Comment]) -> str:
     e = escape
+    # The målekort's order: parameter, target, signal, year to date, then the period.
     head = ("<thead><tr><th scope=\"col\">MK ID</th><th scope=\"col\">Styringsparameter</th>"
-            "<th scope=\"col\" class=\"num\">Denne perioden</th><th scope=\"col\" class=\"num\">Hittil i år</th>"
-            "<th scope=\"col\" class=\"num\">Hittil i fjor</th><th scope=\"col\">Signal</th>"
-            "<th scope=\"col\">Mål</th><th scope=\"col\">Endret siden forrige møte</th></tr></thead>")
+            "<th scope=\"col\">Mål</th><th scope=\"col\">Signal</th>"
+            "<th scope=\"col\" class=\"num\">Hittil i år</th><th scope=\"col\" class=\"num\">Hittil i fjor</th>"
+            "<th scope=\"col\" class=\"num\">Denne perioden</th><th scope=\"col\">Endret siden forrige møte</th>"
+            "</tr></thead>")
     body = []
     for r in office["rows"]:
         comment = comments.get(r["indicator_id"])
@@ -91,11 +104,11 @@ def office_html(office: dict[str, Any], comments: dict[str, meetings.Comment]) -
                     f'{fmt.number(r["this_period"]["denominator"])}</span>')
         body.append(
             f"<tr><th scope=\"row\">{e(r['indicator_id'])}</th><td class=\"name\">{e(r['name'])}{note}</td>"
-            f"<td class=\"num\">{e(meetings.figure_text(r['this_period'], r['measure']))}{base}</td>"
+            f"<td class=\"goal\">{e(r['target_text'])} {_status_badge(r)}</td>"
+            f"<td class=\"signal\">{_variation_badge(r)}</td>"
             f"<td class=\"num\">{e(meetings.figure_text(r['ytd'], r['measure']))}</td>"
             f"<td class=\"num\">{e(meetings.figure_text(r['ytd_last'], r['measure']))}</td>"
-            f"<td class=\"signal\">{_variation_badge(r)}</td>"
-            f"<td class=\"goal\">{e(r['target_text'])} {_status_badge(r)}</td>"
+            f"<td class=\"num\">{e(meetings.figure_text(r['this_period'], r['measure']))}{base}</td>"
             f"<td>{e(r.get('changes', ''))}</td></tr>")
     caption = f"Styringsparametere for {e(office['unit_id'])} {e(office['name'])}"
     return (f'<div class="nd-scroll"><table class="nd-table nd-meet"><caption>{caption}</caption>{head}'
