@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from navdash import access, links, store
 from navdash.ui import links as ui_links
-from tests.pagetest import app
+from tests.pagetest import app, same_tab_link
 
 ANCHOR = re.compile(r'<a href="([^"]+)" target="_self">')
 
@@ -71,13 +71,13 @@ def test_start_page_leads_each_role_to_its_work(demo_db, monkeypatch, persona):
 def test_start_page_lists_every_page_the_role_may_open(demo_db, monkeypatch, persona):
     at = app(demo_db, monkeypatch, persona=persona)
     user = access.DEMO_PERSONAS[persona]
-    listed = [page for _label, page, _q in page_links(at)[1:]]
-    expected = [links.URL_PATHS[p.key] for p in ui_links.PAGES if p.key != "start" and access.can_open(user, p.key)]
-    assert listed == expected
-    purposes = {p.title: p.purpose for p in ui_links.PAGES}
-    for label, _page, _q in page_links(at)[1:]:
-        title = label.split("**")[1]
-        assert label.endswith(purposes[title])
+    listing = next(m.value for m in at.markdown if m.value.startswith("- **<a"))
+    lines = listing.splitlines()
+    expected = [p for p in ui_links.PAGES if p.key != "start" and access.can_open(user, p.key)]
+    assert len(lines) == len(expected)
+    for line, p in zip(lines, expected, strict=True):
+        href = "/" + links.URL_PATHS[p.key] + f"?persona={persona}"
+        assert line == f"- **{same_tab_link(href, p.title)}** – {p.purpose}"
 
 
 def test_unit_tree_links_each_visible_unit_to_its_malekort(demo_db, monkeypatch):
