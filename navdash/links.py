@@ -18,6 +18,7 @@ URL_PATHS: dict[str, str] = {
     "sammenligning": "sammenligning",
     "undersokelser": "undersokelser",
     "styringsdialog": "styringsdialog",
+    "tertialrapport": "tertialrapport",
     "erfaringer": "erfaringer",
     "last_opp": "last-opp",
 }

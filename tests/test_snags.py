@@ -35,13 +35,12 @@ def test_a_sum_over_the_year_is_called_a_sum():
     assert "snitt av 12 perioder" in scorecard_view.value_html(c, "antall", "snitt_per_periode")
 
 
-def test_meeting_office_table_has_the_malekort_column_order():
-    row = {"indicator_id": "B.15", "name": "x", "measure": "prosent", "target_text": "", "status": None,
-           "status_text": "", "status_reason": "", "variation": None, "variation_text": "", "signal_reason": "",
-           "this_period": {"value": 1.0, "numerator": None, "denominator": None},
-           "ytd": {"value": 1.0}, "ytd_last": {"value": 1.0}, "changes": ""}
-    office = meeting_view.office_html({"unit_id": "0312", "name": "NAV Frogner", "rows": [row]}, {})
-    heads = re.findall(r'<th scope="col"[^>]*>([^<]+)</th>', office)
+def test_meeting_office_table_has_the_malekort_column_order(demo_db):
+    from navdash import access, meetings
+
+    meeting_id = meetings.open_meeting(demo_db, access.DEMO_PERSONAS["fylkesleder"], "0300", "2022-12")
+    office = meetings.load_meeting(demo_db, meeting_id).snapshot.offices[0]
+    heads = re.findall(r'<th scope="col"[^>]*>([^<]+)</th>', meeting_view.office_html(office, {}))
     card = scorecard_view.table_html([], "0312", "2022-12", "x", True)
     card_heads = re.findall(r'<th scope="col(?:group)?"[^>]*>([^<]+)</th>', card)
     # The concepts both tables show, in the målekort's order: target, signal, year to date, the period.

@@ -7,6 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from navdash import access, fmt
+from navdash import units as tree
 from navdash.periods import parse_period
 from navdash.schemas import LABELS
 from navdash.ui import data, links
@@ -126,18 +127,20 @@ def unit_table(rows: pd.DataFrame, columns: dict[str, object]) -> None:
     st.markdown("\n".join([head, *body]), unsafe_allow_html=True)
 
 
-def tree() -> None:
+def unit_tree() -> None:
     st.header("Enhetene")
-    st.caption("Ordnet etter enhetstreet og enhetsnummer, ikke etter resultater. Navnet leder til enhetens "
-               "målekort (for enhetene du har tilgang til).")
-    top = units[units["parent_id"].isna()]
+    st.caption("Ordnet etter enhetstreet: hvert fylke med kontorene sine etter navn, ikke etter resultater. Navnet "
+               "leder til enhetens målekort (for enhetene du har tilgang til).")
+    place = tree.positions(tree.from_table(units))
+    ordered = units.assign(_place=units["unit_id"].map(place).fillna(len(place))).sort_values(["_place", "unit_id"])
+    top = ordered[ordered["parent_id"].isna()]
     for _, root in top.iterrows():
         st.markdown(f"**{unit_link(root['unit_id'], root['name'])}** ({md(root['unit_id'])})",
                     unsafe_allow_html=True)
-    children = units[units["parent_id"].isin(top["unit_id"])]
-    leaves = children[~children["unit_id"].isin(units["parent_id"])]
-    for _, parent in children[~children.index.isin(leaves.index)].sort_values(["type", "unit_id"]).iterrows():
-        below = units[units["parent_id"] == parent["unit_id"]].sort_values("unit_id")
+    children = ordered[ordered["parent_id"].isin(top["unit_id"])]
+    leaves = children[~children["unit_id"].isin(ordered["parent_id"])]
+    for _, parent in children[~children.index.isin(leaves.index)].iterrows():
+        below = ordered[ordered["parent_id"] == parent["unit_id"]]
         kind = LABELS["type"].get(parent["type"], parent["type"])
         active = below[below["valid_to"].isna()]
         with st.expander(f"{md(parent['name'])} ({md(parent['unit_id'])}) · {md(kind)} · {len(active)} kontorer"):
@@ -154,7 +157,7 @@ def tree() -> None:
             })
     if not leaves.empty:
         with st.expander(f"Spesialenheter og styringsenheter · {len(leaves)}"):
-            unit_table(leaves.sort_values("unit_id"), {
+            unit_table(leaves, {
                 "Enhet": lambda r: md(r["unit_id"]),
                 "Navn": lambda r: unit_link(r["unit_id"], r["name"]),
                 "Type": lambda r: md(LABELS["type"].get(r["type"], r["type"])),
@@ -172,4 +175,4 @@ else:
     pages()
     freshness()
     completeness()
-tree()
+unit_tree()

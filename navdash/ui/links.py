@@ -50,6 +50,8 @@ PAGES: tuple[PageInfo, ...] = (
              "Svarene fra medarbeiderundersøkelsene for enheten og gruppene i den."),
     PageInfo("styringsdialog", "Månedsmøtet", ":material/groups:",
              "Fylkets månedlige resultatgjennomgang: alle kontorene, kommentarer og oppfølgingspunkter."),
+    PageInfo("tertialrapport", "Tertialrapport", ":material/assignment:",
+             "Kontorets rapport for tertialet per prioritering og mål, og fylkets mottak av rapportene."),
     PageInfo("erfaringer", "Erfaringer", ":material/lightbulb:",
              "Hva kontorer har prøvd for å bedre resultatene, til å lære av."),
     PageInfo("last_opp", "Last opp data", ":material/upload:",
