@@ -4,15 +4,15 @@ Meetings already opened twice for the same fylke and month are merged into the f
 and their history move to it, and the later copies are removed. Then a unique index makes the database refuse a
 second meeting for the month, whichever server the click came through.
 
-Revision ID: 0002_meeting_unique
-Revises: 0001
+Revision ID: 0004_meeting_unique
+Revises: 0003_dialogue
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0002_meeting_unique"
-down_revision = "0001"
+revision = "0004_meeting_unique"
+down_revision = "0003_dialogue"
 branch_labels = None
 depends_on = None
 
