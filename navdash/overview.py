@@ -73,20 +73,21 @@ def unit_options(db: Path | None = None) -> list[tuple[str, str]]:
     """Units for a picker, in tree order (Norge, each fylke followed by its offices by name), never by results.
     Units that have been merged away are listed last with their end date."""
     df = units(db)
+    rows = {r.unit_id: r for r in df.itertuples(index=False)}
+    children: dict[str, list] = {}
+    for r in rows.values():
+        if pd.isna(r.valid_to) and r.parent_id is not None and not pd.isna(r.parent_id):
+            children.setdefault(r.parent_id, []).append(r)
+    order = {"fylke": 0, "kontor": 1}
     out: list[tuple[str, str]] = []
-    active = df[df["valid_to"].isna()]
-
-    def add(unit_id: str, depth: int) -> None:
-        row = df[df["unit_id"] == unit_id].iloc[0]
-        indent = EM_SPACE * depth
-        out.append((unit_id, f"{indent}{row['unit_id']} {row['name']}"))
-        children = active[active["parent_id"] == unit_id]
-        children = children.assign(_order=children["type"].map({"fylke": 0, "kontor": 1}).fillna(2))
-        for child in children.sort_values(["_order", "name"]).itertuples():
-            add(child.unit_id, depth + 1)
-
-    for root in df[df["parent_id"].isna()]["unit_id"]:
-        add(root, 0)
+    todo = [(u, 0) for u in reversed(list(df[df["parent_id"].isna()]["unit_id"]))]
+    while todo:  # depth first, without recursion: a deep or cyclic tree in bad data cannot overflow the stack
+        unit_id, depth = todo.pop()
+        if depth > len(rows):
+            break
+        out.append((unit_id, f"{EM_SPACE * depth}{unit_id} {rows[unit_id].name}"))
+        kids = sorted(children.get(unit_id, []), key=lambda c: (order.get(c.type, 2), c.name))
+        todo.extend((c.unit_id, depth + 1) for c in reversed(kids))
     for row in df[df["valid_to"].notna()].sort_values("name").itertuples():
         out.append((row.unit_id, f"{row.unit_id} {row.name} (til {row.valid_to:%d.%m.%Y})"))
     return out

@@ -9,7 +9,7 @@ import streamlit as st
 
 from navdash import meetings
 from navdash.periods import parse_period
-from navdash.ui import data, frame, meeting_view, pickers, scorecard_view
+from navdash.ui import data, meeting_view, pickers, scorecard_view
 from navdash.ui.identity import current_user
 from navdash.ui.saving import saving
 from navdash.ui.text import md
