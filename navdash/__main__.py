@@ -1,4 +1,4 @@
-"""The command line: `python -m navdash init|import|export|bench`."""
+"""The command line: `python -m navdash init|import|export|serve|bench`."""
 
 from __future__ import annotations
 
@@ -55,6 +55,11 @@ def _main(argv: list[str] | None) -> int:
     p_bench.add_argument("--signaler", action="store_true",
                          help="bare signalene: falske alarmer og oppdagede endringer på syntetiske data")
 
+    p_serve = sub.add_parser("serve", help="kjør appen i flere prosesser bak HAProxy (faste sesjoner)")
+    p_serve.add_argument("--prosesser", type=int, default=2, help="antall Streamlit-prosesser (standard 2)")
+    p_serve.add_argument("--port", type=int, default=8501, help="porten HAProxy lytter på (standard 8501)")
+    p_serve.add_argument("--adresse", default="127.0.0.1", help="adressen HAProxy lytter på (standard 127.0.0.1)")
+
     args = parser.parse_args(argv)
     db = store.db_path()
 
@@ -104,6 +109,11 @@ def _main(argv: list[str] | None) -> int:
         if args.output:
             print(f"Skrev {n} rader til {args.output}", file=sys.stderr)
         return 0
+
+    if args.command == "serve":
+        from navdash import serve
+
+        return serve.main(args.prosesser, args.port, args.adresse)
 
     if args.command == "bench":
         from navdash import bench, bench_signals
