@@ -115,22 +115,24 @@ def haproxy_binary() -> str:
 
 @contextmanager
 def cluster(processes: int, *, port: int = 0, host: str = "127.0.0.1", logs: Path | None = None,
-            env: dict[str, str] | None = None, streamlit_args: tuple[str, ...] = ()) -> Iterator[Cluster]:
-    """Start `processes` Streamlit servers and HAProxy in front of them; yield when all answer; stop them all
-    (each by its own process handle) on the way out. `port` 0 picks a free one."""
+            env: dict[str, str] | None = None, streamlit_args: tuple[str, ...] = (),
+            app: str = "app.py") -> Iterator[Cluster]:
+    """Start `processes` Streamlit servers running `app` and HAProxy in front of them; yield when all answer; stop
+    them all (each by its own process handle) on the way out. `port` 0 picks a free one."""
     if processes < 1:
         raise ServeError("Antall prosesser må være minst 1.")
     haproxy = haproxy_binary()
     logs = Path(logs) if logs else ROOT / "data" / "serve-logs"
     logs.mkdir(parents=True, exist_ok=True)
     env = {**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})}
-    _prepare_store(env)
+    if app == "app.py":
+        _prepare_store(env)
     ports = [free_port() for _ in range(processes)]
     port = port or free_port(host)
     procs: list[subprocess.Popen] = []
     try:
         for i, p in enumerate(ports, start=1):
-            cmd = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
+            cmd = [sys.executable, "-m", "streamlit", "run", app, "--server.headless", "true",
                    "--server.address", "127.0.0.1", "--server.port", str(p), "--browser.gatherUsageStats", "false",
                    "--server.fileWatcherType", "none", *streamlit_args]
             with open(logs / f"prosess-{i}.log", "wb") as out:

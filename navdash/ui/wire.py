@@ -76,6 +76,8 @@ def _until_finished(ws, start: float, timeout: float, process: str, collect_text
                 texts.append(element.markdown.body)
             elif collect_text and which == "heading":
                 texts.append(element.heading.body)
+            elif collect_text and which == "html":
+                texts.append(element.html.body)
         elif kind == "page_not_found":
             error = error or "siden finnes ikke"
         elif kind == "script_finished" and msg.script_finished in _DONE:
