@@ -8,6 +8,7 @@ import pandas as pd
 import sqlalchemy as sa
 
 from navdash import aggregate, appdb, store
+from navdash import units as tree
 from navdash.schemas import KINDS
 
 
@@ -63,31 +64,18 @@ def is_demo(db: Path | None = None) -> bool:
 
 def unit_parents(db: Path | None = None) -> dict[str, str | None]:
     with store.reading(db) as con:
-        return dict(con.execute("SELECT unit_id, parent_id FROM units").fetchall())
+        return tree.parents(con)
 
 
 EM_SPACE = "\u2003"
 
 
 def unit_options(db: Path | None = None) -> list[tuple[str, str]]:
-    """Units for a picker, in tree order (Norge, each fylke followed by its offices by name), never by results.
-    Units that have been merged away are listed last with their end date."""
+    """Units for a picker, in tree order (navdash.units), indented by depth, never by results. Units that have been
+    merged away are listed last with their end date."""
     df = units(db)
-    rows = {r.unit_id: r for r in df.itertuples(index=False)}
-    children: dict[str, list] = {}
-    for r in rows.values():
-        if pd.isna(r.valid_to) and r.parent_id is not None and not pd.isna(r.parent_id):
-            children.setdefault(r.parent_id, []).append(r)
-    order = {"fylke": 0, "kontor": 1}
-    out: list[tuple[str, str]] = []
-    todo = [(u, 0) for u in reversed(list(df[df["parent_id"].isna()]["unit_id"]))]
-    while todo:  # depth first, without recursion: a deep or cyclic tree in bad data cannot overflow the stack
-        unit_id, depth = todo.pop()
-        if depth > len(rows):
-            break
-        out.append((unit_id, f"{EM_SPACE * depth}{unit_id} {rows[unit_id].name}"))
-        kids = sorted(children.get(unit_id, []), key=lambda c: (order.get(c.type, 2), c.name))
-        todo.extend((c.unit_id, depth + 1) for c in reversed(kids))
+    walked = tree.walk(tree.from_table(df[df["valid_to"].isna()]))
+    out = [(node.unit_id, f"{EM_SPACE * depth}{node.unit_id} {node.name}") for node, depth in walked]
     for row in df[df["valid_to"].notna()].sort_values("name").itertuples():
         out.append((row.unit_id, f"{row.unit_id} {row.name} (til {row.valid_to:%d.%m.%Y})"))
     return out
