@@ -52,7 +52,11 @@ def p95(times: list[float]) -> float:
 
 
 def run(small: bool = False, workdir: Path | None = None) -> int:
+    import logging
     import tempfile
+
+    # The client reads Streamlit's protobufs; Streamlit's own warnings about running without a server are noise here.
+    logging.getLogger("streamlit").setLevel(logging.ERROR)
 
     if workdir is None:
         with tempfile.TemporaryDirectory(prefix="navdash-last-") as tmp:
