@@ -55,8 +55,9 @@ def test_signal_has_text_and_names_its_rule(demo_db, monkeypatch):
     assert "▲ Forbedring" in _rows_by_id(at)["B.47"][3]
     body = "".join(e.proto.body for e in at.get("html"))
     # The badge is one short line; its reason (the rule that fired) opens on a tap or with Enter, not on hover only.
-    assert any(reason.startswith("Særskilt variasjon – forbedring. Regelen som slo til: et punkt utenfor "
-                                 "kontrollgrensene") for summary, reason in disclosures(body) if summary == "▲ Forbedring")
+    improvements = [reason for summary, reason in disclosures(body) if summary == "▲ Forbedring"]
+    assert any(r.startswith("Særskilt variasjon – forbedring. Regelen som slo til: et punkt utenfor kontrollgrensene")
+               for r in improvements)
     assert not re.search(r'class="nd-badge"[^>]*title=', body)  # no hover-only tooltip on a badge
 
 
@@ -107,7 +108,9 @@ def test_choice_lives_in_the_url(demo_db, monkeypatch):
 def test_indicator_detail_from_the_url(demo_db, monkeypatch):
     at = app(demo_db, monkeypatch, PAGE, enhet="0312", periode="2021-12", indikator="B.47")
     assert len(at.get("plotly_chart")) == 1
-    assert at.subheader[-1].value.startswith("B.47 ")
+    # the detail is the only indicator heading, and the download section follows it
+    assert [s.value for s in at.subheader if s.value.startswith("B.")] == [at.subheader[-2].value]
+    assert at.subheader[-2].value.startswith("B.47 ") and at.subheader[-1].value == "Last ned"
     table = at.dataframe[-1].value
     assert list(table.columns[:4]) == ["Periode", "Teller", "Nevner", "Verdi"]
     assert table.iloc[0]["Periode"] == "desember 2021"
