@@ -32,7 +32,6 @@ from navdash import bulk, disclosure, fmt, store, survey
 from navdash.schemas import (
     KINDS,
     ChangePointRow,
-    IndicatorInfo,
     IndicatorRow,
     Kind,
     SurveyRow,
@@ -42,6 +41,7 @@ from navdash.schemas import (
     ValidationRuleRow,
     ValueRow,
     is_ambiguous_number,
+    load_context,
     row_errors,
     to_code,
 )
@@ -56,7 +56,6 @@ MAX_CELL_CHARS = 10_000
 # a small file that unpacks to gigabytes (a zip bomb) is refused in a second. Larger data sets go as CSV.
 MAX_XLSX_UNPACKED_BYTES = 100 * 1024 * 1024
 MAX_XLSX_ROWS = 500_000
-DEMO_DIR = Path(__file__).resolve().parent.parent / "data" / "demo"
 
 # What people type in headers, after to_code(), mapped to the canonical column name.
 _HEADER_ALIASES = {
@@ -797,17 +796,6 @@ def kind_import(kind_name: str) -> KindImport:
 # ---------------------------------------------------------------------------------------------------------
 
 
-def load_context(con: duckdb.DuckDBPyConnection, today: date | None = None) -> ValidationContext:
-    units = dict(con.execute("SELECT unit_id, name FROM units").fetchall())
-    indicators = {
-        i: IndicatorInfo(measure=m, aggregation=a, role=r, name=n)
-        for i, m, a, r, n in con.execute(
-            "SELECT indicator_id, measure, aggregation, role, name FROM indicators"
-        ).fetchall()
-    }
-    return ValidationContext(units=units, indicators=indicators, today=today or date.today())
-
-
 def sha256_of(path: Path) -> str:
     h = hashlib.sha256()
     with open(path, "rb") as fh:
@@ -1178,34 +1166,6 @@ def _cell(value: Any) -> str:
     if isinstance(value, date):
         return value.isoformat()
     return spreadsheet_cell(str(value))  # text only: a negative number above stays a number
-
-
-# ---------------------------------------------------------------------------------------------------------
-# Demo data
-# ---------------------------------------------------------------------------------------------------------
-
-DEMO_ORDER = ("enheter", "indikatorer", "verdier", "resultatkrav", "undersokelse", "endringspunkter")
-
-
-def load_demo(db: Path | None = None, demo_dir: Path | None = None) -> list[ImportReport]:
-    """Build the demo database from the CSV files in data/demo, as one publish."""
-    from navdash import priorities
-
-    demo_dir = demo_dir or DEMO_DIR
-    reports = []
-    with store.writing(db, who="demo") as con:
-        for kind in DEMO_ORDER:
-            report = import_into(con, kind, demo_dir / f"{kind}.csv", who="demo", today=date(2026, 1, 1))
-            if not report.ok:
-                raise RuntimeError("demodataene er ugyldige:\n" + report.full_report())
-            reports.append(report)
-        demo_priorities = priorities.read_csv(con, demo_dir / "prioriteringer.csv")
-        store._set_meta(con, "demo", "ja")
-    for report in reports:
-        report.published = True
-        log_import(db, report, "demo")
-    priorities.store_rows(db, demo_priorities, who="demo")
-    return reports
 
 
 def default_db_exists() -> bool:

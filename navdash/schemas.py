@@ -14,7 +14,7 @@ import difflib
 import functools
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Annotated, Any, Literal, get_args
@@ -393,6 +393,23 @@ class ValidationContext:
             message += f"; mente du {close[0]} ({self.indicators[close[0]].name})?"
         return message
 
+    def unknown_references(self, unit: str, indicators: Iterable[str]) -> list[tuple[str, str]]:
+        """(column, problem) for the unit (`enhet`) and each indicator (`indikatorer`) a row names that is not known."""
+        problems = [("enhet", self.unknown_unit(unit))] if unit not in self.units else []
+        return problems + [("indikatorer", self.unknown_indicator(i)) for i in indicators if i not in self.indicators]
+
+
+def load_context(con: Any, today: date | None = None) -> ValidationContext:
+    """The units and the indicator catalogue of an open analytic connection (a DuckDB connection), for validation."""
+    units = dict(con.execute("SELECT unit_id, name FROM units").fetchall())
+    indicators = {
+        i: IndicatorInfo(measure=m, aggregation=a, role=r, name=n)
+        for i, m, a, r, n in con.execute(
+            "SELECT indicator_id, measure, aggregation, role, name FROM indicators"
+        ).fetchall()
+    }
+    return ValidationContext(units=units, indicators=indicators, today=today or date.today())
+
 
 class RowProblems(ValueError):
     """Several problems found in one row by a cross-column check, each tied to a column."""
@@ -702,11 +719,7 @@ class PriorityRow(_Row):
         if len(self.tittel) > 200:
             problems.append(("tittel", "tittelen er lengre enn 200 tegn"))
         if ctx is not None:
-            if self.enhet not in ctx.units:
-                problems.append(("enhet", ctx.unknown_unit(self.enhet)))
-            for ind in self.indikatorer:
-                if ind not in ctx.indicators:
-                    problems.append(("indikatorer", ctx.unknown_indicator(ind)))
+            problems += ctx.unknown_references(self.enhet, self.indikatorer)
         if problems:
             raise RowProblems(problems)
         return self

@@ -34,14 +34,7 @@ from typing import Any
 
 import duckdb
 
-DEFAULT_DB = Path(__file__).resolve().parent.parent / "data" / "navdash.duckdb"
-
-
-def db_path() -> Path:
-    """`data/navdash.duckdb` unless the environment variable NAVDASH_DB names another file."""
-    env = os.environ.get("NAVDASH_DB")
-    return Path(env).resolve() if env else DEFAULT_DB
-
+from navdash.paths import db_path
 
 # ---------------------------------------------------------------------------------------------------------
 # Schema and migrations. Append new migrations; never edit one that has shipped.
@@ -559,9 +552,9 @@ def _data_version(con: duckdb.DuckDBPyConnection) -> int:
     return int(row[0]) if row else 0
 
 
-def ensure_database(path: Path | None = None, *, demo: bool = True) -> bool:
-    """Create the database if it does not exist (with the demo data unless `demo=False`), and bring an existing
-    one up to the current schema. Returns True when something was written."""
+def ensure_database(path: Path | None = None) -> bool:
+    """Create an empty database if it does not exist, and bring an existing one up to the current schema. Returns
+    True when something was written. (The demo database is made by `navdash.demo.ensure_database`.)"""
     path = Path(path) if path else db_path()
     _require_folder(path)
     if path.exists():
@@ -571,13 +564,8 @@ def ensure_database(path: Path | None = None, *, demo: bool = True) -> bool:
         with writing(path, who="migrering"):
             pass
         return True
-    if demo:
-        from navdash.ingest import load_demo
-
-        load_demo(path)
-    else:
-        with writing(path, who="init"):
-            pass
+    with writing(path, who="init"):
+        pass
     return True
 
 
