@@ -21,7 +21,7 @@ from __future__ import annotations
 import io
 import json
 import math
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -242,7 +242,7 @@ def build_snapshot(con: duckdb.DuckDBPyConnection, fylke_id: str, period: str,
             r["changes"] = _changes(r, prev_rows.get((unit_id, r["indicator_id"])), previous_label)
         offices.append({"unit_id": unit_id, "name": name, "rows": rows,
                         "concern": any(r["variation"] == CONCERN for r in rows)})
-    return {
+    snapshot = {
         "fylke_id": fylke_id,
         "fylke_name": fylke.name,
         "period": period,
@@ -252,6 +252,9 @@ def build_snapshot(con: duckdb.DuckDBPyConnection, fylke_id: str, period: str,
         "previous_meeting_id": previous.get("meeting_id") if previous else None,
         "offices": offices,
     }
+    # Frozen with the rest: a later change of the rules or of the chance rate does not rewrite a past meeting.
+    snapshot["chance_flags"] = asdict(chance_flags(snapshot))
+    return snapshot
 
 
 M, F, FH, C = appdb.meetings, appdb.followups, appdb.followup_history, appdb.comments
@@ -552,8 +555,16 @@ def _binomial_quantile(n: int, p: float, q: float) -> int:
     return n
 
 
-def chance_flags(snapshot: dict[str, Any], rate: float = CHANCE_FLAG_RATE) -> ChanceFlags:
-    """Count the signals and special-cause flags in a meeting's snapshot, and what chance alone would give."""
+def chance_flags(snapshot: dict[str, Any], rate: float | None = None) -> ChanceFlags:
+    """Count the signals and special-cause flags in a meeting's snapshot, and what chance alone would give.
+
+    A snapshot frozen with its own statement (``chance_flags``, stored when the meeting was opened) shows that
+    one, so a frozen meeting keeps the rate it was opened with; without it, or with an explicit ``rate``, it is
+    counted here."""
+    stored = snapshot.get("chance_flags")
+    if rate is None and isinstance(stored, dict):
+        return ChanceFlags(**stored)
+    rate = CHANCE_FLAG_RATE if rate is None else rate
     variations = [r["variation"] for o in snapshot["offices"] for r in o["rows"] if r.get("variation")]
     flagged = sum(1 for v in variations if v != "common_cause")
     concern = sum(1 for v in variations if v == CONCERN)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
+import json
 from datetime import date
 from html.parser import HTMLParser
 
@@ -43,6 +45,12 @@ def test_snapshot_lists_every_office_in_tree_order_with_the_scorecard_numbers(de
     concern_offices = {o["unit_id"] for o in snap["offices"] if o["concern"]}
     assert concern_offices == {o["unit_id"] for o in snap["offices"]
                                if any(r["variation"] == "special_cause_concern" for r in o["rows"])}
+    # The chance statement is frozen with the meeting and counts exactly the snapshot's own signals.
+    frozen = snap["chance_flags"]
+    variations = [r["variation"] for o in snap["offices"] for r in o["rows"] if r["variation"]]
+    assert (frozen["signals"], frozen["flagged"]) == (len(variations),
+                                                       sum(v != "common_cause" for v in variations))
+    assert frozen["rate"] == meetings.CHANCE_FLAG_RATE
 
 
 def test_new_data_after_opening_does_not_change_the_meeting(demo_db, tmp_path):
@@ -234,3 +242,14 @@ def test_chance_flags_count_the_signals_shown_and_what_chance_gives():
     assert c.low == next(k for k, v in enumerate(cdf) if v >= 0.025)
     assert c.high == next(k for k, v in enumerate(cdf) if v >= 0.975)
     assert "Møtet viser 400 signaler" in c.text and "1,7\u00a0%" in c.text and "simulert" in c.text
+
+
+def test_chance_flags_are_frozen_with_the_snapshot(monkeypatch):
+    opened_with = meetings.CHANCE_FLAG_RATE
+    rows = [{"variation": "common_cause"}] * 90 + [{"variation": meetings.CONCERN}] * 3
+    snap = {"offices": [{"rows": rows}]}
+    frozen = json.loads(json.dumps({**snap, "chance_flags": dataclasses.asdict(meetings.chance_flags(snap))}))
+    monkeypatch.setattr(meetings, "CHANCE_FLAG_RATE", 0.05)  # the rate changes after the meeting was opened
+    assert meetings.chance_flags(frozen).rate == opened_with
+    assert meetings.chance_flags(frozen).text == meetings.chance_flags(snap, opened_with).text
+    assert meetings.chance_flags(snap).rate == 0.05  # an old snapshot without the statement is counted anew
