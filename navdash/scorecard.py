@@ -50,6 +50,7 @@ RULE_TEXT = {
     "trend": "7 punkter på rad som stiger eller synker",
     "two_in_three": "2 av 3 punkter nær en kontrollgrense på samme side",
     "shift": "7 punkter på rad på samme side av gjennomsnittet",
+    "residual_shift": f"{signals.RESIDUAL_RUN} måneder på rad over (eller under) det måneden før tilsier",
 }
 IMPROVEMENT = {"hoy_er_bra": "increase", "lav_er_bra": "decrease", "noytral": "neutral"}
 SET_BY_TEXT = {"direktorat": "Direktoratet", "fylke": "Fylket", "kontor": "Kontoret", "partnerskap": "Partnerskapet"}
