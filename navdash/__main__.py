@@ -1,4 +1,4 @@
-"""The command line: `python -m navdash init|import|export|bench`."""
+"""The command line: `python -m navdash init|import|export|pakke|bench`."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import os
 import sys
 from pathlib import Path
 
-from navdash import ingest, store
+from navdash import demo, ingest, store
 from navdash.schemas import KINDS
 
 EXIT_REFUSED = 2  # the file was refused (or the command line was wrong)
@@ -49,6 +49,14 @@ def _main(argv: list[str] | None) -> int:
                        help="utelat verdier om færre enn 5 personer, og verdiene som må skjules for at de ikke skal "
                             "kunne regnes ut (for en fil som skal deles med alle)")
 
+    p_pack = sub.add_parser("pakke", help="skriv den månedlige statistikkpakken: én PDF per enhet og en indeks",
+                            description="Én PDF per enhet (målekort med signaler og begrunnelser, kommentarer, åpne "
+                                        "oppfølgingspunkter, hvor mange kontorer som har levert) og index.html, fra "
+                                        "den publiserte dataversjonen. Tall om færre enn 5 personer vises ikke.")
+    p_pack.add_argument("--maaned", required=True, help="måneden, som ÅÅÅÅ-MM (for eksempel 2022-12)")
+    p_pack.add_argument("--fylke", help="bare denne enheten og enhetene under den (for eksempel 0300)")
+    p_pack.add_argument("--ut", type=Path, required=True, help="mappen filene skrives til")
+
     p_bench = sub.add_parser("bench", help="mål import og spørringer i nasjonal skala")
     p_bench.add_argument("--small", action="store_true", help="en liten kjøring (for tester)")
     p_bench.add_argument("--workdir", type=Path, help="mappe for midlertidige filer")
@@ -61,17 +69,17 @@ def _main(argv: list[str] | None) -> int:
     if args.command == "init":
         if db.exists() and not args.force:
             print(f"Databasen {db} finnes allerede (bruk --force for å erstatte den).")
-            store.ensure_database(db, demo=False)
+            store.ensure_database(db)
             return 0
         if db.exists():
             db.unlink()
             store.forget_snapshots()
         if args.demo:
-            reports = ingest.load_demo(db)
+            reports = demo.load_demo(db)
             rows = sum(r.rows for r in reports)
             print(f"Opprettet {db} med demodata: {rows:,} rader.".replace(",", "\u00a0"))
         else:
-            store.ensure_database(db, demo=False)
+            store.ensure_database(db)
             print(f"Opprettet en tom database: {db}")
         return 0
 
@@ -80,11 +88,11 @@ def _main(argv: list[str] | None) -> int:
             print(f"Finner ikke filen {args.file}", file=sys.stderr)
             return EXIT_REFUSED
         if not db.exists():
-            store.ensure_database(db, demo=False)
+            store.ensure_database(db)
             print(f"Opprettet en tom database: {db} (importer enheter og indikatorer før verdier)", file=sys.stderr)
         report = ingest.import_file(args.kind, args.file, db=db, dry_run=args.dry_run, who=args.who)
         if report.ok:
-            print(report.summary())
+            print(report.full_report())  # the summary, and any warnings from the validation rules
             return 0
         print(report.full_report(), file=sys.stderr)
         return EXIT_REFUSED
@@ -103,6 +111,22 @@ def _main(argv: list[str] | None) -> int:
                 out.close()
         if args.output:
             print(f"Skrev {n} rader til {args.output}", file=sys.stderr)
+        return 0
+
+    if args.command == "pakke":
+        from navdash.exports import package
+
+        if not db.exists():
+            print(f"Feil: databasen {db} finnes ikke; kjør «python -m navdash init» og importer tall først",
+                  file=sys.stderr)
+            return EXIT_STORE
+        try:
+            made = package.build(db, args.maaned, args.fylke)
+        except package.PackageError as exc:
+            print(f"Feil: {exc}", file=sys.stderr)
+            return EXIT_REFUSED
+        written = package.write(made, args.ut)
+        print(f"Skrev {len(written) - 1} PDF-er og index.html til {args.ut} ({made.stamp}).")
         return 0
 
     if args.command == "bench":

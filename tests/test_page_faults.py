@@ -12,8 +12,8 @@ from navdash import access, ingest, store
 from tests.conftest import DATA, copy_db
 from tests.pagetest import APP
 
-PAGES = ("start", "malekort", "mal", "kvalitet", "sammenligning", "undersokelser", "styringsdialog", "erfaringer",
-         "last_opp")
+PAGES = ("start", "malekort", "mal", "kvalitet", "sammenligning", "undersokelser", "styringsdialog", "tertialrapport",
+         "erfaringer", "last_opp")
 
 
 def _run(db: Path, monkeypatch, persona: str, page: str | None = None) -> AppTest:
@@ -32,7 +32,7 @@ def _run(db: Path, monkeypatch, persona: str, page: str | None = None) -> AppTes
 def units_only_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """`init`, then a units import and nothing else: the first thing a new installation does."""
     db = tmp_path_factory.mktemp("units-only") / "navdash.duckdb"
-    store.ensure_database(db, demo=False)
+    store.ensure_database(db)
     assert ingest.import_file("enheter", DATA / "enheter.csv", db=db).ok
     return db
 
