@@ -121,11 +121,6 @@ def _main(argv: list[str] | None) -> int:
             print(f"Skrev {n} rader til {args.output}", file=sys.stderr)
         return 0
 
-    if args.command == "serve":
-        from navdash import serve
-
-        return serve.main(args.prosesser, args.port, args.adresse)
-
     if args.command == "pakke":
         from navdash.exports import package
 
@@ -141,6 +136,11 @@ def _main(argv: list[str] | None) -> int:
         written = package.write(made, args.ut)
         print(f"Skrev {len(written) - 1} PDF-er og index.html til {args.ut} ({made.stamp}).")
         return 0
+
+    if args.command == "serve":
+        from navdash import serve
+
+        return serve.main(args.prosesser, args.port, args.adresse)
 
     if args.command == "bench":
         from navdash import bench, bench_signals

@@ -229,10 +229,10 @@ def compare_candidates(db: str, version: int, parent: str | None, group: str | N
 
 @st.cache_data(show_spinner="Beregner traktdiagrammet …", max_entries=256)
 def funnel_and_history(db: str, version: int, units: tuple[str, ...], indicator: str, period: str,
-                       adjust: str | None, history: int, scope: str,
-                       ytd: bool = False):  # noqa: ANN201 - (Funnel, DataFrame, list)
+                       adjust: str | None, history: int, scope: str, ytd: bool = False):  # noqa: ANN201
     """The funnel (for the period, or year to date with `ytd`) and each unit's last `history` periods as the viewer
-    (`scope`) may see them, and the units whose compared figure is withheld ("færre enn 5")."""
+    (`scope`) may see them, and the units whose compared figure is withheld ("færre enn 5"). Returns
+    (Funnel, DataFrame, list)."""
     from navdash import compare
     from navdash.periods import parse_period
 
