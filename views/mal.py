@@ -14,7 +14,7 @@ from navdash import goals, proposals
 from navdash.access import User, can_edit_priorities, can_propose_priority
 from navdash.appdb import AppDbError
 from navdash.schemas import LABELS
-from navdash.ui import data, frame, pickers
+from navdash.ui import data, pickers
 from navdash.ui.identity import current_user
 from navdash.ui.saving import saving
 from navdash.ui.text import md

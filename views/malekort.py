@@ -8,7 +8,7 @@ import streamlit as st
 from navdash import disclosure
 from navdash.periods import parse_period
 from navdash.schemas import LABELS
-from navdash.ui import comment_form, data, norsk, pickers, scorecard_view, text
+from navdash.ui import comment_form, data, downloads, norsk, pickers, scorecard_view, text
 from navdash.ui.identity import current_user
 from navdash.ui.text import md, safe_link
 
@@ -133,3 +133,6 @@ if chosen:
     if context:
         st.markdown("Til sammenligning: " + " · ".join(context))
     st.dataframe(scorecard_view.points_table(detail), hide_index=True, width="stretch")
+
+st.subheader("Last ned")
+downloads.scorecard_buttons(card, db, version)

@@ -8,7 +8,7 @@ import streamlit as st
 from navdash import compare, disclosure, fmt, practices
 from navdash.periods import parse_period
 from navdash.ui import compare_view as view
-from navdash.ui import data, frame, norsk, pickers
+from navdash.ui import data, downloads, norsk, pickers
 from navdash.ui.identity import current_user
 from navdash.ui.text import md
 
@@ -135,3 +135,8 @@ st.caption(f"{view.period_label(first)} – {view.period_label(period)}, samme s
            + " (forholdet mellom summene).")
 order_pairs = [(p.unit_id, p.name) for p in f.points]
 st.plotly_chart(view.small_multiples(hist, order_pairs, period), width="stretch", config=norsk.PLOTLY_CONFIG)
+
+st.subheader("Last ned")
+downloads.comparison_buttons(f, hist, [(u, unit_names[u]) for u in withheld], chosen_sorted, names[indicator],
+                             view.period_label(period), f"Sammenligningsgruppen «{group}»" if group
+                             else f"Enhetene under {labels[parent]}", db, version)
