@@ -8,7 +8,7 @@ import streamlit as st
 from navdash import compare, disclosure, fmt, practices
 from navdash.periods import parse_period
 from navdash.ui import compare_view as view
-from navdash.ui import data, downloads, norsk, pickers
+from navdash.ui import data, downloads, links, norsk, pickers
 from navdash.ui.identity import current_user
 from navdash.ui.text import md
 
@@ -16,7 +16,7 @@ db, version = data.source()
 user = current_user()
 st.title("Sammenligning uten rangering")
 
-inds = view.indicators(db, version)
+inds = data.comparable_indicators(db, version)
 if inds.empty:
     st.warning("Det finnes ingen andelsindikatorer med teller og nevner å sammenligne ennå.")
     st.stop()
@@ -37,7 +37,7 @@ indicator = pickers.url_select("Indikator", ids, param="indikator", key="sml_ind
                                format_func=lambda i: f"{i} {names[i]}", container=st.sidebar,
                                unknown=refuse_indicator)
 info = inds.set_index("indicator_id").loc[indicator]
-periods = view.periods(db, version, indicator)
+periods = data.comparable_periods(db, version, indicator)
 period = pickers.url_select("Periode", periods, param="periode", key="sml_periode", default=periods[0],
                             format_func=view.period_label, container=st.sidebar, unknown=refuse_period)
 monthly = parse_period(period).kind == "M"
@@ -59,7 +59,7 @@ groups = sorted(units["comparison_group"].dropna().unique())
 group = pickers.url_select("Eller en sammenligningsgruppe", [""] + groups, param="gruppe", key="sml_gruppe",
                            default="", format_func=lambda g: g or "Ingen (alle under enheten over)",
                            container=st.sidebar)
-cands = view.candidates(db, version, None if group else parent, group or None, period)
+cands = data.compare_candidates(db, version, None if group else parent, group or None, period)
 cand_ids = [u for u in cands["unit_id"] if u in visible]
 pickers.from_url("sml_enheter", "enheter",
                  lambda wanted: [u for u in (wanted or "").split(",") if u in cand_ids] or cand_ids)
@@ -84,8 +84,9 @@ if not chosen:
     st.info("Velg minst én enhet å sammenligne.")
     st.stop()
 chosen_sorted = sorted(chosen, key=lambda u: (units.set_index("unit_id")["name"][u] if order == "navn" else u))
-f, hist, withheld = view.funnel_and_history(db, version, tuple(chosen_sorted), indicator, period,
-                                            "additive" if adjust else None, data.scope(user), ytd)
+f, hist, withheld = data.funnel_and_history(db, version, tuple(chosen_sorted), indicator, period,
+                                            "additive" if adjust else None, view.history_length(period),
+                                            data.scope(user), ytd)
 unit_names = units.set_index("unit_id")["name"]
 scope = f"sammenligningsgruppen «{md(group)}»" if group else f"enhetene under {md(labels[parent])}"
 st.markdown(f"**{md(indicator)} {md(names[indicator])}** · {view.compared_label(period, ytd)} · {scope}. "
@@ -105,7 +106,11 @@ if not f.points:
 
 with st.expander("Slik leser du traktdiagrammet", expanded=True):
     st.markdown(view.HOW_TO_READ)
-st.plotly_chart(view.funnel_figure(f, user.unit_id), width="stretch", config=norsk.PLOTLY_CONFIG)
+st.caption("Klikk på et punkt for å åpne enhetens målekort for perioden.")
+clicked = st.plotly_chart(view.funnel_figure(f, user.unit_id), width="stretch", config=norsk.PLOTLY_CONFIG,
+                          on_select="rerun", selection_mode="points", key="sml_trakt")
+if (unit := view.chosen_unit(clicked)) is not None:
+    links.go("malekort", **view.malekort_params(unit, period, indicator))
 d = f.dispersion
 method = view.METHOD_TEXT["additive" if f.adjusted else "exact"]
 spread = (f"Enhetene varierer mer enn tilfeldigheter alene forklarer (φ = {fmt.number(d.phi, 2)}, over "
@@ -120,13 +125,17 @@ st.caption(f"{method} {spread}{hint} En enhet er over eller under forventet vari
 st.subheader("Enhetene")
 st.info(view.RANKING_NOTE, icon=":material/info:")
 table = view.table(f, hist, info["polarity"], indicator, [(u, unit_names[u]) for u in withheld], chosen_sorted)
-st.dataframe(table, hide_index=True, width="stretch", height=36 * (len(table) + 1) + 4,
-             column_config={"Målekort": st.column_config.LinkColumn("Målekort", display_text="Se målekortet")})
+st.caption("Velg en rad for å åpne enhetens målekort.")
+picked = st.dataframe(table, hide_index=True, width="stretch", height=36 * (len(table) + 1) + 4,
+                      on_select="rerun", selection_mode="single-row", key="sml_tabell")
+if (unit := view.chosen_unit(picked, table)) is not None:
+    links.go("malekort", **view.malekort_params(unit, period, indicator))
 good = [p for p in f.points if compare.better(p.status, info["polarity"])]
 if good:
     st.markdown("Skiller seg ut i god retning – se hva de gjør: " + " · ".join(
-        f"[{md(p.name)}]({view.malekort_link(p.unit_id, period, indicator)}) "
-        f"([erfaringer de har delt]({practices.link(unit=p.unit_id)}))" for p in good))
+        links.anchor(view.malekort_link(p.unit_id, period, indicator), p.name) + " ("
+        + links.anchor(practices.link(unit=p.unit_id), "erfaringer de har delt") + ")" for p in good),
+        unsafe_allow_html=True)
 
 st.subheader("Hver enhet over tid")
 first = hist["period"].iloc[0] if len(hist) else period

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -181,10 +181,21 @@ def current_user() -> User | None:
 URL_PATHS: list[str | None] = [None]  # app.py lists every page's address here, for the stop screens
 
 
-def _no_pages() -> None:
-    from navdash.ui import frame
+def _closed() -> None:
+    """The page behind every address while the frame refuses to open the app: nothing."""
 
-    frame.close_navigation(URL_PATHS)
+
+def close_navigation(url_paths: Iterable[str | None]) -> None:
+    """Register every page address with an empty page and no menu, for a run that stops before the real navigation.
+
+    Without this, a stop before `st.navigation` leaves Streamlit with only app.py as a page, and a deep link such
+    as /malekort would be answered with Streamlit's English "Page not found" dialog."""
+    st.navigation([st.Page(_closed, title="navdash", url_path=url or None, default=url is None)
+                   for url in url_paths], position="hidden")
+
+
+def _no_pages() -> None:
+    close_navigation(URL_PATHS)
 
 
 def _stop_with(message: str) -> None:
@@ -250,6 +261,10 @@ def persona_picker() -> User:
     keys = list(DEMO_PERSONAS)
     current = next(k for k, p in DEMO_PERSONAS.items() if p == user)
     st.sidebar.markdown("**Demo – ikke innlogget**")
+    wanted = st.query_params.get("persona")
+    if wanted is not None and wanted not in DEMO_PERSONAS:  # say so, instead of silently showing another persona
+        st.sidebar.warning(f"Personaen «{md(wanted)}» finnes ikke. Bruk {', '.join(DEMO_PERSONAS)}. Viser "
+                           f"{ROLE_TEXT[user.role]}.", icon=":material/warning:")
     chosen = st.sidebar.selectbox(
         "Vis som", keys, index=keys.index(current),
         format_func=lambda k: f"{ROLE_TEXT[k]} · enhet {DEMO_PERSONAS[k].unit_id}", key="persona_select",
