@@ -735,7 +735,8 @@ IMPORTS: dict[str, KindImport] = {
         check_references=_check_values, stamps_import=True,
         export_columns=("unit_id", "indicator_id", "period", "numerator", "denominator", "value"),
         export_order=("unit_id", "indicator_id", "year", "period_kind", "period_no"),
-        bulk=bulk.validate_values,
+        bulk=lambda con, path, table, check: bulk.validate_values(
+            con, path, table, check, max_cell_chars=MAX_CELL_CHARS, staging=Staging),
     ),
     "enheter": KindImport(
         KINDS["enheter"], "units",

@@ -23,9 +23,22 @@ def _modules() -> dict[str, Path]:
     return {_module_name(p): p for p in sorted(PACKAGE.rglob("*.py"))}
 
 
-def _imported(tree: ast.AST, known: set[str]) -> Iterator[tuple[str, int]]:
-    """Every navdash module a tree imports, at any depth (an import inside a function counts too)."""
+def _typing_only(tree: ast.AST) -> set[int]:
+    """The ids of import nodes under `if TYPE_CHECKING:`: they name types for annotations and never run."""
+    skip = set()
     for node in ast.walk(tree):
+        if isinstance(node, ast.If) and isinstance(node.test, ast.Name) and node.test.id == "TYPE_CHECKING":
+            skip.update(id(n) for stmt in node.body for n in ast.walk(stmt))
+    return skip
+
+
+def _imported(tree: ast.AST, known: set[str]) -> Iterator[tuple[str, int]]:
+    """Every navdash module a tree imports, at any depth (an import inside a function counts too); imports for type
+    annotations only (`if TYPE_CHECKING:`) do not run and are left out."""
+    typing_only = _typing_only(tree)
+    for node in ast.walk(tree):
+        if id(node) in typing_only:
+            continue
         if isinstance(node, ast.Import):
             names = [a.name for a in node.names]
         elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
