@@ -7,7 +7,7 @@ import os
 import sys
 from pathlib import Path
 
-from navdash import ingest, store
+from navdash import demo, ingest, store
 from navdash.schemas import KINDS
 
 EXIT_REFUSED = 2  # the file was refused (or the command line was wrong)
@@ -69,17 +69,17 @@ def _main(argv: list[str] | None) -> int:
     if args.command == "init":
         if db.exists() and not args.force:
             print(f"Databasen {db} finnes allerede (bruk --force for å erstatte den).")
-            store.ensure_database(db, demo=False)
+            store.ensure_database(db)
             return 0
         if db.exists():
             db.unlink()
             store.forget_snapshots()
         if args.demo:
-            reports = ingest.load_demo(db)
+            reports = demo.load_demo(db)
             rows = sum(r.rows for r in reports)
             print(f"Opprettet {db} med demodata: {rows:,} rader.".replace(",", "\u00a0"))
         else:
-            store.ensure_database(db, demo=False)
+            store.ensure_database(db)
             print(f"Opprettet en tom database: {db}")
         return 0
 
@@ -88,11 +88,11 @@ def _main(argv: list[str] | None) -> int:
             print(f"Finner ikke filen {args.file}", file=sys.stderr)
             return EXIT_REFUSED
         if not db.exists():
-            store.ensure_database(db, demo=False)
+            store.ensure_database(db)
             print(f"Opprettet en tom database: {db} (importer enheter og indikatorer før verdier)", file=sys.stderr)
         report = ingest.import_file(args.kind, args.file, db=db, dry_run=args.dry_run, who=args.who)
         if report.ok:
-            print(report.summary())
+            print(report.full_report())  # the summary, and any warnings from the validation rules
             return 0
         print(report.full_report(), file=sys.stderr)
         return EXIT_REFUSED

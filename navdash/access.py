@@ -11,7 +11,10 @@ Roles:
 Figures about fewer than 5 identifiable people (navdash.disclosure) are shown in clear only to the unit's own leder,
 the fylkesleder above it and the analytiker (`clearance`); the ansatt sees "færre enn 5".
 
-Anything not granted here is denied. Pages ask these functions; they never decide access themselves.
+Every permission rule is here: what a role sees, the pages it opens, what it may import, and who runs a fylke's
+meetings, writes follow-up points and comments, answers them, edits priorities and registers experiences. Anything
+not granted here is denied. Pages and core modules ask these functions; they never compare role names themselves
+(tests/test_structure.py fails on a role name compared anywhere else).
 """
 
 from __future__ import annotations
@@ -23,6 +26,9 @@ from pathlib import Path
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
+
+from navdash import units
+from navdash.schemas import KINDS
 
 Role = Literal["ansatt", "leder", "fylkesleder", "analytiker"]
 ROLES: tuple[str, ...] = ("ansatt", "leder", "fylkesleder", "analytiker")
@@ -59,42 +65,23 @@ DEFAULT_PERSONA = "leder"
 # ---------------------------------------------------------------------------------------------------------
 
 
+def sees_every_unit(user: User | None) -> bool:
+    """The analytiker sees (and picks among) every unit, also one their own grant does not name."""
+    return user is not None and user.role == "analytiker"
+
+
 def visible_units(user: User, parents: Mapping[str, str | None]) -> frozenset[str]:
     """The units whose results the user may see. `parents` maps every unit to its parent (None at the root)."""
-    if user.role == "analytiker":
+    if sees_every_unit(user):
         return frozenset(parents)
     if user.unit_id not in parents:
         return frozenset()
-    above = ancestors(user.unit_id, parents)
+    above = units.ancestors(user.unit_id, parents)
     if user.role == "fylkesleder":
-        return frozenset({user.unit_id, *above, *_descendants(user.unit_id, parents)})
+        return frozenset({user.unit_id, *above, *units.descendants(user.unit_id, parents)})
     if user.role in ("leder", "ansatt"):
-        parent = parents.get(user.unit_id)
-        siblings = {u for u, p in parents.items() if p is not None and p == parent}
-        return frozenset({user.unit_id, *above, *siblings})
+        return frozenset({user.unit_id, *above, *units.siblings(user.unit_id, parents)})
     return frozenset()
-
-
-def ancestors(unit: str, parents: Mapping[str, str | None]) -> list[str]:
-    """The units above `unit`, nearest first (robust to a cycle in bad data)."""
-    out, current = [], parents.get(unit)
-    while current is not None and current not in out:
-        out.append(current)
-        current = parents.get(current)
-    return out
-
-
-def _descendants(unit: str, parents: Mapping[str, str | None]) -> set[str]:
-    children: dict[str | None, list[str]] = {}
-    for u, p in parents.items():
-        children.setdefault(p, []).append(u)
-    out, todo = set(), [unit]
-    while todo:
-        for child in children.get(todo.pop(), []):
-            if child not in out:
-                out.add(child)
-                todo.append(child)
-    return out
 
 
 @dataclass(frozen=True)
@@ -115,7 +102,7 @@ class Clearance:
             return frozenset(parents)
         if self.root is None or self.root not in parents:
             return frozenset()
-        return frozenset({self.root, *_descendants(self.root, parents)})
+        return frozenset({self.root, *units.descendants(self.root, parents)})
 
 
 NO_CLEARANCE = Clearance("ingen")
@@ -125,7 +112,7 @@ def clearance(user: User | None) -> Clearance:
     """What the user may see of small numbers (default: nothing)."""
     if user is None:
         return NO_CLEARANCE
-    if user.role == "analytiker":
+    if sees_every_unit(user):
         return Clearance("alle", everything=True)
     if user.role in ("fylkesleder", "leder"):
         return Clearance(f"enhet:{user.unit_id}", root=user.unit_id)
@@ -165,6 +152,55 @@ def can_edit_priorities(user: User, unit_id: str) -> bool:
     return user.role == "leder" and user.unit_id == unit_id
 
 
+def can_run_meeting(user: User | None, fylke_id: str) -> bool:
+    """The fylkesleder opens the fylke's monthly meetings."""
+    return user is not None and user.role == "fylkesleder" and user.unit_id == fylke_id
+
+
+def meeting_fylke(user: User, parents: Mapping[str, str | None]) -> str | None:
+    """Whose meetings the user sees: the fylkesleder their fylke's, a leder or ansatt the fylke above their office.
+    None for the analytiker, who picks a fylke."""
+    if sees_every_unit(user):
+        return None
+    if user.role == "fylkesleder":
+        return user.unit_id
+    return parents.get(user.unit_id) or user.unit_id
+
+
+def can_write_for(user: User | None, unit_id: str, parents: Mapping[str, str | None]) -> bool:
+    """The fylkesleder writes follow-up points and comments for the fylke and every unit under it."""
+    return user is not None and user.role == "fylkesleder" and units.is_under(unit_id, user.unit_id, parents)
+
+
+def can_answer(user: User | None, unit_id: str) -> bool:
+    """The office's own leder answers its follow-up points (status and note)."""
+    return user is not None and user.role == "leder" and user.unit_id == unit_id
+
+
+def can_register(user: User | None, unit_id: str, parents: Mapping[str, str | None]) -> bool:
+    """Shared experiences: a leader for their own unit; the fylke's management for the fylke or its offices; an
+    analyst for any unit. Employees read only."""
+    if user is None or unit_id not in parents:
+        return False
+    if sees_every_unit(user):
+        return True
+    if user.role == "leder":
+        return unit_id == user.unit_id
+    if user.role == "fylkesleder":
+        return units.is_under(unit_id, user.unit_id, parents)
+    return False
+
+
+def registers_anywhere(user: User | None) -> bool:
+    """May the user register experiences for some unit at all (everyone but the ansatt)?"""
+    return user is not None and user.role in ("leder", "fylkesleder", "analytiker")
+
+
+def can_see_audit_log(user: User | None) -> bool:
+    """The log of every change, who and when, is the analytiker's."""
+    return sees_every_unit(user)
+
+
 @dataclass(frozen=True)
 class UploadScope:
     """What a user may import: the kinds, and for restricted users the units and indicators a file may touch."""
@@ -177,8 +213,8 @@ class UploadScope:
 def upload_scope(user: User | None) -> UploadScope | None:
     if user is None:
         return None
-    if user.role == "analytiker":
-        return UploadScope(("enheter", "indikatorer", "verdier", "resultatkrav", "undersokelse", "endringspunkter"))
+    if sees_every_unit(user):
+        return UploadScope(tuple(KINDS))  # every kind of file
     if user.role == "leder":
         return UploadScope(("verdier",), frozenset({user.unit_id}), local_indicators_only=True)
     return None

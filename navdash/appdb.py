@@ -34,6 +34,8 @@ import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
 
+from navdash import paths
+
 URL_ENV = "NAVDASH_APPDB_URL"
 TIMEOUT_ENV = "NAVDASH_APPDB_TIMEOUT"  # seconds a writer may wait for a lock (default 5)
 DEFAULT_TIMEOUT = 5.0
@@ -193,9 +195,7 @@ legacy_imports = sa.Table(
 
 def sqlite_path(db: Path | str | None = None) -> Path:
     """The embedded application database beside the analytic file: `navdash.duckdb` -> `navdash.app.sqlite`."""
-    from navdash import store
-
-    path = Path(db) if db is not None else store.db_path()
+    path = Path(db) if db is not None else paths.db_path()
     return path.with_name(path.stem + ".app.sqlite")
 
 

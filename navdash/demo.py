@@ -1,4 +1,5 @@
-"""Deterministic demo data for navdash: `python -m navdash.demo [OUT_DIR]` (default `data/demo`).
+"""Deterministic demo data for navdash: `python -m navdash.demo [OUT_DIR]` (default `data/demo`), and the demo
+database built from those files (`load_demo`, `ensure_database`).
 
 What is real: unit names, the 14 MK IDs and names of NAV's 2021 målekort, the national målekort figures for
 2020/2021 (the Norge series is calibrated to them), the national saksbehandlingstid table 2011-12..2012-11 and the
@@ -16,9 +17,13 @@ import sys
 import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import numpy as np
+
+from navdash import ingest, priorities, store
+from navdash.paths import DEMO_DIR
 
 SEED = 20211231
 YEARS = (2019, 2020, 2021, 2022)
@@ -1111,6 +1116,42 @@ def write_demo_csvs(out_dir: Path) -> dict[str, Path]:
     paths["README"] = out_dir / "README.md"
     paths["README"].write_text(readme(), encoding="utf-8", newline="\n")
     return paths
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The demo database
+# ---------------------------------------------------------------------------------------------------------
+
+DEMO_ORDER = ("enheter", "indikatorer", "verdier", "resultatkrav", "undersokelse", "endringspunkter")
+
+
+def load_demo(db: Path | None = None, demo_dir: Path | None = None) -> list[ingest.ImportReport]:
+    """Build the demo database from the CSV files in data/demo, as one publish."""
+    demo_dir = demo_dir or DEMO_DIR
+    reports = []
+    with store.writing(db, who="demo") as con:
+        for kind in DEMO_ORDER:
+            report = ingest.import_into(con, kind, demo_dir / f"{kind}.csv", who="demo", today=date(2026, 1, 1))
+            if not report.ok:
+                raise RuntimeError("demodataene er ugyldige:\n" + report.full_report())
+            reports.append(report)
+        demo_priorities = priorities.read_csv(con, demo_dir / "prioriteringer.csv")
+        store._set_meta(con, "demo", "ja")
+    for report in reports:
+        report.published = True
+        ingest.log_import(db, report, "demo")
+    priorities.store_rows(db, demo_priorities, who="demo")
+    return reports
+
+
+def ensure_database(path: Path | None = None) -> bool:
+    """The app's first start: the demo database if there is no database yet, else `store.ensure_database` (an
+    existing file is brought up to the current schema). Returns True when something was written."""
+    path = Path(path) if path else store.db_path()
+    if path.exists():
+        return store.ensure_database(path)
+    load_demo(path)
+    return True
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -24,9 +24,8 @@ from pydantic import ValidationError
 
 from navdash import access, appdb, store
 from navdash import priorities as prio
-from navdash.ingest import load_context
 from navdash.priorities import PriorityProblem
-from navdash.schemas import PriorityRow, ValidationContext, row_errors
+from navdash.schemas import PriorityRow, ValidationContext, load_context, row_errors
 from navdash.scorecard import PERSPECTIVE_ORDER, Unit, targets_for, unit_info
 
 SAMFUNNSOPPDRAG = "Flere i arbeid og aktivitet og færre på stønad"

@@ -28,19 +28,20 @@ import duckdb
 import pyarrow as pa
 from pydantic import ValidationError
 
-from navdash import disclosure, store, survey
+from navdash import bulk, disclosure, fmt, store, survey
 from navdash.schemas import (
     KINDS,
     ChangePointRow,
-    IndicatorInfo,
     IndicatorRow,
     Kind,
     SurveyRow,
     TargetRow,
     UnitRow,
     ValidationContext,
+    ValidationRuleRow,
     ValueRow,
     is_ambiguous_number,
+    load_context,
     row_errors,
     to_code,
 )
@@ -55,7 +56,6 @@ MAX_CELL_CHARS = 10_000
 # a small file that unpacks to gigabytes (a zip bomb) is refused in a second. Larger data sets go as CSV.
 MAX_XLSX_UNPACKED_BYTES = 100 * 1024 * 1024
 MAX_XLSX_ROWS = 500_000
-DEMO_DIR = Path(__file__).resolve().parent.parent / "data" / "demo"
 
 # What people type in headers, after to_code(), mapped to the canonical column name.
 _HEADER_ALIASES = {
@@ -101,6 +101,8 @@ class ImportReport:
     published: bool = False
     data_version: int | None = None
     import_id: int | None = None  # numbers the merged values (values.import_id) and the import log row
+    nothing_changed: bool = False  # every row was already stored as it is: nothing published
+    warnings: list[Problem] = field(default_factory=list)  # listed and logged; they do not refuse the file
 
     @property
     def ok(self) -> bool:
@@ -111,6 +113,10 @@ class ImportReport:
         if len(self.problems) < MAX_LISTED_PROBLEMS:
             self.problems.append(Problem(self.file_name, row, column, message))
 
+    def warn(self, row: int | None, column: str | None, message: str) -> None:
+        if len(self.warnings) < MAX_LISTED_PROBLEMS:
+            self.warnings.append(Problem(self.file_name, row, column, message))
+
     def summary(self) -> str:
         """One line, for the command line and the upload page."""
         if not self.ok:
@@ -118,10 +124,14 @@ class ImportReport:
                 f"{self.file_name}: avvist, {_n(self.problem_count)} feil i {_n(self.rows)} rader. "
                 "Ingenting er endret i databasen."
             )
+        if self.nothing_changed:
+            return (f"{self.file_name}: {_n(self.rows)} rader {KINDS[self.kind].label} kontrollert: ingen endringer "
+                    f"({_n(self.unchanged)} uendret), så ingenting er publisert og dataversjonen er den samme.")
         verb = "kontrollert (tørrkjøring, ingenting lagret)" if self.dry_run else "importert"
+        warned = f" {_n(len(self.warnings))} advarsel{'er' if len(self.warnings) > 1 else ''}." if self.warnings else ""
         return (
             f"{self.file_name}: {_n(self.rows)} rader {KINDS[self.kind].label} {verb}: "
-            f"{_n(self.new)} nye, {_n(self.changed)} endret, {_n(self.unchanged)} uendret."
+            f"{_n(self.new)} nye, {_n(self.changed)} endret, {_n(self.unchanged)} uendret.{warned}"
         )
 
     def full_report(self) -> str:
@@ -130,6 +140,7 @@ class ImportReport:
         hidden = self.problem_count - len(self.problems)
         if hidden > 0:
             lines.append(f"  … og {_n(hidden)} feil til (de første {_n(len(self.problems))} er vist).")
+        lines.extend(f"  Advarsel: {p}" for p in self.warnings)
         return "\n".join(lines)
 
 
@@ -158,11 +169,21 @@ class ReadProblem(Exception):
         self.row, self.column, self.message = row, column, message
 
 
+@dataclass(frozen=True)
+class CsvLayout:
+    """How a CSV file was read: its encoding, separator and the lines up to and including the header."""
+
+    encoding: str
+    sep: str
+    header_lines: int
+
+
 @dataclass
 class Table:
     header: list[str]
     rows: Iterator[tuple[int, list[Any]]]  # (spreadsheet row number, cells)
     fmt: str
+    csv: CsvLayout | None = None  # None: not a CSV file
 
 
 def _detect_encoding(path: Path) -> str:
@@ -279,7 +300,8 @@ def _open_csv(path: Path) -> Table:
         finally:
             text.close()
 
-    return Table(header, rows(), f"CSV ({'semikolon' if sep == ';' else 'komma' if sep == ',' else 'tab'})")
+    return Table(header, rows(), f"CSV ({'semikolon' if sep == ';' else 'komma' if sep == ',' else 'tab'})",
+                 CsvLayout(encoding, sep, header_lines))
 
 
 def _explain_csv_error(path: Path, encoding: str, sep: str, line: int, exc: csv.Error) -> tuple[int | None, str]:
@@ -472,18 +494,42 @@ def check_header(kind: Kind, header: list[str], report: ImportReport) -> list[st
 
 
 # ---------------------------------------------------------------------------------------------------------
-# Per-kind mapping between validated rows and database tables
+# The kinds: everything the import needs to know about one kind, in one entry
 # ---------------------------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
-class Target:
+class KindImport:
+    """One kind of file and where it goes. A new kind is its row model (navdash.schemas) plus one entry here.
+
+    `kind` describes the file (model, columns, key, required columns, label); the rest the table it is merged
+    into: database columns in insert order with their Arrow types, the key, the columns compared to tell a changed
+    row from an unchanged one, how a validated row becomes a database tuple, and the checks that need the whole
+    file and the database (references, rings, closed survey rounds).
+    """
+
+    kind: Kind
     table: str
     columns: tuple[str, ...]  # database columns, in insert order
     key: tuple[str, ...]
-    compare: tuple[str, ...]
+    compare: tuple[str, ...]  # the merge rule: a row with the same key and the same values here is unchanged
     to_db: Callable[[Any], tuple[Any, ...]]
     types: tuple[pa.DataType, ...]
+    check_references: Callable[[duckdb.DuckDBPyConnection, str, ImportReport], None] | None = None
+    stamps_import: bool = False  # each stored row remembers the import it came from (import_id)
+    export_columns: tuple[str, ...] | None = None  # SQL expressions in file column order; None: `columns`
+    export_order: tuple[str, ...] | None = None  # None: `key`
+    # A set-based validator for large CSV files: checks every row in SQL and returns only the rows that need the
+    # row model (navdash.bulk). None: every row goes through the row model.
+    bulk: Callable[..., Any] | None = None
+
+    @property
+    def name(self) -> str:
+        return self.kind.name
+
+    @property
+    def staging(self) -> str:
+        return f"staging_{self.kind.name}"
 
 
 _PERIOD_DB: dict[Any, tuple[Any, ...]] = {}
@@ -520,261 +566,119 @@ def _survey_db(r: SurveyRow) -> tuple[Any, ...]:
     return (r.undersokelse, r.runde, r.enhet, r.gruppe, r.sporsmal, r.tema, r.svaralternativ, r.antall)
 
 
-S, I16, I8, F, D, B, I32 = pa.string(), pa.int16(), pa.int8(), pa.float64(), pa.date32(), pa.bool_(), pa.int32()
-
-TARGETS: dict[str, Target] = {
-    "verdier": Target(
-        '"values"',
-        ("unit_id", "indicator_id", "period", "period_kind", "year", "period_no", "numerator", "denominator", "value"),
-        ("unit_id", "indicator_id", "period"), ("numerator", "denominator", "value"), _value_db,
-        (S, S, S, S, I16, I8, F, F, F),
-    ),
-    "enheter": Target(
-        "units",
-        ("unit_id", "name", "type", "parent_id", "comparison_group", "employees", "valid_from", "valid_to",
-         "replaced_by"),
-        ("unit_id",),
-        ("name", "type", "parent_id", "comparison_group", "employees", "valid_from", "valid_to", "replaced_by"),
-        _unit_db, (S, S, S, S, S, I32, D, D, S),
-    ),
-    "indikatorer": Target(
-        "indicators",
-        ("indicator_id", "name", "description", "perspective", "chain_step", "role", "measure", "polarity",
-         "aggregation", "source", "link", "local", "personal", "season"),
-        ("indicator_id",),
-        ("name", "description", "perspective", "chain_step", "role", "measure", "polarity", "aggregation",
-         "source", "link", "local", "personal", "season"),
-        _indicator_db, (S,) * 11 + (B, B, S),
-    ),
-    "resultatkrav": Target(
-        "targets",
-        ("indicator_id", "unit_id", "year", "kind", "threshold", "reference_year", "set_by", "absolute", "text"),
-        ("indicator_id", "unit_id", "year"),
-        ("kind", "threshold", "reference_year", "set_by", "absolute", "text"),
-        _target_db, (S, S, I16, S, F, I16, S, B, S),
-    ),
-    "undersokelse": Target(
-        "survey_counts",
-        ("survey", "round", "unit_id", "grp", "question", "theme", "answer", "count"),
-        ("survey", "round", "unit_id", "grp", "question", "answer"), ("theme", "count"), _survey_db,
-        (S, S, S, S, S, S, S, I32),
-    ),
-    "endringspunkter": Target(
-        "change_points", ("indicator_id", "unit_id", "period", "reason"), ("indicator_id", "unit_id", "period"),
-        ("reason",), _change_point_db, (S, S, S, S),
-    ),
-}
+def _check_unit_references(con: duckdb.DuckDBPyConnection, staging: str, report: ImportReport) -> None:
+    known = f"(SELECT unit_id FROM {staging} UNION SELECT unit_id FROM units)"
+    for col, what in (("parent_id", "overordnet"), ("replaced_by", "erstattet_av")):
+        for row, ref in con.execute(
+            f"SELECT _row, {col} FROM {staging} WHERE {col} IS NOT NULL AND {col} NOT IN {known} ORDER BY _row"
+        ).fetchall():
+            report.add(row, what, f"ukjent enhet «{ref}»; den må finnes i databasen eller i samme fil")
+    _check_cycles(con, staging, report)
 
 
-# ---------------------------------------------------------------------------------------------------------
-# The import
-# ---------------------------------------------------------------------------------------------------------
-
-
-def load_context(con: duckdb.DuckDBPyConnection, today: date | None = None) -> ValidationContext:
-    units = dict(con.execute("SELECT unit_id, name FROM units").fetchall())
-    indicators = {
-        i: IndicatorInfo(measure=m, aggregation=a, role=r, name=n)
-        for i, m, a, r, n in con.execute(
-            "SELECT indicator_id, measure, aggregation, role, name FROM indicators"
-        ).fetchall()
-    }
-    return ValidationContext(units=units, indicators=indicators, today=today or date.today())
-
-
-def sha256_of(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        while chunk := fh.read(1 << 20):
-            h.update(chunk)
-    return h.hexdigest()
-
-
-def import_into(
-    con: duckdb.DuckDBPyConnection,
-    kind_name: str,
-    path: Path,
-    *,
-    file_name: str | None = None,
-    who: str = "ukjent",
-    today: date | None = None,
-    progress: Callable[[int], None] | None = None,
-    allowed_units: set[str] | None = None,
-    allowed_indicators: set[str] | None = None,
-) -> ImportReport:
-    """Validate `path` and, if it is clean, merge it into the open (working-copy) connection.
-
-    The caller owns the transaction boundary: this function leaves the connection unchanged when the report has
-    problems. `allowed_units` / `allowed_indicators` restrict what the file may touch (a leader's upload).
-    """
-    path = Path(path)
-    file_name = file_name or path.name
-    if kind_name not in KINDS:
-        raise ValueError(f"ukjent type «{kind_name}»; bruk en av: {', '.join(KINDS)}")
-    kind = KINDS[kind_name]
-    target = TARGETS[kind_name]
-    report = ImportReport(file_name=file_name, kind=kind_name, sha256=sha256_of(path))
-    try:
-        table = open_table(path, file_name)
-    except FileProblem as exc:
-        report.add(None, None, str(exc))
-        return report
-    columns = check_header(kind, table.header, report)
-    if columns is None:
-        return report
-
-    ctx = load_context(con, today)
-    if kind_name == "enheter":
-        # Parents and successors may be defined in the same file; checked after all rows are read.
-        ctx = ValidationContext(units=ctx.units, indicators=ctx.indicators, today=ctx.today)
-    model = kind.model
-    staging = f"staging_{kind_name}"
-    con.execute(f"CREATE OR REPLACE TEMP TABLE {staging} AS SELECT {', '.join(target.columns)}, "
-                f"0::BIGINT AS _row FROM {target.table} LIMIT 0")
-    schema = pa.schema([(c, t) for c, t in zip(target.columns, target.types, strict=True)] + [("_row", pa.int64())])
-    ncols = len(schema.types)
-    buffer: list[list[Any]] = [[] for _ in range(ncols)]
-    appends = [b.append for b in buffer]
-    width = len(columns)
-    names = [c for c in columns if c]
-    full_row = len(names) == width  # every column named: a row is dict(zip(names, cells))
-
-    def flush() -> None:
-        if not buffer[0]:
-            return
-        batch = pa.Table.from_arrays([pa.array(a, type=t) for a, t in zip(buffer, schema.types, strict=True)],
-                                     schema=schema)
-        con.register("_chunk", batch)
-        con.execute(f"INSERT INTO {staging} SELECT * FROM _chunk")
-        con.unregister("_chunk")
-        for b in buffer:
-            b.clear()
-
-    validate = model.model_validate
-    to_db = target.to_db
-    all_text = table.fmt.startswith("CSV")  # every cell a str, so the longest cell is max(map(len, cells))
-    try:
-        for row_no, cells in table.rows:
-            first = cells[0] if cells else None
-            if not (type(first) is str and first.strip()) and not any(
-                    c not in (None, "") and (not isinstance(c, str) or c.strip()) for c in cells):
-                continue  # blank line, as Excel leaves at the end
-            report.rows += 1
-            if (max(map(len, cells)) if all_text else _longest(cells)) > MAX_CELL_CHARS:
-                _report_long_cells(report, row_no, cells, columns)
-                continue
-            n = len(cells)
-            if n > width and any(str(c).strip() for c in cells[width:] if c is not None):
-                report.add(row_no, None, f"raden har {len(cells)} celler, men overskriften har {width} kolonner")
-                continue
-            if full_row and n >= width:
-                record = dict(zip(names, cells, strict=False))  # trailing empty cells beyond the header are ignored
-            else:
-                record = {col: (cells[i] if i < n else None) for i, col in enumerate(columns) if col}
-            try:
-                item = validate(record, context=ctx)
-            except ValidationError as exc:
-                for column, message in row_errors(exc):
-                    report.add(row_no, column or None, message)
-                continue
-            if allowed_units is not None and getattr(item, "enhet", None) not in allowed_units:
-                report.add(row_no, "enhet", f"du kan bare laste opp tall for din egen enhet, ikke {item.enhet}")
-                continue
-            if allowed_indicators is not None and getattr(item, "indikator", None) not in allowed_indicators:
-                report.add(row_no, "indikator", f"{item.indikator} er ikke en lokal indikator du kan laste opp")
-                continue
-            if report.problem_count == 0:  # once the file is refused, keep validating but stop staging
-                for append, v in zip(appends, (*to_db(item), row_no), strict=True):
-                    append(v)
-                if len(buffer[0]) >= CHUNK_ROWS:
-                    flush()
-                    if progress:
-                        progress(report.rows)
-    except ReadProblem as exc:
-        report.rows += 1
-        column = columns[exc.column] if exc.column is not None and exc.column < width else None
-        report.add(exc.row, column or None, exc.message)
-    flush()
-    if report.rows == 0 and report.ok:
-        report.add(None, None, "filen har overskrift, men ingen rader med data")
-    if not report.ok:
-        return report
-
-    _check_duplicates(con, staging, kind, target, report)
-    _check_references(con, kind_name, staging, report)
-    if not report.ok:
-        return report
-    import_id = con.execute("SELECT nextval('import_seq')").fetchone()[0]
-    _merge(con, staging, target, report, import_id)
-    report.import_id = int(import_id)  # the import log row is written after the publish (`log_import`)
-    con.execute(f"DROP TABLE {staging}")
-    return report
-
-
-def _longest(cells: list[Any]) -> int:
-    return max((len(c) for c in cells if type(c) is str), default=0)
-
-
-def _report_long_cells(report: ImportReport, row_no: int, cells: list[Any], columns: list[str]) -> None:
-    for i, cell in enumerate(cells):
-        if type(cell) is str and len(cell) > MAX_CELL_CHARS:
-            column = columns[i] if i < len(columns) and columns[i] else None
-            report.add(row_no, column, f"cellen har {_n(len(cell))} tegn; høyst {_n(MAX_CELL_CHARS)} er tillatt")
-
-
-def _check_duplicates(con: duckdb.DuckDBPyConnection, staging: str, kind: Kind, target: Target,
-                      report: ImportReport) -> None:
-    keys = ", ".join(target.key)
-    dups = con.execute(
-        f"""WITH d AS (SELECT hash({keys}) AS h FROM {staging} GROUP BY h HAVING count(*) > 1)
-            SELECT list(_row ORDER BY _row) FROM {staging} WHERE hash({keys}) IN (SELECT h FROM d)
-            GROUP BY {keys} HAVING count(*) > 1 ORDER BY min(_row) LIMIT {MAX_LISTED_PROBLEMS}"""
+def _check_value_references(con: duckdb.DuckDBPyConnection, staging: str, report: ImportReport) -> None:
+    """A value may not belong to a period after its unit was closed."""
+    rows = con.execute(
+        f"""SELECT s._row, s.unit_id, s.period, u.valid_to, u.replaced_by FROM {staging} s
+            JOIN units u USING (unit_id)
+            WHERE u.valid_to IS NOT NULL AND make_date(s.year, CASE s.period_kind WHEN 'M' THEN s.period_no
+                  WHEN 'T' THEN (s.period_no - 1) * 4 + 1 ELSE 1 END, 1) > u.valid_to
+            ORDER BY s._row LIMIT {MAX_LISTED_PROBLEMS}"""
     ).fetchall()
-    label = ", ".join(kind.key)
-    for (rows,) in dups:
-        for later in rows[1:]:
-            report.add(later, kind.key[0],
-                       f"samme nøkkel ({label}) som rad {rows[0]}; hver nøkkel kan stå bare én gang")
+    for row, unit, period, valid_to, replaced_by in rows:
+        successor = f"; tallene hører til {replaced_by}" if replaced_by else ""
+        report.add(row, "periode", f"enhet {unit} var nedlagt fra {valid_to:%d.%m.%Y}, før {period}{successor}")
 
 
-def _check_references(con: duckdb.DuckDBPyConnection, kind_name: str, staging: str, report: ImportReport) -> None:
-    if kind_name == "enheter":
-        known = f"(SELECT unit_id FROM {staging} UNION SELECT unit_id FROM units)"
-        for col, what in (("parent_id", "overordnet"), ("replaced_by", "erstattet_av")):
-            for row, ref in con.execute(
-                f"SELECT _row, {col} FROM {staging} WHERE {col} IS NOT NULL AND {col} NOT IN {known} ORDER BY _row"
-            ).fetchall():
-                report.add(row, what, f"ukjent enhet «{ref}»; den må finnes i databasen eller i samme fil")
-        _check_cycles(con, staging, report)
-    elif kind_name == "verdier":
-        rows = con.execute(
-            f"""SELECT s._row, s.unit_id, s.period, u.valid_to, u.replaced_by FROM {staging} s
-                JOIN units u USING (unit_id)
-                WHERE u.valid_to IS NOT NULL AND make_date(s.year, CASE s.period_kind WHEN 'M' THEN s.period_no
-                      WHEN 'T' THEN (s.period_no - 1) * 4 + 1 ELSE 1 END, 1) > u.valid_to
-                ORDER BY s._row LIMIT {MAX_LISTED_PROBLEMS}"""
-        ).fetchall()
-        for row, unit, period, valid_to, replaced_by in rows:
-            successor = f"; tallene hører til {replaced_by}" if replaced_by else ""
-            report.add(row, "periode", f"enhet {unit} var nedlagt fra {valid_to:%d.%m.%Y}, før {period}{successor}")
-    elif kind_name == "indikatorer":
-        rows = con.execute(
-            f"""SELECT s._row, s.indicator_id, s.role FROM {staging} s
-                WHERE s.role <> 'styringsparameter'
-                  AND s.indicator_id IN (SELECT indicator_id FROM targets) ORDER BY s._row"""
-        ).fetchall()
-        for row, ind, _role in rows:
-            report.add(row, "rolle", f"{ind} har resultatkrav; bare styringsparametere kan ha det. Fjern kravene først")
-        rows = con.execute(
-            f"""SELECT s._row, s.indicator_id, i.aggregation, s.aggregation FROM {staging} s
-                JOIN indicators i USING (indicator_id)
-                WHERE (i.aggregation = 'forholdstall') <> (s.aggregation = 'forholdstall')
-                  AND s.indicator_id IN (SELECT DISTINCT indicator_id FROM "values") ORDER BY s._row"""
-        ).fetchall()
-        for row, ind, old, new in rows:
-            report.add(row, "aggregering", f"{ind} har lagrede verdier som {old}; kan ikke endres til {new}")
-    elif kind_name == "undersokelse":
-        _check_survey(con, staging, report)
+_RULE_WORDS = {"<=": "mindre enn eller lik", "<": "mindre enn", "=": "lik", ">=": "større enn eller lik",
+               ">": "større enn"}
+
+
+def _check_values(con: duckdb.DuckDBPyConnection, staging: str, report: ImportReport) -> None:
+    _check_value_references(con, staging, report)
+    _check_rules(con, staging, report)
+
+
+def _check_rules(con: duckdb.DuckDBPyConnection, staging: str, report: ImportReport) -> None:
+    """The validation rules between indicators, per unit and period the file touches, on the values as they will be
+    after the merge (the file's rows over the stored ones). A ratio counts as its share (teller / nevner, in percent
+    for a percentage); a rule is checked where every indicator on both sides has a value. `feil` refuses the file,
+    `advarsel` is listed in the report and the import log."""
+    if not con.execute("SELECT count(*) FROM validation_rules").fetchone()[0]:
+        return
+    broken = con.execute(
+        f"""WITH touched AS (SELECT DISTINCT unit_id, period FROM {staging}),
+            vals AS (
+                SELECT unit_id, indicator_id, period, numerator, denominator, value, _row FROM {staging}
+                UNION ALL
+                SELECT v.unit_id, v.indicator_id, v.period, v.numerator, v.denominator, v.value, NULL
+                FROM "values" v JOIN touched t ON t.unit_id = v.unit_id AND t.period = v.period
+                WHERE NOT EXISTS (SELECT 1 FROM {staging} s WHERE s.unit_id = v.unit_id
+                                  AND s.indicator_id = v.indicator_id AND s.period = v.period)
+            ), num AS (
+                SELECT vals.unit_id, vals.indicator_id, vals.period, vals._row,
+                       CASE WHEN i.aggregation <> 'forholdstall' THEN vals.value
+                            WHEN vals.denominator > 0 THEN vals.numerator / vals.denominator
+                                 * CASE WHEN i.measure = 'prosent' THEN 100 ELSE 1 END END AS x
+                FROM vals JOIN indicators i USING (indicator_id)
+            ), rules AS (
+                SELECT left_side, operator, right_side, severity, description,
+                       string_split(left_side, ' + ') AS l, string_split(right_side, ' + ') AS r
+                FROM validation_rules
+            ), sides AS (
+                SELECT r.left_side, r.operator, r.right_side, r.severity, r.description, n.unit_id, n.period,
+                       len(r.l) AS l_terms, len(r.r) AS r_terms,
+                       sum(n.x) FILTER (WHERE list_contains(r.l, n.indicator_id)) AS lv,
+                       count(n.x) FILTER (WHERE list_contains(r.l, n.indicator_id)) AS l_found,
+                       sum(n.x) FILTER (WHERE list_contains(r.r, n.indicator_id)) AS rv,
+                       count(n.x) FILTER (WHERE list_contains(r.r, n.indicator_id)) AS r_found,
+                       min(n._row) AS first_row
+                FROM rules r JOIN num n ON list_contains(r.l, n.indicator_id) OR list_contains(r.r, n.indicator_id)
+                GROUP BY ALL
+            )
+            SELECT first_row, unit_id, period, left_side, operator, right_side, severity, description, lv, rv
+            FROM sides
+            WHERE first_row IS NOT NULL AND l_found = l_terms AND r_found = r_terms
+              AND NOT CASE operator WHEN '<=' THEN lv <= rv + 1e-9 WHEN '<' THEN lv < rv
+                                    WHEN '=' THEN abs(lv - rv) <= 1e-9 * greatest(1, abs(lv), abs(rv))
+                                    WHEN '>=' THEN lv + 1e-9 >= rv ELSE lv > rv END
+            ORDER BY first_row, left_side, operator, right_side"""
+    ).fetchall()
+    for row, unit, period, left, op, right, severity, description, lv, rv in broken:
+        message = (f"enhet {unit}, periode {period}: {left} er {_rule_number(lv)} og {right} er "
+                   f"{_rule_number(rv)}, men {left} skal være {_RULE_WORDS[op]} {right}"
+                   + (f" ({description})" if description else ""))
+        if severity == "feil":
+            report.add(row, None, message)
+        else:
+            report.warn(row, None, message)
+
+
+def _rule_number(x: float) -> str:
+    return fmt.number(x, 0 if float(x).is_integer() else 1)
+
+
+def _rule_db(r: ValidationRuleRow) -> tuple[Any, ...]:
+    return (" + ".join(r.venstre), r.operator, " + ".join(r.hoyre), r.alvorlighet, r.beskrivelse)
+
+
+def _check_indicator_references(con: duckdb.DuckDBPyConnection, staging: str, report: ImportReport) -> None:
+    """Targets only on styringsparametere; a ratio stays a ratio once values are stored for it."""
+    rows = con.execute(
+        f"""SELECT s._row, s.indicator_id, s.role FROM {staging} s
+            WHERE s.role <> 'styringsparameter'
+              AND s.indicator_id IN (SELECT indicator_id FROM targets) ORDER BY s._row"""
+    ).fetchall()
+    for row, ind, _role in rows:
+        report.add(row, "rolle", f"{ind} har resultatkrav; bare styringsparametere kan ha det. Fjern kravene først")
+    rows = con.execute(
+        f"""SELECT s._row, s.indicator_id, i.aggregation, s.aggregation FROM {staging} s
+            JOIN indicators i USING (indicator_id)
+            WHERE (i.aggregation = 'forholdstall') <> (s.aggregation = 'forholdstall')
+              AND s.indicator_id IN (SELECT DISTINCT indicator_id FROM "values") ORDER BY s._row"""
+    ).fetchall()
+    for row, ind, old, new in rows:
+        report.add(row, "aggregering", f"{ind} har lagrede verdier som {old}; kan ikke endres til {new}")
 
 
 def _check_survey(con: duckdb.DuckDBPyConnection, staging: str, report: ImportReport) -> None:
@@ -817,39 +721,325 @@ def _check_cycles(con: duckdb.DuckDBPyConnection, staging: str, report: ImportRe
                 current = links.get(current)
 
 
-def _merge(con: duckdb.DuckDBPyConnection, staging: str, target: Target, report: ImportReport,
-           import_id: int) -> None:
-    on = " AND ".join(f"t.{k} = s.{k}" for k in target.key)
-    same = " AND ".join(f"t.{c} IS NOT DISTINCT FROM s.{c}" for c in target.compare)
+S, I16, I8, F, D, B, I32 = pa.string(), pa.int16(), pa.int8(), pa.float64(), pa.date32(), pa.bool_(), pa.int32()
+
+_INDICATOR_COLUMNS = ("indicator_id", "name", "description", "perspective", "chain_step", "role", "measure",
+                      "polarity", "aggregation", "source", "link", "local", "personal", "season")
+
+IMPORTS: dict[str, KindImport] = {
+    "verdier": KindImport(
+        KINDS["verdier"], '"values"',
+        ("unit_id", "indicator_id", "period", "period_kind", "year", "period_no", "numerator", "denominator", "value"),
+        ("unit_id", "indicator_id", "period"), ("numerator", "denominator", "value"), _value_db,
+        (S, S, S, S, I16, I8, F, F, F),
+        check_references=_check_values, stamps_import=True,
+        export_columns=("unit_id", "indicator_id", "period", "numerator", "denominator", "value"),
+        export_order=("unit_id", "indicator_id", "year", "period_kind", "period_no"),
+        bulk=bulk.validate_values,
+    ),
+    "enheter": KindImport(
+        KINDS["enheter"], "units",
+        ("unit_id", "name", "type", "parent_id", "comparison_group", "employees", "valid_from", "valid_to",
+         "replaced_by"),
+        ("unit_id",),
+        ("name", "type", "parent_id", "comparison_group", "employees", "valid_from", "valid_to", "replaced_by"),
+        _unit_db, (S, S, S, S, S, I32, D, D, S),
+        check_references=_check_unit_references,
+        # parents before children, so the export imports into an empty database
+        export_order=("CASE type WHEN 'land' THEN 0 WHEN 'fylke' THEN 1 ELSE 2 END", "unit_id"),
+    ),
+    "indikatorer": KindImport(
+        KINDS["indikatorer"], "indicators", _INDICATOR_COLUMNS, ("indicator_id",), _INDICATOR_COLUMNS[1:],
+        _indicator_db, (S,) * 11 + (B, B, S),
+        check_references=_check_indicator_references,
+        export_columns=(*_INDICATOR_COLUMNS[:-3], "CASE WHEN local THEN 'ja' ELSE 'nei' END",
+                        "CASE WHEN personal THEN 'ja' ELSE 'nei' END", "coalesce(season, 'auto')"),
+    ),
+    "resultatkrav": KindImport(
+        KINDS["resultatkrav"], "targets",
+        ("indicator_id", "unit_id", "year", "kind", "threshold", "reference_year", "set_by", "absolute", "text"),
+        ("indicator_id", "unit_id", "year"),
+        ("kind", "threshold", "reference_year", "set_by", "absolute", "text"),
+        _target_db, (S, S, I16, S, F, I16, S, B, S),
+        export_columns=("indicator_id", "unit_id", "year", "kind", "threshold", "reference_year", "set_by",
+                        "CASE WHEN absolute THEN 'ja' ELSE 'nei' END", "text"),
+    ),
+    "undersokelse": KindImport(
+        KINDS["undersokelse"], "survey_counts",
+        ("survey", "round", "unit_id", "grp", "question", "theme", "answer", "count"),
+        ("survey", "round", "unit_id", "grp", "question", "answer"), ("theme", "count"), _survey_db,
+        (S, S, S, S, S, S, S, I32),
+        check_references=_check_survey,
+    ),
+    "endringspunkter": KindImport(
+        KINDS["endringspunkter"], "change_points", ("indicator_id", "unit_id", "period", "reason"),
+        ("indicator_id", "unit_id", "period"), ("reason",), _change_point_db, (S, S, S, S),
+    ),
+    "valideringsregler": KindImport(
+        KINDS["valideringsregler"], "validation_rules",
+        ("left_side", "operator", "right_side", "severity", "description"), ("left_side", "operator", "right_side"),
+        ("severity", "description"), _rule_db, (S, S, S, S, S),
+    ),
+}
+assert IMPORTS.keys() == KINDS.keys(), "every kind of file needs its entry in IMPORTS"
+
+
+def kind_import(kind_name: str) -> KindImport:
+    if kind_name not in IMPORTS:
+        raise ValueError(f"ukjent type «{kind_name}»; bruk en av: {', '.join(IMPORTS)}")
+    return IMPORTS[kind_name]
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The import, step by step: read -> check header -> validate rows -> check keys and references -> merge;
+# `import_file` publishes.
+# ---------------------------------------------------------------------------------------------------------
+
+
+def sha256_of(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        while chunk := fh.read(1 << 20):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What one upload may touch (a leader's own unit, the office's local indicators); None: anything."""
+
+    units: set[str] | None = None
+    indicators: set[str] | None = None
+
+    def problem(self, item: Any) -> tuple[str, str] | None:
+        if self.units is not None and getattr(item, "enhet", None) not in self.units:
+            return "enhet", f"du kan bare laste opp tall for din egen enhet, ikke {item.enhet}"
+        if self.indicators is not None and getattr(item, "indikator", None) not in self.indicators:
+            return "indikator", f"{item.indikator} er ikke en lokal indikator du kan laste opp"
+        return None
+
+
+def import_into(
+    con: duckdb.DuckDBPyConnection,
+    kind_name: str,
+    path: Path,
+    *,
+    file_name: str | None = None,
+    who: str = "ukjent",
+    today: date | None = None,
+    progress: Callable[[int], None] | None = None,
+    allowed_units: set[str] | None = None,
+    allowed_indicators: set[str] | None = None,
+) -> ImportReport:
+    """Validate `path` and, if it is clean, merge it into the open (working-copy) connection.
+
+    The caller owns the transaction boundary: this function leaves the connection unchanged when the report has
+    problems. `allowed_units` / `allowed_indicators` restrict what the file may touch (a leader's upload).
+    """
+    path = Path(path)
+    spec = kind_import(kind_name)
+    report = ImportReport(file_name=file_name or path.name, kind=kind_name, sha256=sha256_of(path))
+    table = read(path, report)
+    if table is None:
+        return report
+    columns = check_header(spec.kind, table.header, report)
+    if columns is None:
+        return report
+    rows = RowCheck(spec, columns, load_context(con, today), report, Scope(allowed_units, allowed_indicators))
+    validate_rows(con, spec, path, table, rows, progress)
+    if report.ok:
+        check_keys_and_references(con, spec, report)
+    if report.ok:
+        merge(con, spec, report)
+    return report
+
+
+def read(path: Path, report: ImportReport) -> Table | None:
+    """Step 1: open the file as a header and a stream of rows; a file that is not a table is reported."""
+    try:
+        return open_table(path, report.file_name)
+    except FileProblem as exc:
+        report.add(None, None, str(exc))
+        return None
+
+
+class RowCheck:
+    """Step 3 for one row: blank rows skipped, cell limits, the row model, the upload's scope.
+
+    Called with (spreadsheet row number, cells); returns the row's database tuple, or None for a blank row and for
+    a row with problems (reported).
+    """
+
+    def __init__(self, spec: KindImport, columns: list[str], ctx: ValidationContext, report: ImportReport,
+                 scope: Scope):
+        self.spec, self.columns, self.ctx, self.report, self.scope = spec, columns, ctx, report, scope
+        self.width = len(columns)
+        self.names = [c for c in columns if c]
+        self.full_row = len(self.names) == self.width  # every column named: a row is dict(zip(names, cells))
+
+    def __call__(self, row_no: int, cells: list[Any], all_text: bool = False) -> tuple[Any, ...] | None:
+        report = self.report
+        first = cells[0] if cells else None
+        if not (type(first) is str and first.strip()) and not any(
+                c not in (None, "") and (not isinstance(c, str) or c.strip()) for c in cells):
+            return None  # blank line, as Excel leaves at the end
+        report.rows += 1
+        if (max(map(len, cells)) if all_text else _longest(cells)) > MAX_CELL_CHARS:
+            _report_long_cells(report, row_no, cells, self.columns)
+            return None
+        n, width = len(cells), self.width
+        if n > width and any(str(c).strip() for c in cells[width:] if c is not None):
+            report.add(row_no, None, f"raden har {len(cells)} celler, men overskriften har {width} kolonner")
+            return None
+        if self.full_row and n >= width:
+            record = dict(zip(self.names, cells, strict=False))  # trailing empty cells beyond the header are ignored
+        else:
+            record = {col: (cells[i] if i < n else None) for i, col in enumerate(self.columns) if col}
+        try:
+            item = self.spec.kind.model.model_validate(record, context=self.ctx)
+        except ValidationError as exc:
+            for column, message in row_errors(exc):
+                report.add(row_no, column or None, message)
+            return None
+        outside = self.scope.problem(item)
+        if outside is not None:
+            report.add(row_no, *outside)
+            return None
+        return self.spec.to_db(item)
+
+
+class Staging:
+    """The validated rows of one file, in a temporary table of the working copy, appended in Arrow chunks."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, spec: KindImport, create: bool = True):
+        self.con, self.spec = con, spec
+        if create:
+            con.execute(f"CREATE OR REPLACE TEMP TABLE {spec.staging} AS SELECT {', '.join(spec.columns)}, "
+                        f"0::BIGINT AS _row FROM {spec.table} LIMIT 0")
+        self.schema = pa.schema([(c, t) for c, t in zip(spec.columns, spec.types, strict=True)]
+                                + [("_row", pa.int64())])
+        self.buffer: list[list[Any]] = [[] for _ in self.schema.types]
+        self.appends = [b.append for b in self.buffer]
+
+    def add(self, values: tuple[Any, ...], row_no: int) -> bool:
+        """Buffer one row; True when a chunk was written."""
+        for append, v in zip(self.appends, (*values, row_no), strict=True):
+            append(v)
+        if len(self.buffer[0]) >= CHUNK_ROWS:
+            self.flush()
+            return True
+        return False
+
+    def flush(self) -> None:
+        if not self.buffer[0]:
+            return
+        batch = pa.Table.from_arrays(
+            [pa.array(a, type=t) for a, t in zip(self.buffer, self.schema.types, strict=True)], schema=self.schema)
+        self.con.register("_chunk", batch)
+        self.con.execute(f"INSERT INTO {self.spec.staging} ({', '.join(self.schema.names)}) SELECT * FROM _chunk")
+        self.con.unregister("_chunk")
+        for b in self.buffer:
+            b.clear()
+
+
+def validate_rows(con: duckdb.DuckDBPyConnection, spec: KindImport, path: Path, table: Table, check: RowCheck,
+                  progress: Callable[[int], None] | None = None) -> None:
+    """Step 3: every row checked by its kind's rules; while the file is clean, valid rows are staged.
+
+    A large CSV file of a kind with a set-based validator is checked in SQL, and only the rows that SQL cannot pass
+    go through the row model (which words the messages); everything else is checked row by row."""
+    report = check.report
+    if spec.bulk is not None and table.csv is not None:
+        done = spec.bulk(con, path, table, check)
+        if done and progress:
+            progress(report.rows)
+    else:
+        done = False
+    if not done:
+        _validate_row_by_row(con, spec, table, check, progress)
+    if report.rows == 0 and report.ok:
+        report.add(None, None, "filen har overskrift, men ingen rader med data")
+
+
+def _validate_row_by_row(con: duckdb.DuckDBPyConnection, spec: KindImport, table: Table, check: RowCheck,
+                         progress: Callable[[int], None] | None) -> None:
+    report, columns = check.report, check.columns
+    staging = Staging(con, spec)
+    all_text = table.csv is not None  # every cell a str, so the longest cell is max(map(len, cells))
+    try:
+        for row_no, cells in table.rows:
+            values = check(row_no, cells, all_text)
+            if values is not None and report.problem_count == 0:  # once refused, keep validating but stop staging
+                if staging.add(values, row_no) and progress:
+                    progress(report.rows)
+    except ReadProblem as exc:
+        report.rows += 1
+        column = columns[exc.column] if exc.column is not None and exc.column < check.width else None
+        report.add(exc.row, column or None, exc.message)
+    staging.flush()
+
+
+def _longest(cells: list[Any]) -> int:
+    return max((len(c) for c in cells if type(c) is str), default=0)
+
+
+def _report_long_cells(report: ImportReport, row_no: int, cells: list[Any], columns: list[str]) -> None:
+    for i, cell in enumerate(cells):
+        if type(cell) is str and len(cell) > MAX_CELL_CHARS:
+            column = columns[i] if i < len(columns) and columns[i] else None
+            report.add(row_no, column, f"cellen har {_n(len(cell))} tegn; høyst {_n(MAX_CELL_CHARS)} er tillatt")
+
+
+def check_keys_and_references(con: duckdb.DuckDBPyConnection, spec: KindImport, report: ImportReport) -> None:
+    """Step 4: each key once in the file, then the kind's checks against the database and the whole file."""
+    _check_duplicates(con, spec, report)
+    if spec.check_references is not None:
+        spec.check_references(con, spec.staging, report)
+
+
+def _check_duplicates(con: duckdb.DuckDBPyConnection, spec: KindImport, report: ImportReport) -> None:
+    keys, staging = ", ".join(spec.key), spec.staging
+    dups = con.execute(
+        f"""WITH d AS (SELECT hash({keys}) AS h FROM {staging} GROUP BY h HAVING count(*) > 1)
+            SELECT list(_row ORDER BY _row) FROM {staging} WHERE hash({keys}) IN (SELECT h FROM d)
+            GROUP BY {keys} HAVING count(*) > 1 ORDER BY min(_row) LIMIT {MAX_LISTED_PROBLEMS}"""
+    ).fetchall()
+    label = ", ".join(spec.kind.key)
+    for (rows,) in dups:
+        for later in rows[1:]:
+            report.add(later, spec.kind.key[0],
+                       f"samme nøkkel ({label}) som rad {rows[0]}; hver nøkkel kan stå bare én gang")
+
+
+def merge(con: duckdb.DuckDBPyConnection, spec: KindImport, report: ImportReport) -> None:
+    """Step 5: new rows inserted, changed rows replaced, unchanged rows left alone; the counts go in the report."""
+    staging, table = spec.staging, spec.table
+    import_id = int(con.execute("SELECT nextval('import_seq')").fetchone()[0])
+    on = " AND ".join(f"t.{k} = s.{k}" for k in spec.key)
+    same = " AND ".join(f"t.{c} IS NOT DISTINCT FROM s.{c}" for c in spec.compare)
     new, changed, unchanged = con.execute(
-        f"""SELECT count(*) FILTER (WHERE t.{target.key[0]} IS NULL),
-                   count(*) FILTER (WHERE t.{target.key[0]} IS NOT NULL AND NOT ({same})),
-                   count(*) FILTER (WHERE t.{target.key[0]} IS NOT NULL AND ({same}))
-            FROM {staging} s LEFT JOIN {target.table} t ON {on}"""
+        f"""SELECT count(*) FILTER (WHERE t.{spec.key[0]} IS NULL),
+                   count(*) FILTER (WHERE t.{spec.key[0]} IS NOT NULL AND NOT ({same})),
+                   count(*) FILTER (WHERE t.{spec.key[0]} IS NOT NULL AND ({same}))
+            FROM {staging} s LEFT JOIN {table} t ON {on}"""
     ).fetchone()
     report.new, report.changed, report.unchanged = int(new), int(changed), int(unchanged)
-    if report.new + report.changed == 0:
-        return
-    cols = ", ".join(target.columns)
-    scols = ", ".join(f"s.{c}" for c in target.columns)
-    if target.table == '"values"':  # each value remembers the import it came from
-        cols += ", import_id"
-        scols += f", {int(import_id)}"
-    if report.changed:
-        con.execute(
-            f"DELETE FROM {target.table} t WHERE EXISTS (SELECT 1 FROM {staging} s WHERE {on} AND NOT ({same}))"
-        )
-        con.execute(
-            f"""INSERT INTO {target.table} ({cols}) SELECT {scols} FROM {staging} s
-                WHERE NOT EXISTS (SELECT 1 FROM {target.table} t WHERE {on})"""
-        )
-    elif report.unchanged:
-        con.execute(
-            f"""INSERT INTO {target.table} ({cols}) SELECT {scols} FROM {staging} s
-                WHERE NOT EXISTS (SELECT 1 FROM {target.table} t WHERE {on})"""
-        )
-    else:
-        con.execute(f"INSERT INTO {target.table} ({cols}) SELECT {scols} FROM {staging} s")
+    report.import_id = import_id  # the import log row is written after the publish (`log_import`)
+    if report.new + report.changed > 0:
+        cols = ", ".join(spec.columns)
+        scols = ", ".join(f"s.{c}" for c in spec.columns)
+        if spec.stamps_import:  # each value remembers the import it came from
+            cols += ", import_id"
+            scols += f", {import_id}"
+        if report.changed:
+            con.execute(
+                f"DELETE FROM {table} t WHERE EXISTS (SELECT 1 FROM {staging} s WHERE {on} AND NOT ({same}))")
+        if report.changed or report.unchanged:
+            con.execute(f"""INSERT INTO {table} ({cols}) SELECT {scols} FROM {staging} s
+                            WHERE NOT EXISTS (SELECT 1 FROM {table} t WHERE {on})""")
+        else:
+            con.execute(f"INSERT INTO {table} ({cols}) SELECT {scols} FROM {staging} s")
+    con.execute(f"DROP TABLE {staging}")
 
 
 def import_file(
@@ -876,14 +1066,19 @@ def import_file(
             report.dry_run = dry_run
             if not report.ok:
                 raise _Rejected
+            if not dry_run and report.new + report.changed == 0:
+                report.nothing_changed = True
+                raise store.NothingChanged
     except _Rejected:
         assert report is not None
         _log_rejection(db, report, who)
         return report
     assert report is not None
-    report.published = not dry_run
-    if report.published:
+    report.published = not (dry_run or report.nothing_changed)
+    if not dry_run:
         report.data_version = store.data_version(db)
+        if report.nothing_changed:
+            report.import_id = None  # its number was drawn in the copy that was thrown away
         log_import(db, report, who)
     return report
 
@@ -893,7 +1088,7 @@ def log_import(db: Path | None, report: ImportReport, who: str) -> None:
     from navdash import appdb
 
     appdb.log_import(db, file_name=report.file_name, sha256=report.sha256, kind=report.kind, rows=report.rows,
-                     who=who, outcome="importert", message=report.summary(), import_id=report.import_id,
+                     who=who, outcome="importert", message=report.full_report(), import_id=report.import_id,
                      new=report.new, changed=report.changed, unchanged=report.unchanged)
 
 
@@ -929,24 +1124,21 @@ def export(kind_name: str, out: io.TextIOBase | Any, *, db: Path | None = None,
            mask: disclosure.Mask | None = None) -> int:
     """Write the rows in the import format. With a `mask`, values its viewer may not see are left out (the
     format has no way to say "færre enn 5"), so the file can go to whoever the mask was made for."""
-    if kind_name not in KINDS:
-        raise ValueError(f"ukjent type «{kind_name}»; bruk en av: {', '.join(KINDS)}")
-    kind, target = KINDS[kind_name], TARGETS[kind_name]
-    file_cols = [c for c in kind.columns]
-    db_cols = _export_columns(kind_name)
+    spec = kind_import(kind_name)
+    file_cols = list(spec.kind.columns)
     where, params = [], []
-    unit_col = "unit_id" if "unit_id" in target.columns else None
-    ind_col = "indicator_id" if "indicator_id" in target.columns else None
+    unit_col = "unit_id" if "unit_id" in spec.columns else None
+    ind_col = "indicator_id" if "indicator_id" in spec.columns else None
     if units and unit_col:
         where.append(f"{unit_col} IN (SELECT unnest(?))")
         params.append(units)
     if indicators and ind_col:
         where.append(f"{ind_col} IN (SELECT unnest(?))")
         params.append(indicators)
-    sql = f"SELECT {', '.join(db_cols)} FROM {target.table}"
+    sql = f"SELECT {', '.join(spec.export_columns or spec.columns)} FROM {spec.table}"
     if where:
         sql += " WHERE " + " AND ".join(where)
-    sql += " ORDER BY " + ", ".join(_export_order(kind_name))
+    sql += " ORDER BY " + ", ".join(spec.export_order or spec.key)
     writer = csv.writer(out, lineterminator="\n")
     n = 0
     with store.reading(db) as con:
@@ -959,27 +1151,6 @@ def export(kind_name: str, out: io.TextIOBase | Any, *, db: Path | None = None,
                 writer.writerow([_cell(v) for v in row])
                 n += 1
     return n
-
-
-def _export_columns(kind_name: str) -> list[str]:
-    if kind_name == "verdier":
-        return ["unit_id", "indicator_id", "period", "numerator", "denominator", "value"]
-    if kind_name == "resultatkrav":
-        return ["indicator_id", "unit_id", "year", "kind", "threshold", "reference_year", "set_by",
-                "CASE WHEN absolute THEN 'ja' ELSE 'nei' END", "text"]
-    if kind_name == "indikatorer":
-        return [*TARGETS[kind_name].columns[:-3], "CASE WHEN local THEN 'ja' ELSE 'nei' END",
-                "CASE WHEN personal THEN 'ja' ELSE 'nei' END", "coalesce(season, 'auto')"]
-    return list(TARGETS[kind_name].columns)
-
-
-def _export_order(kind_name: str) -> list[str]:
-    if kind_name == "verdier":
-        return ["unit_id", "indicator_id", "year", "period_kind", "period_no"]
-    if kind_name == "enheter":
-        # parents before children, so the export imports into an empty database
-        return ["CASE type WHEN 'land' THEN 0 WHEN 'fylke' THEN 1 ELSE 2 END", "unit_id"]
-    return list(TARGETS[kind_name].key)
 
 
 def _cell(value: Any) -> str:
@@ -995,34 +1166,6 @@ def _cell(value: Any) -> str:
     if isinstance(value, date):
         return value.isoformat()
     return spreadsheet_cell(str(value))  # text only: a negative number above stays a number
-
-
-# ---------------------------------------------------------------------------------------------------------
-# Demo data
-# ---------------------------------------------------------------------------------------------------------
-
-DEMO_ORDER = ("enheter", "indikatorer", "verdier", "resultatkrav", "undersokelse", "endringspunkter")
-
-
-def load_demo(db: Path | None = None, demo_dir: Path | None = None) -> list[ImportReport]:
-    """Build the demo database from the CSV files in data/demo, as one publish."""
-    from navdash import priorities
-
-    demo_dir = demo_dir or DEMO_DIR
-    reports = []
-    with store.writing(db, who="demo") as con:
-        for kind in DEMO_ORDER:
-            report = import_into(con, kind, demo_dir / f"{kind}.csv", who="demo", today=date(2026, 1, 1))
-            if not report.ok:
-                raise RuntimeError("demodataene er ugyldige:\n" + report.full_report())
-            reports.append(report)
-        demo_priorities = priorities.read_csv(con, demo_dir / "prioriteringer.csv")
-        store._set_meta(con, "demo", "ja")
-    for report in reports:
-        report.published = True
-        log_import(db, report, "demo")
-    priorities.store_rows(db, demo_priorities, who="demo")
-    return reports
 
 
 def default_db_exists() -> bool:

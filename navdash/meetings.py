@@ -11,7 +11,8 @@ meetings of the fylke until closed, and every change is kept in `followup_histor
 Meetings, follow-up points and comments are written by people, so they live in the application database
 (`navdash.appdb`); the numbers are read from the analytic store, which these writes never touch.
 
-Who may do what (checked here, with Norwegian messages, so pages cannot forget it):
+Who may do what (the rules are `navdash.access`'s; every write checks them here, with Norwegian messages, so
+pages cannot forget it):
 * the fylkesleder opens the fylke's meetings, writes follow-up points and comments for units in the fylke;
 * the leder of an office updates status and note on their own office's points;
 * everyone else reads.
@@ -29,7 +30,7 @@ import duckdb
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from navdash import aggregate, appdb, disclosure, fmt, scorecard, store
+from navdash import access, aggregate, appdb, disclosure, fmt, scorecard, store, units
 from navdash.access import User
 from navdash.periods import parse_period
 from navdash.snapshot import CONCERN, IMPROVEMENT, Figure, OfficeSnapshot, ParameterRow, Snapshot
@@ -102,69 +103,22 @@ class Comment:
 # ---------------------------------------------------------------------------------------------------------
 
 
-def _parents(con: duckdb.DuckDBPyConnection) -> dict[str, str | None]:
-    return dict(con.execute("SELECT unit_id, parent_id FROM units").fetchall())
-
-
-def _is_under(unit_id: str, ancestor: str, parents: dict[str, str | None]) -> bool:
-    """Is `unit_id` the unit `ancestor` or somewhere below it?"""
-    current: str | None = unit_id
-    seen: set[str] = set()
-    while current is not None and current not in seen:
-        if current == ancestor:
-            return True
-        seen.add(current)
-        current = parents.get(current)
-    return False
-
-
 def offices_in_tree_order(con: duckdb.DuckDBPyConnection, fylke_id: str) -> list[tuple[str, str]]:
-    """The active offices under the fylke as (id, name), in the unit tree's order (by name), never by results."""
-    rows = con.execute(
-        """SELECT unit_id, name, type, parent_id FROM units WHERE valid_to IS NULL ORDER BY name, unit_id"""
-    ).fetchall()
-    names = {unit_id: name for unit_id, name, _type, _parent in rows}
-    children: dict[str | None, list[str]] = {}
-    for unit_id, _name, _type, parent in rows:
-        children.setdefault(parent, []).append(unit_id)
-    out: list[tuple[str, str]] = []
-
-    def walk(unit: str, depth: int) -> None:
-        kids = children.get(unit, [])
-        if not kids and depth > 0:
-            out.append((unit, names[unit]))
-        for child in kids:
-            walk(child, depth + 1)
-
-    walk(fylke_id, 0)
-    return out
+    """The active offices under the fylke as (id, name), in the unit tree's order, never by results."""
+    return [(n.unit_id, n.name) for n in units.leaves_under(fylke_id, units.nodes(con, active_only=True))]
 
 
 # ---------------------------------------------------------------------------------------------------------
-# Permissions
+# Permissions (the rules are navdash.access's)
 # ---------------------------------------------------------------------------------------------------------
-
-
-def can_run_meeting(user: User | None, fylke_id: str) -> bool:
-    return user is not None and user.role == "fylkesleder" and user.unit_id == fylke_id
-
-
-def can_write_for(user: User | None, unit_id: str, parents: dict[str, str | None]) -> bool:
-    """The fylkesleder writes follow-up points and comments for the fylke and every unit under it."""
-    return user is not None and user.role == "fylkesleder" and _is_under(unit_id, user.unit_id, parents)
-
-
-def can_answer(user: User | None, unit_id: str) -> bool:
-    """The office's own leder answers its follow-up points (status and note)."""
-    return user is not None and user.role == "leder" and user.unit_id == unit_id
 
 
 def may_edit_followups(db: Path | str | None, user: User | None, unit_id: str) -> tuple[bool, bool]:
     """(may create and change everything, may change status and note) for the unit's follow-up points."""
     with store.reading(_p(db)) as con:
-        parents = _parents(con)
-    full = can_write_for(user, unit_id, parents)
-    return full, full or can_answer(user, unit_id)
+        parents = units.parents(con)
+    full = access.can_write_for(user, unit_id, parents)
+    return full, full or access.can_answer(user, unit_id)
 
 
 def _p(db: Path | str | None) -> Path | None:
@@ -227,7 +181,7 @@ M, F, FH, C = appdb.meetings, appdb.followups, appdb.followup_history, appdb.com
 
 def open_meeting(db: Path | str | None, user: User, fylke_id: str, period: str) -> int:
     """Compute and freeze the fylke's numbers for the month; returns the new meeting's id."""
-    if not can_run_meeting(user, fylke_id):
+    if not access.can_run_meeting(user, fylke_id):
         raise PermissionError("Bare fylkesledelsen i fylket kan åpne fylkets møter.")
     parse_period(period)
     with appdb.reading(_p(db)) as conn:
@@ -290,7 +244,7 @@ def _check_status(status: str) -> None:
 
 def _unit_parents(db: Path | str | None) -> dict[str, str | None]:
     with store.reading(_p(db)) as con:
-        return _parents(con)
+        return units.parents(con)
 
 
 def add_followup(db: Path | str | None, user: User, unit_id: str, meeting_id: int, text: str,
@@ -299,7 +253,7 @@ def add_followup(db: Path | str | None, user: User, unit_id: str, meeting_id: in
     text = (text or "").strip()
     if not text:
         raise ValueError("Oppfølgingspunktet må ha en tekst.")
-    if not can_write_for(user, unit_id, _unit_parents(db)):
+    if not access.can_write_for(user, unit_id, _unit_parents(db)):
         raise PermissionError("Bare fylkesledelsen kan skrive oppfølgingspunkter for kontorene i fylket.")
     with appdb.writing(_p(db)) as conn:
         if conn.execute(sa.select(M.c.fylke_id).where(M.c.meeting_id == meeting_id)).first() is None:
@@ -333,8 +287,8 @@ def update_followup(db: Path | str | None, user: User, followup_id: int, *, stat
         if row is None:
             raise ValueError(f"oppfølgingspunktet {followup_id} finnes ikke")
         unit_id, current = row
-        full = can_write_for(user, unit_id, parents)
-        if not full and not can_answer(user, unit_id):
+        full = access.can_write_for(user, unit_id, parents)
+        if not full and not access.can_answer(user, unit_id):
             raise PermissionError("Bare fylkesledelsen og lederen for kontoret kan endre dette oppfølgingspunktet.")
         if not full and (text is not None or responsible is not None or due is not None):
             raise PermissionError("Lederen for kontoret kan bare endre status og notat; "
@@ -442,7 +396,7 @@ def write_comment(db: Path | str | None, user: User, unit_id: str, indicator_id:
     One small transaction in the application database: the analytic store and everyone's cached numbers are
     untouched, and the comment shows at once on every page and every app server."""
     parse_period(period)
-    if not can_write_for(user, unit_id, _unit_parents(db)):
+    if not access.can_write_for(user, unit_id, _unit_parents(db)):
         raise PermissionError("Bare fylkesledelsen kan kommentere resultatene for enhetene i fylket.")
     with appdb.writing(_p(db)) as conn:
         conn.execute(C.delete().where(C.c.unit_id == unit_id, C.c.indicator_id == indicator_id,

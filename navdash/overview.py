@@ -8,6 +8,7 @@ import pandas as pd
 import sqlalchemy as sa
 
 from navdash import aggregate, appdb, store
+from navdash import units as tree
 from navdash.schemas import KINDS
 
 
@@ -63,30 +64,18 @@ def is_demo(db: Path | None = None) -> bool:
 
 def unit_parents(db: Path | None = None) -> dict[str, str | None]:
     with store.reading(db) as con:
-        return dict(con.execute("SELECT unit_id, parent_id FROM units").fetchall())
+        return tree.parents(con)
 
 
 EM_SPACE = "\u2003"
 
 
 def unit_options(db: Path | None = None) -> list[tuple[str, str]]:
-    """Units for a picker, in tree order (Norge, each fylke followed by its offices by name), never by results.
-    Units that have been merged away are listed last with their end date."""
+    """Units for a picker, in tree order (navdash.units), indented by depth, never by results. Units that have been
+    merged away are listed last with their end date."""
     df = units(db)
-    out: list[tuple[str, str]] = []
-    active = df[df["valid_to"].isna()]
-
-    def add(unit_id: str, depth: int) -> None:
-        row = df[df["unit_id"] == unit_id].iloc[0]
-        indent = EM_SPACE * depth
-        out.append((unit_id, f"{indent}{row['unit_id']} {row['name']}"))
-        children = active[active["parent_id"] == unit_id]
-        children = children.assign(_order=children["type"].map({"fylke": 0, "kontor": 1}).fillna(2))
-        for child in children.sort_values(["_order", "name"]).itertuples():
-            add(child.unit_id, depth + 1)
-
-    for root in df[df["parent_id"].isna()]["unit_id"]:
-        add(root, 0)
+    walked = tree.walk(tree.from_table(df[df["valid_to"].isna()]))
+    out = [(node.unit_id, f"{EM_SPACE * depth}{node.unit_id} {node.name}") for node, depth in walked]
     for row in df[df["valid_to"].notna()].sort_values("name").itertuples():
         out.append((row.unit_id, f"{row.unit_id} {row.name} (til {row.valid_to:%d.%m.%Y})"))
     return out

@@ -5,8 +5,8 @@ fylke or any unit under it, an analyst for any unit; employees only read. The re
 the unit tree and never ranked by any result: it is for finding someone to learn from, not for competition.
 
 `register` validates an item with `PracticeItem` against the units and the indicator catalogue (read from the
-analytic store), checks `can_register`, and writes the row and an audit entry in one transaction of the application
-database (`navdash.appdb`); the analytic store is never written by it.
+analytic store), checks `access.can_register`, and writes the row and an audit entry in one transaction of the
+application database (`navdash.appdb`); the analytic store is never written by it.
 """
 
 from __future__ import annotations
@@ -17,12 +17,10 @@ from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Literal
 
-import duckdb
 import sqlalchemy as sa
 from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError, ValidationInfo, model_validator
 
-from navdash import access, appdb, store
-from navdash.ingest import load_context
+from navdash import access, appdb, store, units
 from navdash.periods import Period, PeriodError, parse_period
 from navdash.schemas import (
     IndicatorId,
@@ -33,6 +31,7 @@ from navdash.schemas import (
     UnitId,
     ValidationContext,
     is_blank,
+    load_context,
     row_errors,
 )
 
@@ -117,11 +116,7 @@ class PracticeItem(BaseModel):
         if self.til is not None and (self.til.year, self.til.last_month) < (self.fra.year, self.fra.first_month):
             problems.append(("til", f"{self.til.label()} er før {self.fra.label()}"))
         if ctx is not None:
-            if self.enhet not in ctx.units:
-                problems.append(("enhet", ctx.unknown_unit(self.enhet)))
-            for ind in self.indikatorer:
-                if ind not in ctx.indicators:
-                    problems.append(("indikatorer", ctx.unknown_indicator(ind)))
+            problems += ctx.unknown_references(self.enhet, self.indikatorer)
             if self.fra.is_future(ctx.today):
                 problems.append(("fra", f"{self.fra.label()} har ikke begynt ennå; registrer det som har virket"))
         if problems:
@@ -162,33 +157,15 @@ def validate(ctx: ValidationContext, item: Mapping[str, object]) -> PracticeItem
 # ---------------------------------------------------------------------------------------------------------
 
 
-def can_register(user: access.User | None, unit_id: str, parents: Mapping[str, str | None]) -> bool:
-    """A leader for their own unit; the fylke's management for the fylke or its offices; an analyst for any unit.
-    Employees read only."""
-    if user is None or unit_id not in parents:
-        return False
-    if user.role == "analytiker":
-        return True
-    if user.role == "leder":
-        return unit_id == user.unit_id
-    if user.role == "fylkesleder":
-        return unit_id == user.unit_id or user.unit_id in access.ancestors(unit_id, parents)
-    return False
-
-
-def _parents(con: duckdb.DuckDBPyConnection) -> dict[str, str | None]:
-    return dict(con.execute("SELECT unit_id, parent_id FROM units").fetchall())
-
-
 def registrable_units(db: DbPath, user: access.User | None) -> list[str]:
     """The units the user may register for, in unit-id order (empty for employees)."""
     with store.reading(_db(db)) as con:
-        parents = _parents(con)
-    return sorted(u for u in parents if can_register(user, u, parents))
+        parents = units.parents(con)
+    return sorted(u for u in parents if access.can_register(user, u, parents))
 
 
 def _check_allowed(ctx: ValidationContext, parents: Mapping[str, str | None], user: access.User, unit: str) -> None:
-    if not can_register(user, unit, parents):
+    if not access.can_register(user, unit, parents):
         name = ctx.units.get(unit, "enheten")
         raise NotAllowed(
             f"Du kan ikke registrere erfaringer for {name} ({unit}). Ledere registrerer for sin egen enhet, "
@@ -206,8 +183,8 @@ def register(db: DbPath, user: access.User, item: Mapping[str, object]) -> int:
     unit = str(item.get("enhet") or "").strip()
     with store.reading(path) as con:
         ctx = load_context(con)
-        parents = _parents(con)
-    if user.role not in ("leder", "fylkesleder", "analytiker"):
+        parents = units.parents(con)
+    if not access.registers_anywhere(user):
         _check_allowed(ctx, parents, user, unit)
     practice = validate(ctx, item)
     _check_allowed(ctx, parents, user, practice.enhet)
@@ -267,30 +244,6 @@ def _period_label(key: str | None) -> str:
         return key
 
 
-def _fylke_of(unit: str, parents: Mapping[str, str | None], types: Mapping[str, str]) -> str | None:
-    for u in (unit, *access.ancestors(unit, parents)):
-        if types.get(u) == "fylke":
-            return u
-    return None
-
-
-def _tree_order(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
-    """Norge, each fylke followed by its offices by name: the same order as the unit pickers."""
-    rows = con.execute("SELECT unit_id, name, type, parent_id FROM units").fetchall()
-    children: dict[str | None, list[tuple[int, str, str]]] = {}
-    for unit, name, kind, parent in rows:
-        children.setdefault(parent, []).append(({"fylke": 0, "kontor": 1}.get(kind, 2), name, unit))
-    order: dict[str, int] = {}
-    todo = sorted(children.get(None, []), reverse=True)
-    while todo:
-        _, _, unit = todo.pop()
-        if unit in order:
-            continue
-        order[unit] = len(order)
-        todo.extend(sorted(children.get(unit, []), reverse=True))
-    return order
-
-
 def search(
     db: DbPath,
     indicator: str | None = None,
@@ -304,10 +257,9 @@ def search(
     offices), one unit, and free text (title, what, users, effect, theme, contact, unit name; case-insensitive).
     Newest first, or in the unit tree's order (newest first within a unit). Never by any result."""
     with store.reading(_db(db)) as con:
-        units = {u: (n, t, p) for u, n, t, p in con.execute("SELECT unit_id, name, type, parent_id FROM units")
-                 .fetchall()}
+        nodes = units.nodes(con)
         names = dict(con.execute("SELECT indicator_id, name FROM indicators").fetchall())
-        tree = _tree_order(con) if order == "tree" else {}
+    tree = units.positions(nodes) if order == "tree" else {}
     query = sa.select(P.c.practice_id, P.c.unit_id, P.c.title, P.c.what, P.c.for_whom, P.c.indicators, P.c.effect,
                       P.c.theme, P.c.first_period, P.c.last_period, P.c.contact, P.c.registered_by,
                       P.c.registered_at).order_by(P.c.registered_at.desc(), P.c.practice_id.desc())
@@ -320,22 +272,23 @@ def search(
     wanted = indicator.strip().upper() if indicator else None
     if wanted:  # a JSON list in both SQLite and PostgreSQL; the register is small enough to filter here
         rows = [r for r in rows if wanted in (r.indicators or ())]
-    parents = {u: p for u, (_, _, p) in units.items()}
-    types = {u: t for u, (_, t, _) in units.items()}
+    parents = {n.unit_id: n.parent_id for n in nodes}
+    types = {n.unit_id: n.type for n in nodes}
+    unit_names = {n.unit_id: n.name for n in nodes}
     out: list[Practice] = []
     needle = " ".join(text.split()).casefold() if text else ""
     for pid, uid, title, what, for_whom, inds, effect, th, first, last, contact, by, at in rows:
-        fylke_id = _fylke_of(uid, parents, types)
+        fylke_id = units.nearest_of_type(uid, parents, types, "fylke")
         if fylke and fylke_id != fylke:
             continue
-        unit_name = units.get(uid, (uid, "", None))[0]
+        unit_name = unit_names.get(uid, uid)
         if needle:
             haystack = " ".join(x or "" for x in (title, what, for_whom, effect, th, contact, unit_name, uid))
             if needle not in " ".join(haystack.split()).casefold():
                 continue
         inds = tuple(inds or ())
         out.append(Practice(
-            pid, uid, unit_name, fylke_id, units[fylke_id][0] if fylke_id else None, title, what, for_whom, inds,
+            pid, uid, unit_name, fylke_id, unit_names[fylke_id] if fylke_id else None, title, what, for_whom, inds,
             tuple(names.get(i, "") for i in inds), effect, th, first, last, contact, by, at,
         ))
     if order == "tree":

@@ -18,8 +18,7 @@ from pydantic import ValidationError
 from sqlalchemy.engine import Connection
 
 from navdash import appdb
-from navdash.ingest import load_context
-from navdash.schemas import PriorityRow, row_errors
+from navdash.schemas import PriorityRow, load_context, row_errors
 
 Content = tuple[str, str | None, tuple[str, ...]]  # title, reason, indicators
 P, H = appdb.priorities, appdb.priority_history

@@ -14,7 +14,7 @@ import difflib
 import functools
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Annotated, Any, Literal, get_args
@@ -393,6 +393,23 @@ class ValidationContext:
             message += f"; mente du {close[0]} ({self.indicators[close[0]].name})?"
         return message
 
+    def unknown_references(self, unit: str, indicators: Iterable[str]) -> list[tuple[str, str]]:
+        """(column, problem) for the unit (`enhet`) and each indicator (`indikatorer`) a row names that is not known."""
+        problems = [("enhet", self.unknown_unit(unit))] if unit not in self.units else []
+        return problems + [("indikatorer", self.unknown_indicator(i)) for i in indicators if i not in self.indicators]
+
+
+def load_context(con: Any, today: date | None = None) -> ValidationContext:
+    """The units and the indicator catalogue of an open analytic connection (a DuckDB connection), for validation."""
+    units = dict(con.execute("SELECT unit_id, name FROM units").fetchall())
+    indicators = {
+        i: IndicatorInfo(measure=m, aggregation=a, role=r, name=n)
+        for i, m, a, r, n in con.execute(
+            "SELECT indicator_id, measure, aggregation, role, name FROM indicators"
+        ).fetchall()
+    }
+    return ValidationContext(units=units, indicators=indicators, today=today or date.today())
+
 
 class RowProblems(ValueError):
     """Several problems found in one row by a cross-column check, each tied to a column."""
@@ -702,11 +719,7 @@ class PriorityRow(_Row):
         if len(self.tittel) > 200:
             problems.append(("tittel", "tittelen er lengre enn 200 tegn"))
         if ctx is not None:
-            if self.enhet not in ctx.units:
-                problems.append(("enhet", ctx.unknown_unit(self.enhet)))
-            for ind in self.indikatorer:
-                if ind not in ctx.indicators:
-                    problems.append(("indikatorer", ctx.unknown_indicator(ind)))
+            problems += ctx.unknown_references(self.enhet, self.indikatorer)
         if problems:
             raise RowProblems(problems)
         return self
@@ -738,6 +751,60 @@ class ChangePointRow(_Row):
                 problems.append(("indikator", ctx.unknown_indicator(self.indikator)))
             if self.periode.is_future(ctx.today):
                 problems.append(("periode", f"perioden {self.periode.key} ligger fram i tid"))
+        if problems:
+            raise RowProblems(problems)
+        return self
+
+
+RULE_OPERATORS = {"<=": "<=", "≤": "<=", "=<": "<=", "<": "<", "=": "=", "==": "=", ">=": ">=", "≥": ">=",
+                  "=>": ">=", ">": ">"}
+Severity = Literal["feil", "advarsel"]
+
+
+def _indicator_sum(value: object) -> tuple[str, ...]:
+    """`B.32 + B.33`: one indicator or a sum of indicators, each at most once."""
+    text = _required_text(value)
+    terms = [t.strip() for t in text.split("+")]
+    if any(not t for t in terms):
+        raise ValueError(f"«{text}» er ikke en sum av indikatorer; skriv for eksempel B.32 + B.33")
+    ids = tuple(_indicator_id(t) for t in terms)
+    if len(set(ids)) != len(ids):
+        raise ValueError(f"«{text}» har samme indikator to ganger")
+    return ids
+
+
+def _operator(value: object) -> str:
+    text = _required_text(value).replace(" ", "")
+    if text not in RULE_OPERATORS:
+        raise ValueError(f"«{text}» er ikke en sammenligning; bruk en av: <=, <, =, >=, >")
+    return RULE_OPERATORS[text]
+
+
+IndicatorSum = Annotated[tuple[str, ...], BeforeValidator(_indicator_sum)]
+
+
+class ValidationRuleRow(_Row):
+    """valideringsregler: a relation between indicators that every unit's values must keep in every period, such as
+    B.32 + B.33 <= B.31. `feil` refuses a file of values that breaks it; `advarsel` is listed and logged."""
+
+    venstre: IndicatorSum
+    operator: Annotated[str, BeforeValidator(_operator)]
+    hoyre: IndicatorSum
+    alvorlighet: Annotated[Severity, _coded(Severity, "alvorlighet")]
+    beskrivelse: Text = None
+
+    @model_validator(mode="after")
+    def _consistent(self, info: ValidationInfo) -> ValidationRuleRow:
+        ctx = _context(info)
+        problems: list[tuple[str, str]] = []
+        if set(self.venstre) & set(self.hoyre):
+            problems.append(("hoyre", "samme indikator står på begge sider"))
+        if ctx is not None:
+            for column in ("venstre", "hoyre"):
+                problems.extend((column, ctx.unknown_indicator(i)) for i in getattr(self, column)
+                                if i not in ctx.indicators)
+        if self.beskrivelse is not None and len(self.beskrivelse) > 300:
+            problems.append(("beskrivelse", "beskrivelsen er lengre enn 300 tegn"))
         if problems:
             raise RowProblems(problems)
         return self
@@ -809,6 +876,10 @@ KINDS: dict[str, Kind] = {
     "endringspunkter": Kind(
         "endringspunkter", ChangePointRow, ("indikator", "enhet", "periode", "begrunnelse"),
         ("indikator", "enhet", "periode"), ("indikator", "periode", "begrunnelse"), "endringspunkter",
+    ),
+    "valideringsregler": Kind(
+        "valideringsregler", ValidationRuleRow, ("venstre", "operator", "hoyre", "alvorlighet", "beskrivelse"),
+        ("venstre", "operator", "hoyre"), ("venstre", "operator", "hoyre", "alvorlighet"), "valideringsregler",
     ),
 }
 

@@ -22,6 +22,7 @@ import math
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pandas as pd
@@ -229,17 +230,14 @@ def targets_for(con: duckdb.DuckDBPyConnection, unit: Unit, year: int) -> dict[s
     return out
 
 
+BOUND_WORDS = {"minst": "Minst", "hoyst": "Høyst", "over": "Over", "under": "Under"}
+
+
 def default_wording(kind: str, threshold: float | None, reference_year: int | None, year: int) -> str:
     from navdash import fmt
 
-    if kind == "minst":
-        return f"Minst {fmt.number(threshold, 1)} %"
-    if kind == "hoyst":
-        return f"Høyst {fmt.number(threshold, 1)} %"
-    if kind == "over":
-        return f"Over {fmt.number(threshold, 1)} %"
-    if kind == "under":
-        return f"Under {fmt.number(threshold, 1)} %"
+    if kind in BOUND_WORDS:
+        return f"{BOUND_WORDS[kind]} {fmt.number(threshold, 1)} %"
     if kind == "oke_fra_fjoraret":
         return f"Skal øke sammenlignet med {reference_year or year - 1}"
     if kind == "retning_mot_niva":
@@ -662,8 +660,35 @@ def load(unit_id: str, period: Period | str, db: Path | None = None,
         return build(con, unit_id, period, mask)
 
 
+@dataclass(frozen=True)
+class ContextFigure:
+    """The same indicator for a unit above, for comparison in the detail view."""
+
+    unit_id: str
+    name: str
+    period: Combined  # the period shown (of the unit's own kind: month, tertial, year)
+    ytd: Combined
+    period_label: str
+    coverage: str | None  # how many offices delivered, when the period is incomplete
+
+
+@dataclass(frozen=True, eq=False)
+class IndicatorDetail:
+    """Everything the detail view of one indicator needs (`indicator_detail`)."""
+
+    indicator: dict[str, Any]  # the catalogue entry: name, description, measure, aggregation, link, ...
+    unit: Unit
+    kind: str  # the period kind of the series shown: "M" (months), "T" (tertials) or "Y" (years)
+    points: pd.DataFrame  # one row per period of the window: period, shown, adjusted, numerator, withheld, ...
+    spc: spc.SpcResult | None
+    analysis: signals.SeriesAnalysis | None
+    context: tuple[ContextFigure, ...]
+    targets: list[TargetView]
+    target_line: float | None
+
+
 def indicator_detail(unit_id: str, indicator_id: str, period: Period, db: Path | None = None,
-                     window: int = SPC_WINDOW, mask: disclosure.Mask | None = None) -> dict | None:
+                     window: int = SPC_WINDOW, mask: disclosure.Mask | None = None) -> IndicatorDetail | None:
     """Everything the detail view needs: the monthly points with their bases, the SPC result, the catalogue
     entry, and the same indicator for the units above for context."""
     with store.reading(db) as con:
@@ -690,9 +715,8 @@ def indicator_detail(unit_id: str, indicator_id: str, period: Period, db: Path |
                 aggregate.select_periods(anc_rows, [this]), ind.aggregation, ind.measure))
             ytd = disclosure.gate(mask, anc_id, indicator_id, ytd_periods, aggregate.combine(
                 aggregate.select_periods(anc_rows, ytd_periods), ind.aggregation, ind.measure))
-            context.append({"unit_id": anc_id, "name": anc_name, "period": value, "ytd": ytd,
-                            "period_label": this.label() if this else "",
-                            "coverage": incomplete_periods(anc_rows).get(this.key) if this else None})
+            context.append(ContextFigure(anc_id, anc_name, value, ytd, this.label() if this else "",
+                                         incomplete_periods(anc_rows).get(this.key) if this else None))
         targets = targets_for(con, unit, period.year).get(indicator_id, [])
     kind = _kind_for(rows) if not rows.empty else "M"
     rows = rows[rows["period_kind"] == kind]
@@ -718,5 +742,6 @@ def indicator_detail(unit_id: str, indicator_id: str, period: Period, db: Path |
         points["adjusted"] = list(analysis.charted)
         if "withheld" in points:  # a month missing from the data is a gap, not a hidden figure
             points["withheld"] = points["withheld"].astype("boolean").fillna(False).astype(bool)
-    return {"indicator": ind.to_dict(), "unit": unit, "kind": kind, "points": points.reset_index(drop=True),
-            "spc": result, "analysis": analysis, "context": context, "targets": targets, "target_line": numeric}
+    return IndicatorDetail(indicator=ind.to_dict(), unit=unit, kind=kind, points=points.reset_index(drop=True),
+                           spc=result, analysis=analysis, context=tuple(context), targets=targets,
+                           target_line=numeric)

@@ -34,14 +34,7 @@ from typing import Any
 
 import duckdb
 
-DEFAULT_DB = Path(__file__).resolve().parent.parent / "data" / "navdash.duckdb"
-
-
-def db_path() -> Path:
-    """`data/navdash.duckdb` unless the environment variable NAVDASH_DB names another file."""
-    env = os.environ.get("NAVDASH_DB")
-    return Path(env).resolve() if env else DEFAULT_DB
-
+from navdash.paths import db_path
 
 # ---------------------------------------------------------------------------------------------------------
 # Schema and migrations. Append new migrations; never edit one that has shipped.
@@ -291,6 +284,21 @@ MIGRATIONS: list[tuple[int, str, str]] = [
         DROP SEQUENCE practice_seq;
         """,
     ),
+    (
+        8,
+        "validation rules between indicators, checked on every import of values",
+        """
+        -- A side is one indicator or a sum of them, stored as written with ' + ' between the terms (B.32 + B.33).
+        CREATE TABLE validation_rules (
+            left_side VARCHAR NOT NULL,
+            operator VARCHAR NOT NULL,
+            right_side VARCHAR NOT NULL,
+            severity VARCHAR NOT NULL,
+            description VARCHAR,
+            PRIMARY KEY (left_side, operator, right_side)
+        );
+        """,
+    ),
 ]
 APP_RECORDS_MOVED = 7
 
@@ -448,6 +456,11 @@ def remove_stale_work_files(path: Path) -> list[Path]:
     return removed
 
 
+class NothingChanged(Exception):  # noqa: N818 - a signal, not an error
+    """Raised inside `writing` by work that changed no rows: the copy is thrown away, nothing is published and the
+    data version (which keys every cached page) stays, so a re-import of the same file empties no cache."""
+
+
 @contextlib.contextmanager
 def writing(
     path: Path | None = None, *, publish: bool = True, who: str = "system", timeout: float | None = None
@@ -455,7 +468,8 @@ def writing(
     """A read-write connection to a private copy of the database, published atomically on success.
 
     Writers are serialised by an exclusive lock on `<db>.lock`; without it two imports could each copy the same
-    version and the second publish would silently drop the first one's rows. A writer waits at most `timeout`
+    version and the second publish would silently drop the first one's rows. Raising NothingChanged in the block
+    ends it without a publish. A writer waits at most `timeout`
     seconds (default `lock_timeout()`) and then raises StoreBusy. `publish=False` (dry run) runs everything and
     throws the copy away. A missing or read-only folder and a damaged file raise DatabaseUnusable.
     """
@@ -489,6 +503,8 @@ def writing(
                     yield con
                 except duckdb.IOException as exc:  # blocks missing from a truncated file surface only when read
                     raise _io_problem(exc, path) from None
+                except NothingChanged:
+                    publish = False  # the published file and its data version stay as they are
                 if publish:
                     _set_meta(con, "data_version", str(before + 1))
                     _set_meta(con, "published_at", datetime.now().isoformat(timespec="seconds"))
@@ -536,9 +552,9 @@ def _data_version(con: duckdb.DuckDBPyConnection) -> int:
     return int(row[0]) if row else 0
 
 
-def ensure_database(path: Path | None = None, *, demo: bool = True) -> bool:
-    """Create the database if it does not exist (with the demo data unless `demo=False`), and bring an existing
-    one up to the current schema. Returns True when something was written."""
+def ensure_database(path: Path | None = None) -> bool:
+    """Create an empty database if it does not exist, and bring an existing one up to the current schema. Returns
+    True when something was written. (The demo database is made by `navdash.demo.ensure_database`.)"""
     path = Path(path) if path else db_path()
     _require_folder(path)
     if path.exists():
@@ -548,13 +564,8 @@ def ensure_database(path: Path | None = None, *, demo: bool = True) -> bool:
         with writing(path, who="migrering"):
             pass
         return True
-    if demo:
-        from navdash.ingest import load_demo
-
-        load_demo(path)
-    else:
-        with writing(path, who="init"):
-            pass
+    with writing(path, who="init"):
+        pass
     return True
 
 

@@ -67,6 +67,7 @@ import duckdb
 import pandas as pd
 
 from navdash import store
+from navdash import units as tree
 from navdash.schemas import LABELS, LIKERT, SURVEY_GROUPS, SURVEY_NO_GROUP
 
 MIN_RESPONDENTS = 5
@@ -174,19 +175,15 @@ def unit_table(db: Path | str | None = None) -> pd.DataFrame:
 # ---------------------------------------------------------------------------------------------------------
 
 
+def _parents(units: pd.DataFrame) -> dict[str, str | None]:
+    return {u: p if isinstance(p, str) and p else None for u, p in zip(units["unit_id"], units["parent_id"],
+                                                                        strict=True)}
+
+
 def ancestors(units: pd.DataFrame) -> dict[str, list[str]]:
     """unit -> [the unit, its parent, ..., the root]; stops at a ring instead of looping."""
-    parent = dict(zip(units["unit_id"], units["parent_id"], strict=True))
-    out: dict[str, list[str]] = {}
-    for unit in parent:
-        chain, seen = [unit], {unit}
-        nxt = parent.get(unit)
-        while isinstance(nxt, str) and nxt and nxt not in seen:
-            chain.append(nxt)
-            seen.add(nxt)
-            nxt = parent.get(nxt)
-        out[unit] = chain
-    return out
+    parents = _parents(units)
+    return {unit: tree.chain(unit, parents) for unit in parents}
 
 
 @dataclass(frozen=True)
@@ -407,9 +404,9 @@ def published(db: Path | str | None, survey: str) -> pd.DataFrame:
 
 def chain(units: pd.DataFrame, unit_id: str) -> list[str]:
     """The unit, its fylke and Norge (the root), without repeats: the comparison a page shows."""
-    by_id = units.set_index("unit_id")
-    up = ancestors(units).get(unit_id, [unit_id])
-    fylke = next((u for u in up[1:] if by_id.at[u, "type"] == "fylke"), None) if unit_id in by_id.index else None
+    parents = _parents(units)
+    up = tree.chain(unit_id, parents)
+    fylke = tree.nearest_of_type(unit_id, parents, dict(zip(units["unit_id"], units["type"], strict=True)), "fylke")
     out = [unit_id] + ([fylke] if fylke else []) + ([up[-1]] if len(up) > 1 else [])
     return list(dict.fromkeys(out))
 

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
-from navdash import appdb, ingest, store
+from navdash import appdb, demo, ingest, store
 
 TESTS = Path(__file__).resolve().parent
 DATA = TESTS / "data"
@@ -130,7 +130,7 @@ def app_rows(db: Path, sql: str, **params: Any) -> list[tuple]:
 def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The demo database, loaded through the real import once per test session."""
     path = tmp_path_factory.mktemp("demo-template") / "demo.duckdb"
-    ingest.load_demo(path)
+    demo.load_demo(path)
     return path
 
 

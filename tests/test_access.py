@@ -10,6 +10,7 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from navdash import access, store
+from navdash.schemas import KINDS
 from navdash.text import shown
 from tests.conftest import app_rows, copy_db, fingerprint
 from tests.pagetest import APP
@@ -188,7 +189,9 @@ def test_leader_cannot_upload_other_units_or_central_indicators(demo_db, monkeyp
 
 def test_analytiker_may_upload_every_kind_and_reads_the_audit_log(demo_db, monkeypatch):
     at = run(demo_db, monkeypatch, persona="analytiker", page="views/last_opp.py")
-    assert len(kind_box(at).options) == 6  # every kind, including endringspunkter
+    options = kind_box(at).options
+    assert len(options) == len(KINDS)  # every kind of file
+    assert {"Endringspunkter", "Valideringsregler"} <= set(options)
     assert any(e.label.startswith("Endringslogg") for e in at.expander)
 
 
@@ -314,6 +317,38 @@ def test_visibility_rules():
     assert see(access.User("", "leder", "9999"), parents) == set()
     assert not access.can_open(None, "start")
     assert access.upload_scope(access.User("", "fylkesleder", "0300")) is None
+
+
+PARENTS = {"0000": None, "0300": "0000", "0312": "0300", "0313": "0300", "1100": "0000", "1103": "1100"}
+
+
+@pytest.mark.parametrize(("role", "unit", "fylke", "runs", "writes", "answers", "registers", "audit"), [
+    # role, own unit, whose meetings, runs 0300's, writes for 0312, answers for 0312, registers for, audit log
+    ("ansatt", "0312", "0300", False, False, False, set(), False),
+    ("leder", "0312", "0300", False, False, True, {"0312"}, False),
+    ("leder", "0313", "0300", False, False, False, {"0313"}, False),
+    ("fylkesleder", "0300", "0300", True, True, False, {"0300", "0312", "0313"}, False),
+    ("fylkesleder", "1100", "1100", False, False, False, {"1100", "1103"}, False),
+    ("analytiker", "0000", None, False, False, False, set(PARENTS), True),
+])
+def test_meeting_register_and_audit_rules(role, unit, fylke, runs, writes, answers, registers, audit):
+    user = access.User("", role, unit)
+    assert access.meeting_fylke(user, PARENTS) == fylke
+    assert access.can_run_meeting(user, "0300") is runs
+    assert access.can_write_for(user, "0312", PARENTS) is writes
+    assert access.can_answer(user, "0312") is answers
+    assert {u for u in PARENTS if access.can_register(user, u, PARENTS)} == registers
+    assert access.registers_anywhere(user) is bool(registers)
+    assert access.can_see_audit_log(user) is audit
+    assert access.sees_every_unit(user) is (role == "analytiker")
+
+
+def test_nobody_is_granted_anything():
+    assert not access.can_run_meeting(None, "0300") and not access.can_write_for(None, "0300", PARENTS)
+    assert not access.can_answer(None, "0312") and not access.can_register(None, "0312", PARENTS)
+    assert not access.registers_anywhere(None) and not access.can_see_audit_log(None)
+    assert not access.sees_every_unit(None)
+    assert not access.can_register(access.User("", "analytiker", "0000"), "9999", PARENTS)  # an unknown unit
 
 
 def test_documented_example_role_file_is_valid():

@@ -200,7 +200,7 @@ def test_an_old_database_hands_its_app_records_over_once(appdb_backend: str, tmp
         assert store.schema_version(con) == store.APP_RECORDS_MOVED - 1
         assert con.execute("SELECT count(*) FROM comments").fetchone() == (1,)
 
-    assert store.ensure_database(db, demo=False) is True  # first start
+    assert store.ensure_database(db) is True  # first start
     with store.reading(db) as con:
         assert store.schema_version(con) == store.SCHEMA_VERSION
         tables = {t for (t,) in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
@@ -225,7 +225,7 @@ def test_an_old_database_hands_its_app_records_over_once(appdb_backend: str, tmp
     assert ids == {i for k, _, i in log if k == "verdier" and i is not None}
 
     # Once only: a second start does nothing, and a repeated hand-over of the same file copies nothing twice.
-    assert store.ensure_database(db, demo=False) is False
+    assert store.ensure_database(db) is False
     old = tmp_path / "igjen.duckdb"
     build_pre_appdb_database(old, monkeypatch)
     with store.reading(old) as con:

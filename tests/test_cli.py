@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from navdash import store
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -28,12 +30,14 @@ def test_init_demo_export_and_reimport_changes_nothing(tmp_path: Path):
     assert exported.returncode == 0, exported.stderr
     lines = out.read_text(encoding="utf-8").splitlines()
     assert lines[0] == "enhet,indikator,periode,teller,nevner,verdi" and len(lines) == 49  # 48 months
-    before = db.read_bytes()
+    before, version = db.read_bytes(), store.data_version(db)
     imported = run(db, "import", "verdier", str(out))
     assert imported.returncode == 0, imported.stderr
-    assert imported.stdout.strip() == ("frogner.csv: 48 rader verdier importert: 0 nye, 0 endret, 48 uendret.")
+    assert imported.stdout.strip() == ("frogner.csv: 48 rader verdier kontrollert: ingen endringer (48 uendret), så "
+                                       "ingenting er publisert og dataversjonen er den samme.")
     assert len(imported.stdout.strip().splitlines()) == 1
-    assert db.read_bytes() != before  # a new version is published (import log), but no value changed
+    # the same rows again change nothing: no publish, so no cache is emptied
+    assert db.read_bytes() == before and store.data_version(db) == version
     stdout = run(db, "export", "enheter").stdout
     assert stdout.splitlines()[1].startswith("0000,Norge,land")
 

@@ -205,6 +205,24 @@ def test_reimport_is_harmless_and_counts_new_changed_unchanged(small_db: Path, t
                            ).fetchone() == (41.0,)
 
 
+def test_reimport_of_the_same_file_publishes_nothing(small_db: Path, tmp_path: Path):
+    before, version = fingerprint(small_db), store.data_version(small_db)
+    with store.reading(small_db) as con:
+        stored = con.execute("""SELECT count(*) FROM "values" """).fetchone()[0]
+    report = ingest.import_file("verdier", DATA / "verdier.csv", db=small_db, today=TODAY)
+    assert report.ok and report.nothing_changed and not report.published
+    assert (report.new, report.changed) == (0, 0) and report.unchanged == stored
+    assert "ingen endringer" in report.summary()
+    assert report.data_version == version == store.data_version(small_db)
+    assert fingerprint(small_db) == before
+    # one changed value is a publish, and a new data version
+    f = tmp_path / "endret.csv"
+    f.write_text("enhet,indikator,periode,teller,nevner,verdi\n0312,B.15,2021-01,39,60,\n", encoding="utf-8")
+    report = ingest.import_file("verdier", f, db=small_db, today=TODAY)
+    assert report.published and not report.nothing_changed and report.changed == 1
+    assert store.data_version(small_db) == report.data_version == version + 1
+
+
 def test_dry_run_validates_but_writes_nothing(small_db: Path, tmp_path: Path):
     before = fingerprint(small_db)
     f = tmp_path / "ny.csv"

@@ -9,7 +9,7 @@ from streamlit.testing.v1 import AppTest
 
 from navdash import practices
 from navdash.access import DEMO_PERSONAS
-from navdash.ingest import load_demo
+from navdash.demo import load_demo
 from navdash.text import shown
 from tests.conftest import app_fingerprint, copy_db, fingerprint
 from tests.pagetest import app

@@ -32,7 +32,7 @@ def _run(db: Path, monkeypatch, persona: str, page: str | None = None) -> AppTes
 def units_only_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """`init`, then a units import and nothing else: the first thing a new installation does."""
     db = tmp_path_factory.mktemp("units-only") / "navdash.duckdb"
-    store.ensure_database(db, demo=False)
+    store.ensure_database(db)
     assert ingest.import_file("enheter", DATA / "enheter.csv", db=db).ok
     return db
 

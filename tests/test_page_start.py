@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import csv
 from pathlib import Path
 
-from navdash import ingest, store
+from navdash import demo, ingest, store
 from tests.pagetest import app
 
 
@@ -20,27 +21,34 @@ def test_first_start_creates_the_demo_database(tmp_path: Path, monkeypatch):
 
 def test_start_page_shows_tree_freshness_and_navigation(tmp_path: Path, monkeypatch):
     db = tmp_path / "demo.duckdb"
-    ingest.load_demo(db)
+    demo.load_demo(db)
     at = app(db, monkeypatch)
     assert [h.value for h in at.header] == ["Data og ferskhet", "Fullstendighet per måned", "Enhetene", "Sidene"]
     freshness = at.dataframe[0].value
     assert list(freshness["Data"]) == ["Enheter", "Indikatorkatalog", "Verdier", "Resultatkrav",
                                        "Medarbeiderundersøkelse", "Endringspunkter"]
-    rows = sum(1 for _ in open(ingest.DEMO_DIR / "verdier.csv", encoding="utf-8")) - 1
+    rows = sum(1 for _ in open(demo.DEMO_DIR / "verdier.csv", encoding="utf-8")) - 1
     assert freshness.loc[freshness["Data"] == "Verdier", "Rader"].item() == f"{rows:,}".replace(",", "\u00a0")
     assert set(freshness["Fil"]) >= {"verdier.csv", "enheter.csv"}
     labels = [e.label for e in at.expander]
     assert "NAV Oslo (0300) · Fylke · 15 kontorer" in labels
     assert "NAV Rogaland (1100) · Fylke · 20 kontorer" in labels
+    assert labels.index("NAV Oslo (0300) · Fylke · 15 kontorer") < labels.index(
+        "NAV Rogaland (1100) · Fylke · 20 kontorer")  # fylker by name
     rogaland = at.dataframe[2].value
     assert "Slått sammen med NAV Stavanger fra 01.01.2020" in set(rogaland["Status"])
-    assert list(rogaland["Enhet"]) == sorted(rogaland["Enhet"])  # by unit number, never by results
+    # The unit tree's one order: offices by name (then number), as in every picker; never by results.
+    with open(demo.DEMO_DIR / "enheter.csv", encoding="utf-8") as fh:
+        offices = [r for r in csv.DictReader(fh) if r["overordnet"] == "1100"]
+    by_name = [r["enhet"] for r in sorted(offices, key=lambda r: (r["navn"], r["enhet"]))]
+    assert by_name != sorted(by_name)  # the demo's names and numbers disagree, so the order is really tested
+    assert list(rogaland["Enhet"]) == by_name
     assert "Dataversjon 1" in " ".join(c.value for c in at.sidebar.caption)
 
 
 def test_start_page_on_a_database_without_values(tmp_path: Path, monkeypatch):
     db = tmp_path / "tom.duckdb"
-    store.ensure_database(db, demo=False)
+    store.ensure_database(db)
     at = app(db, monkeypatch)
     assert at.title[0].value == "Mål og resultater i NAV"
     assert at.metric[0].value == "0"

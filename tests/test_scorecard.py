@@ -193,11 +193,11 @@ def test_tertial_key_information_is_shown_as_a_tertial(demo_db: Path):
 
 def test_detail_has_bases_chart_data_and_parents(demo_db: Path):
     detail = scorecard.indicator_detail("0312", "B.47", parse_period("2021-12"), demo_db)
-    points = detail["points"]
+    points = detail.points
     assert len(points) == 24 and points["period"].iloc[-1] == "2021-12"
     assert (points["numerator"] <= points["denominator"]).all()
-    assert [c["unit_id"] for c in detail["context"]] == ["0300", "0000"]
-    assert detail["spc"].variation_type == "special_cause_improvement"
+    assert [c.unit_id for c in detail.context] == ["0300", "0000"]
+    assert detail.spc.variation_type == "special_cause_improvement"
 
 
 def test_unknown_unit_gives_none(demo_db: Path):
@@ -251,12 +251,12 @@ def test_assurance_names_its_target_and_uses_the_yearly_average(demo_db: Path):
 
 def test_detail_chart_ends_at_the_chosen_month_not_the_last_loaded(demo_db: Path):
     detail = scorecard.indicator_detail("0312", "B.15", parse_period("2022-03"), demo_db)
-    points = list(detail["points"]["period"])
+    points = list(detail.points["period"])
     assert points[-1] == "2022-03" and len(points) == scorecard.SPC_WINDOW
     assert points[0] == "2020-04"
     # the badge and the chart agree: the chart's last point type is the card's signal for the same month
     row = _demo_row(demo_db, "0312", "2022-03", "B.15")
-    assert detail["spc"].variation_type == row.signal.variation
+    assert detail.spc.variation_type == row.signal.variation
 
 
 def test_a_fylke_figure_from_fewer_offices_says_so_and_is_not_judged(demo_db: Path):

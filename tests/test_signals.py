@@ -248,11 +248,11 @@ def test_norge_gradert_sykmelding_in_december_is_not_a_concern(demo_db: Path) ->
 def test_demo_change_points_rebase_norge_outflow(demo_db: Path) -> None:
     detail = scorecard.indicator_detail("0000", "B.15", parse_period("2022-12"), demo_db)
     assert detail is not None
-    analysis = detail["analysis"]
+    analysis = detail.analysis
     assert [(i, c.period) for i, c in analysis.change_points] == [(3, "2021-04")]
     assert [s.start for s in analysis.result.segments] == [0, 3]
-    assert len(detail["points"]) == len(analysis.result.points) == 24
-    assert detail["points"]["period"].iloc[-1] == "2022-12"
+    assert len(detail.points) == len(analysis.result.points) == 24
+    assert detail.points["period"].iloc[-1] == "2022-12"
     row = _row(demo_db, "0000", "B.15", "2022-12")
     assert row.signal.change_points == ("2021-04: Gjenåpning etter koronapandemien: overgangen til arbeid på vanlig "
                                         "nivå igjen fra april 2021",)

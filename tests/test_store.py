@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def test_new_database_has_current_schema(tmp_path: Path):
     db = tmp_path / "n.duckdb"
-    store.ensure_database(db, demo=False)
+    store.ensure_database(db)
     with store.reading(db) as con:
         assert store.schema_version(con) == store.SCHEMA_VERSION
         versions = [v for (v,) in con.execute("SELECT version FROM schema_version ORDER BY version").fetchall()]
@@ -34,11 +34,11 @@ def test_old_database_is_migrated_and_keeps_its_data(tmp_path: Path, monkeypatch
     store.forget_snapshots()
     with store.reading(db) as con:
         assert store.schema_version(con) == 1
-    assert store.ensure_database(db, demo=False) is True
+    assert store.ensure_database(db) is True
     with store.reading(db) as con:
         assert store.schema_version(con) == store.SCHEMA_VERSION
         assert con.execute("SELECT name FROM units").fetchone() == ("Norge",)
-    assert store.ensure_database(db, demo=False) is False  # nothing to do the second time
+    assert store.ensure_database(db) is False  # nothing to do the second time
 
 
 def test_failed_write_leaves_published_file_untouched(small_db: Path):

@@ -9,7 +9,7 @@ import streamlit as st
 
 from navdash import access, store, upload
 from navdash.schemas import KINDS
-from navdash.ui import data, frame
+from navdash.ui import data
 from navdash.ui.identity import current_user
 from navdash.ui.text import md
 
@@ -82,6 +82,6 @@ if uploaded is not None:
 st.header("Importhistorikk")
 history = upload.history(db_path)
 st.dataframe(history.rename(columns=str.capitalize), hide_index=True, width="stretch")
-if user.role == "analytiker":
+if access.can_see_audit_log(user):
     with st.expander("Endringslogg: alle endringer, hvem og når"):
         st.dataframe(upload.audit_log(db_path).rename(columns=str.capitalize), hide_index=True, width="stretch")

@@ -8,7 +8,7 @@ import streamlit as st
 from navdash import disclosure
 from navdash.periods import parse_period
 from navdash.schemas import LABELS
-from navdash.ui import data, downloads, frame, norsk, pickers, scorecard_view, text
+from navdash.ui import data, downloads, norsk, pickers, scorecard_view, text
 from navdash.ui.identity import current_user
 from navdash.ui.text import md, safe_link
 
@@ -105,7 +105,7 @@ chosen = pickers.url_select("Indikator", ids, param="indikator", key="indikator_
                             format_func=lambda i: names[i]) if ids else None
 if chosen:
     detail = data.indicator_detail(db, version, unit_id, chosen, period_key, scope)
-    info = detail["indicator"]
+    info = detail.indicator
     st.subheader(md(names[chosen]))
     link = safe_link(info["link"])
     st.markdown(f"{md(info['description'] or '', keep_lines=True)}\n\n"
@@ -114,19 +114,19 @@ if chosen:
                 f"**Polaritet:** {LABELS['polaritet'].get(info['polarity'], '')} · "
                 f"**Kilde:** {md(info['source'] or 'ukjent')}"
                 + (f" · [Følg med på statistikken]({link})" if link else ""))
-    if detail["spc"] is not None and detail["spc"].too_little_data:
+    if detail.spc is not None and detail.spc.too_little_data:
         st.warning("For lite grunnlag for et signal: for få hendelser per måned.")
-    elif detail["spc"] is not None and detail["spc"].too_few_points:
-        st.warning(f"For få datapunkter for et signal: {detail['spc'].n_points} måneder, minst 12 trengs.")
-    if detail["points"]["withheld"].any():
+    elif detail.spc is not None and detail.spc.too_few_points:
+        st.warning(f"For få datapunkter for et signal: {detail.spc.n_points} måneder, minst 12 trengs.")
+    if detail.points["withheld"].any():
         st.caption(f"Måneder der tallet gjelder færre enn 5 personer vises som «{disclosure.WITHHELD_TEXT}» og er "
                    "ikke med i diagrammet eller i kontrollgrensene.")
-    if detail["kind"] == "M":
+    if detail.kind == "M":
         st.plotly_chart(scorecard_view.spc_figure(detail), width="stretch", config=norsk.PLOTLY_CONFIG)
         st.caption(text.md(" ".join(scorecard_view.chart_notes(detail))))
-    context = [f"**{md(c['name'])}**: {scorecard_view.figure_text(c['period'], info['measure'])} ({c['period_label']}"
-               + (f", {c['coverage']}" if c.get("coverage") else "")
-               + f"), hittil i år {scorecard_view.figure_text(c['ytd'], info['measure'])}" for c in detail["context"]]
+    context = [f"**{md(c.name)}**: {scorecard_view.figure_text(c.period, info['measure'])} ({c.period_label}"
+               + (f", {c.coverage}" if c.coverage else "")
+               + f"), hittil i år {scorecard_view.figure_text(c.ytd, info['measure'])}" for c in detail.context]
     if context:
         st.markdown("Til sammenligning: " + " · ".join(context))
     st.dataframe(scorecard_view.points_table(detail), hide_index=True, width="stretch")

@@ -6,9 +6,10 @@ import pandas as pd
 import streamlit as st
 
 from navdash import fmt
+from navdash import units as tree
 from navdash.periods import parse_period
 from navdash.schemas import LABELS
-from navdash.ui import data, frame
+from navdash.ui import data
 from navdash.ui.text import md
 
 db, version = data.source()
@@ -64,13 +65,15 @@ else:
     st.table(table)  # a plain table: a dozen rows of text, readable by screen readers and when printed
 
 st.header("Enhetene")
-st.caption("Ordnet etter enhetstreet og enhetsnummer, ikke etter resultater.")
+st.caption("Ordnet etter enhetstreet: hvert fylke med kontorene sine etter navn, ikke etter resultater.")
+place = tree.positions(tree.from_table(units))
+units = units.assign(_place=units["unit_id"].map(place).fillna(len(place))).sort_values(["_place", "unit_id"])
 top = units[units["parent_id"].isna()]
 for _, root in top.iterrows():
     st.markdown(f"**{md(root['name'])}** ({md(root['unit_id'])})")
 children = units[units["parent_id"].isin(top["unit_id"])]
 leaves = children[~children["unit_id"].isin(units["parent_id"])]
-for _, parent in children[~children.index.isin(leaves.index)].sort_values(["type", "unit_id"]).iterrows():
+for _, parent in children[~children.index.isin(leaves.index)].iterrows():
     below = units[units["parent_id"] == parent["unit_id"]]
     kind = LABELS["type"].get(parent["type"], parent["type"])
     title = f"{md(parent['name'])} ({md(parent['unit_id'])}) · {md(kind)}"
@@ -90,7 +93,7 @@ if not leaves.empty:
         st.dataframe(
             leaves.assign(Enhet=leaves["unit_id"], Navn=leaves["name"],
                           Type=leaves["type"].map(LABELS["type"]), Ansatte=leaves["employees"].map(fmt.number))
-            [["Enhet", "Navn", "Type", "Ansatte"]].sort_values("Enhet"),
+            [["Enhet", "Navn", "Type", "Ansatte"]],
             hide_index=True, width="stretch",
         )
 

@@ -7,10 +7,10 @@ from datetime import date
 
 import streamlit as st
 
-from navdash import meetings
+from navdash import access, meetings
 from navdash.exports import meeting as meeting_pack
 from navdash.periods import parse_period
-from navdash.ui import data, downloads, frame, meeting_view, pickers, scorecard_view
+from navdash.ui import data, downloads, meeting_view, pickers, scorecard_view
 from navdash.ui.identity import current_user
 from navdash.ui.saving import saving
 from navdash.ui.text import md
@@ -21,21 +21,18 @@ units = data.units(db, version)
 names = dict(zip(units["unit_id"], units["name"], strict=True))
 params = st.query_params
 
-if user.role == "analytiker":
+fylke_id = access.meeting_fylke(user, data.unit_parents(db, version))
+if fylke_id is None:  # the analytiker picks a fylke
     fylker = list(units[units["type"] == "fylke"].sort_values("unit_id")["unit_id"])
     fylke_id = pickers.url_select("Fylke", fylker, param="fylke", key="mote_fylke", default=fylker[0],
                                   format_func=lambda u: f"{u} {names[u]}", container=st.sidebar)
-elif user.role == "fylkesleder":
-    fylke_id = user.unit_id
-else:
-    fylke_id = data.unit_parents(db, version).get(user.unit_id) or user.unit_id
 
 st.title(f"Månedsmøtet – {md(fylke_id)} {md(names.get(fylke_id, ''))}")
 st.markdown("Alle kontorene i fylket i én oversikt, i enhetsrekkefølge. Tallene er **frosset** da møtet ble åpnet: "
             "nye data som kommer under møtet endrer ingenting, og et tidligere møte kan åpnes igjen slik det var.")
 
-months = data.months_with_data(db, version) if meetings.can_run_meeting(user, fylke_id) else []
-if meetings.can_run_meeting(user, fylke_id) and not months:
+months = data.months_with_data(db, version) if access.can_run_meeting(user, fylke_id) else []
+if access.can_run_meeting(user, fylke_id) and not months:
     st.info("Det finnes ingen månedstall ennå, så et møte kan ikke åpnes. Last opp verdier først.")
 elif months:
     with st.container(border=True):
@@ -50,7 +47,7 @@ elif months:
 
 past = meetings.meetings_for(db, fylke_id)
 if not past:
-    st.info("Fylket har ingen møter ennå." + (" Velg en måned og åpne møtet." if meetings.can_run_meeting(
+    st.info("Fylket har ingen møter ennå." + (" Velg en måned og åpne møtet." if access.can_run_meeting(
         user, fylke_id) else " Fylkesledelsen åpner møtene."))
     st.stop()
 ids = [m.meeting_id for m in past]

@@ -14,11 +14,15 @@ from __future__ import annotations
 
 import dataclasses
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 import streamlit as st
 
 from navdash import access, disclosure, overview, store
+
+if TYPE_CHECKING:
+    from navdash.scorecard import IndicatorDetail
 
 
 def source() -> tuple[str, int]:
@@ -103,7 +107,8 @@ def scorecard(db: str, version: int, unit_id: str, period: str, scope: str):  # 
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
-def indicator_detail(db: str, version: int, unit_id: str, indicator_id: str, period: str, scope: str) -> dict | None:
+def indicator_detail(db: str, version: int, unit_id: str, indicator_id: str, period: str,
+                     scope: str) -> IndicatorDetail | None:
     from navdash import scorecard as core
     from navdash.periods import parse_period
 

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Iterator
 
 import streamlit as st
 
-from navdash import store
+from navdash import demo, store
 from navdash.appdb import AppDbError
 from navdash.ui import data, norsk
 
@@ -52,9 +52,9 @@ def open_store() -> None:
     try:
         if not store.db_path().exists():
             with st.spinner("Oppretter demodatabasen … (bare første gang)"):
-                store.ensure_database()
+                demo.ensure_database()
         else:
-            store.ensure_database()  # a file from an older version is migrated once (its app records move out)
+            demo.ensure_database()  # a file from an older version is migrated once (its app records move out)
         store.data_version()
     except store.StoreError as exc:
         text = store.message(exc)

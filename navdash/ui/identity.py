@@ -26,7 +26,16 @@ from typing import Any
 
 import streamlit as st
 
-from navdash.access import DEFAULT_PERSONA, DEMO_PERSONAS, ROLE_TEXT, RoleMap, RoleMapError, User, load_role_map
+from navdash.access import (
+    DEFAULT_PERSONA,
+    DEMO_PERSONAS,
+    ROLE_TEXT,
+    RoleMap,
+    RoleMapError,
+    User,
+    load_role_map,
+    sees_every_unit,
+)
 from navdash.access import user_from_claims as _user_from_claims
 from navdash.ui.text import md
 
@@ -225,7 +234,7 @@ def require_user() -> User:
 def require_known_unit(user: User, known_units: Mapping[str, object]) -> None:
     """Stop with a clear message when the user's unit is not in the database (a role grant to a unit that does not
     exist, or was never imported). Analysts see every unit and are let through, so they can import the units."""
-    if user.role == "analytiker" or user.unit_id in known_units:
+    if sees_every_unit(user) or user.unit_id in known_units:
         return
     if user.demo and not known_units:  # a new, empty database in demo mode: the start page says there is nothing
         return

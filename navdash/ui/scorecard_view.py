@@ -13,7 +13,7 @@ import plotly.graph_objects as go
 
 from navdash import disclosure, fmt
 from navdash.aggregate import Combined
-from navdash.scorecard import Row, Signal, TargetStatus, TargetView
+from navdash.scorecard import IndicatorDetail, Row, Signal, TargetStatus, TargetView
 from navdash.text import escape
 
 # Colours carry meaning only together with a symbol and a word; text stays dark for contrast.
@@ -180,14 +180,14 @@ def table_html(rows: list[Row], unit_id: str, period_key: str, caption: str, wit
     return "".join(out)
 
 
-def spc_figure(detail: dict) -> go.Figure:
+def spc_figure(detail: IndicatorDetail) -> go.Figure:
     """The control chart: results, the seasonally adjusted line the limits belong to (when the season is adjusted),
     mean and process limits per segment, special-cause points marked by shape, each recorded change point as a
     vertical line with its reason, and the target line."""
-    points: pd.DataFrame = detail["points"]
-    result = detail["spc"]
-    analysis = detail.get("analysis")
-    measure = detail["indicator"]["measure"]
+    points = detail.points
+    result = detail.spc
+    analysis = detail.analysis
+    measure = detail.indicator["measure"]
     from navdash.periods import parse_period
 
     x = [parse_period(p).short_label() for p in points["period"]]
@@ -239,8 +239,8 @@ def spc_figure(detail: dict) -> go.Figure:
                                yshift=18 * (count - 1 - n), text=escape(f"Endring: {reason}"),
                                hovertext=escape(cp.reason), showarrow=False,
                                font={"size": 11, "color": "#00347d"}, bgcolor="rgba(255,255,255,0.8)")
-    if detail.get("target_line") is not None:
-        fig.add_trace(go.Scatter(x=x, y=[detail["target_line"]] * len(x), mode="lines", name="Resultatkrav",
+    if detail.target_line is not None:
+        fig.add_trace(go.Scatter(x=x, y=[detail.target_line] * len(x), mode="lines", name="Resultatkrav",
                                  line={"color": "#00347d", "dash": "dot", "width": 2},
                                  hovertemplate="Resultatkrav: %{y:,.1f}" + suffix + "<extra></extra>"))
     top = 30 + 18 * len(analysis.change_points) if analysis is not None and analysis.change_points else 30
@@ -250,9 +250,9 @@ def spc_figure(detail: dict) -> go.Figure:
     return fig
 
 
-def chart_notes(detail: dict) -> list[str]:
+def chart_notes(detail: IndicatorDetail) -> list[str]:
     """What the chart does, in words for the caption under it: the chart kind, the season, the change points."""
-    analysis = detail.get("analysis")
+    analysis = detail.analysis
     if analysis is None:
         return []
     notes = [f"Diagram: {analysis.chart_text}."]
@@ -271,10 +271,10 @@ def chart_notes(detail: dict) -> list[str]:
     return notes
 
 
-def points_table(detail: dict) -> pd.DataFrame:
+def points_table(detail: IndicatorDetail) -> pd.DataFrame:
     """The numbers behind each point, for the table under the chart."""
-    points: pd.DataFrame = detail["points"]
-    measure = detail["indicator"]["measure"]
+    points = detail.points
+    measure = detail.indicator["measure"]
     from navdash.periods import parse_period
 
     out = pd.DataFrame({"Periode": [parse_period(p).label() for p in points["period"]]})
@@ -283,17 +283,17 @@ def points_table(detail: dict) -> pd.DataFrame:
     def cells(values: pd.Series, show: object) -> list[str]:
         return [disclosure.WITHHELD_TEXT if w else show(v) for v, w in zip(values, withheld, strict=True)]
 
-    if detail["indicator"]["aggregation"] == "forholdstall":
+    if detail.indicator["aggregation"] == "forholdstall":
         out["Teller"] = cells(points["numerator"], fmt.number)
         out["Nevner"] = cells(points["denominator"], fmt.number)
     out["Verdi"] = cells(points["shown"], lambda v: fmt.measure_value(v, measure))
-    analysis = detail.get("analysis")
+    analysis = detail.analysis
     if analysis is not None and analysis.season.applied:
         out["Sesongjustert"] = cells(points["adjusted"], lambda v: fmt.measure_value(v, measure))
     out["Kilde"] = points["source"].map({"lastet": "Lastet inn", "beregnet": "Beregnet fra kontorene"}).to_numpy()
-    if detail["spc"] is not None:
+    if detail.spc is not None:
         from navdash.scorecard import RULE_TEXT, VARIATION_TEXT
 
         out["Signal"] = [VARIATION_TEXT[p.point_type] + (" (" + ", ".join(RULE_TEXT[r] for r in p.rules) + ")"
-                                                          if p.rules else "") for p in detail["spc"].points]
+                                                          if p.rules else "") for p in detail.spc.points]
     return out.iloc[::-1].reset_index(drop=True)

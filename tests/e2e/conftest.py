@@ -67,9 +67,9 @@ class E2EDatabase:
 
 
 def _demo_files_present() -> bool:
-    from navdash import ingest
+    from navdash import demo
 
-    needed = [DEMO_DIR / f"{kind}.csv" for kind in ingest.DEMO_ORDER] + [DEMO_DIR / "prioriteringer.csv"]
+    needed = [DEMO_DIR / f"{kind}.csv" for kind in demo.DEMO_ORDER] + [DEMO_DIR / "prioriteringer.csv"]
     return all(p.exists() for p in needed)
 
 
@@ -80,9 +80,9 @@ def e2e_db(tmp_path_factory: pytest.TempPathFactory) -> E2EDatabase:
 
     path = tmp_path_factory.mktemp("e2e-db") / "navdash.duckdb"
     if (DEMO_DIR / "enheter.csv").exists() and _demo_files_present():
-        from navdash import ingest
+        from navdash import demo
 
-        ingest.load_demo(path)
+        demo.load_demo(path)
         kind = "demo"
     else:
         from tests.conftest import build_small_db

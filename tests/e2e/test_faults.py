@@ -18,7 +18,7 @@ from tests.e2e.conftest import axe_violations, format_violations, goto_app, scre
 @pytest.fixture
 def units_only_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     db = tmp_path_factory.mktemp("e2e-units-only") / "navdash.duckdb"
-    store.ensure_database(db, demo=False)
+    store.ensure_database(db)
     assert ingest.import_file("enheter", DATA / "enheter.csv", db=db).ok
     yield from serve(db, tmp_path_factory.mktemp("e2e-units-only-server"))
 

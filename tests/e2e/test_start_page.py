@@ -47,3 +47,20 @@ def test_start_page_shows_coverage_per_month(page, server):
         heading.scroll_into_view_if_needed()
         page.wait_for_timeout(300)
         screenshot(page, f"start-coverage-{width}")
+
+
+def test_units_are_listed_in_the_tree_order(page, server, e2e_db):
+    goto_app(page, f"{server}/", text=TITLE)
+    heading = page.get_by_role("heading", name="Enhetene")
+    heading.scroll_into_view_if_needed()
+    assert page.get_by_text("Ordnet etter enhetstreet: hvert fylke med kontorene sine etter navn").is_visible()
+    expanders = page.get_by_test_id("stExpander")
+    labels = [e.inner_text().split("\n")[0] for e in expanders.all()]
+    fylker = [label for label in labels if "· Fylke ·" in label]
+    assert fylker == sorted(fylker), labels  # fylker by name, as in every picker
+    expanders.filter(has_text="· Fylke ·").last.locator("summary").click()
+    page.wait_for_timeout(800)
+    for width in (1024, 1440):
+        page.set_viewport_size({"width": width, "height": 1000})
+        page.wait_for_timeout(300)
+        screenshot(page, f"start-enhetene-{width}")
