@@ -112,11 +112,11 @@ def index_html(package: MonthlyPackage) -> str:
     items = []
     for r in package.reports:
         concern = sum(1 for row in r.section.rows if row.variation == "special_cause_concern")
-        note = f"{concern} med særskilt variasjon (bekymring), " if concern else ""
+        note = f"{e(f'{concern} med særskilt variasjon (bekymring)')}, " if concern else ""
         points = len(r.section.open_points)
         points_text = "1 åpent oppfølgingspunkt" if points == 1 else f"{points} åpne oppfølgingspunkter"
         items.append(f'<li style="margin-left:{1.5 * r.depth}rem"><a href="{e(r.file_name)}">{e(r.section.label)}'
-                     f"</a> – {e(note)}{points_text}</li>")
+                     f"</a> – {note}{points_text}</li>")
     demo = f'<p class="demo">{e(DEMO_MARK)}</p>' if package.demo else ""
     return (f'<!DOCTYPE html><html lang="nb"><head><meta charset="utf-8"><title>{e(package.title())}</title>'
             f"<style>{INDEX_CSS}</style></head><body><h1>{e(package.title())}</h1>{demo}"
