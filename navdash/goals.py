@@ -16,13 +16,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
-from urllib.parse import urlencode
 
 import duckdb
 import pandas as pd
 from pydantic import ValidationError
 
-from navdash import access, appdb, store
+from navdash import access, appdb, links, store
 from navdash import priorities as prio
 from navdash.priorities import PriorityProblem
 from navdash.schemas import PriorityRow, ValidationContext, load_context, row_errors
@@ -49,7 +48,7 @@ def _db(db: DbPath) -> Path | None:
 
 def malekort_link(unit_id: str, year: int, indicator_id: str) -> str:
     """The indicator's row on the målekort, for December of the year (the whole year to date)."""
-    return "/malekort?" + urlencode({"enhet": unit_id, "periode": f"{year}-12", "indikator": indicator_id})
+    return links.url("malekort", enhet=unit_id, periode=f"{year}-12", indikator=indicator_id)
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -153,6 +152,40 @@ def with_fresh(db: DbPath, goals_view: GoalsView) -> GoalsView:
         for p in rows
     )
     return replace(goals_view, priorities=priorities)
+
+
+# The sources' advice on how many, quoted where the page shows the counts.
+FEWER_ADVICE = ("Arbeidsgruppen anbefaler at hver enhet på nivå 3 ser kritisk på omfanget av antall "
+                "styringsparametere utover de som er fastsatt sentralt i mål- og disponeringsbrevene.")
+FEWER_SOURCE = "Mål- og resultatstyring i NAV – del II (2018), kapittel 11.5.3"
+FEWER_EXAMPLE = ("I 2012 hadde fylkeslinjen rundt 50 mål- og resultatkrav; i 2013 hadde fylkene 10 hovedmål "
+                 "(NAV-direktørens presentasjon om mål- og resultatstyring, 2013).")
+
+
+@dataclass(frozen=True)
+class GoalCounts:
+    """How much a unit carries in a year: styringsparametere with a target, those beyond the central letter's, the
+    local targets and the priorities. Information for the unit itself; never compared across units."""
+
+    parameters: int  # distinct styringsparametere with at least one target that applies
+    central: int  # of those, with a target from the mål- og disponeringsbrev
+    beyond_central: int  # with targets only from the fylke, the office or the partnership
+    local_targets: int  # targets set by the office or in the partnership
+    priorities: int
+
+    @property
+    def priorities_within_advice(self) -> bool:
+        return MIN_PRIORITIES <= self.priorities <= MAX_PRIORITIES
+
+
+def counts(goals_view: GoalsView) -> GoalCounts:
+    """Count what the unit carries, from the goals that apply and its priorities."""
+    by_indicator: dict[str, set[str]] = {}
+    for g in goals_view.goals:
+        by_indicator.setdefault(g.indicator_id, set()).add(g.set_by)
+    central = sum(1 for setters in by_indicator.values() if "direktorat" in setters)
+    local = sum(1 for g in goals_view.goals if g.set_by in ("kontor", "partnerskap"))
+    return GoalCounts(len(by_indicator), central, len(by_indicator) - central, local, len(goals_view.priorities))
 
 
 def target_years(db: DbPath) -> list[int]:

@@ -14,7 +14,8 @@ Meetings, follow-up points and comments are written by people, so they live in t
 Who may do what (the rules are `navdash.access`'s; every write checks them here, with Norwegian messages, so
 pages cannot forget it):
 * the fylkesleder opens the fylke's meetings, writes follow-up points and comments for units in the fylke;
-* the leder of an office updates status and note on their own office's points;
+* the leder of an office updates status and note on their own office's points and answers the comments on the
+  office's numbers (a thread under each comment);
 * everyone else reads.
 """
 
@@ -36,6 +37,7 @@ from navdash.periods import parse_period
 from navdash.snapshot import CONCERN, IMPROVEMENT, Figure, OfficeSnapshot, ParameterRow, Snapshot
 
 STATUSES = ("åpen", "pågår", "lukket")
+MAX_REPLY = 2000  # characters in one reply to a comment
 STATUS_TEXT = {"åpen": "Åpen", "pågår": "Pågår", "lukket": "Lukket"}
 VARIATION_SHORT = {
     "common_cause": "Vanlig variasjon",
@@ -92,10 +94,23 @@ class HistoryEntry:
 
 
 @dataclass(frozen=True)
+class Reply:
+    text: str
+    written_by: str
+    written_at: datetime
+
+
+@dataclass(frozen=True)
 class Comment:
     text: str
     written_by: str
     written_at: datetime
+    replies: tuple[Reply, ...] = ()  # the office's answers, oldest first
+
+    def thread(self) -> tuple[str, str, tuple[tuple[str, str], ...]]:
+        """(comment, who and when, the replies as (text, who and when)), for drawing beside the number."""
+        return (self.text, f"{self.written_by}, {self.written_at:%d.%m.%Y}",
+                tuple((r.text, f"{r.written_by}, {r.written_at:%d.%m.%Y}") for r in self.replies))
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -144,7 +159,7 @@ def _changes(row: ParameterRow, before: ParameterRow | None, previous_label: str
         parts.append(f"Mål: {before.status_text or 'ingen'} → {row.status_text}")
     now, then = row.ytd.value, before.ytd.value
     if now is not None and then is not None:
-        parts.append(f"Hittil i år {fmt.measure_change(now - then, row.measure)}")
+        parts.append(f"Hittil i år {fmt.change_between(now, then, row.measure)}")
     return "; ".join(parts) if parts else "Uendret"
 
 
@@ -176,14 +191,26 @@ def build_snapshot(con: duckdb.DuckDBPyConnection, fylke_id: str, period: str,
         published_at=meta.get("published_at"), demo=meta.get("demo") == "ja")
 
 
-M, F, FH, C = appdb.meetings, appdb.followups, appdb.followup_history, appdb.comments
+M, F, FH, C, CR = appdb.meetings, appdb.followups, appdb.followup_history, appdb.comments, appdb.comment_replies
+
+
+def meeting_for_month(db: Path | str | None, fylke_id: str, period: str) -> int | None:
+    """The id of the fylke's meeting for the month, if it has been opened (there is at most one)."""
+    with appdb.reading(_p(db)) as conn:
+        found = conn.execute(sa.select(M.c.meeting_id).where(M.c.fylke_id == fylke_id, M.c.period == period)).scalar()
+    return int(found) if found is not None else None
 
 
 def open_meeting(db: Path | str | None, user: User, fylke_id: str, period: str) -> int:
-    """Compute and freeze the fylke's numbers for the month; returns the new meeting's id."""
+    """Compute and freeze the fylke's numbers for the month; returns the meeting's id. A month has one meeting: when
+    it is already open (or another user opens it at the same moment), that meeting's id is returned, frozen as it
+    was; the database's unique index decides a race."""
     if not access.can_run_meeting(user, fylke_id):
         raise PermissionError("Bare fylkesledelsen i fylket kan åpne fylkets møter.")
     parse_period(period)
+    existing = meeting_for_month(db, fylke_id, period)
+    if existing is not None:
+        return existing
     with appdb.reading(_p(db)) as conn:
         prev = conn.execute(
             sa.select(M.c.meeting_id, M.c.snapshot).where(M.c.fylke_id == fylke_id, M.c.period < period)
@@ -193,12 +220,18 @@ def open_meeting(db: Path | str | None, user: User, fylke_id: str, period: str) 
         snapshot = build_snapshot(con, fylke_id, period, previous)
     opened_at = datetime.now().replace(microsecond=0)
     snapshot = replace(snapshot, opened_by=user.name, opened_at=opened_at.isoformat())
-    with appdb.writing(_p(db)) as conn:
-        meeting_id = appdb.insert_id(conn, M, {
-            "fylke_id": fylke_id, "period": period, "data_version": snapshot.data_version, "opened_by": user.name,
-            "opened_at": opened_at, "snapshot": snapshot.to_json()})
-        appdb.audit(conn, user.name, "åpnet møte", f"{fylke_id} {period}",
-                    f"møte {meeting_id}, dataversjon {snapshot.data_version}")
+    try:
+        with appdb.writing(_p(db)) as conn:
+            meeting_id = appdb.insert_id(conn, M, {
+                "fylke_id": fylke_id, "period": period, "data_version": snapshot.data_version,
+                "opened_by": user.name, "opened_at": opened_at, "snapshot": snapshot.to_json()})
+            appdb.audit(conn, user.name, "åpnet møte", f"{fylke_id} {period}",
+                        f"møte {meeting_id}, dataversjon {snapshot.data_version}")
+    except sa.exc.IntegrityError:  # opened by someone else between our look and our write: theirs is the meeting
+        existing = meeting_for_month(db, fylke_id, period)
+        if existing is None:
+            raise
+        return existing
     return meeting_id
 
 
@@ -408,12 +441,40 @@ def write_comment(db: Path | str | None, user: User, unit_id: str, indicator_id:
                     f"{unit_id} {indicator_id} {period}")
 
 
+def answer_comment(db: Path | str | None, user: User, unit_id: str, indicator_id: str, period: str,
+                   text: str) -> None:
+    """The office's leader answers the fylke's comment on one of the office's numbers; the answers form a thread
+    under the comment, oldest first, and are never overwritten."""
+    parse_period(period)
+    if not access.can_answer_comment(user, unit_id):
+        raise PermissionError("Bare lederen for kontoret kan svare på kommentarene til kontorets resultater.")
+    if not text.strip():
+        raise ValueError("Skriv et svar.")
+    if len(text.strip()) > MAX_REPLY:
+        raise ValueError(f"Svaret er {len(text.strip())} tegn; høyst {MAX_REPLY} er tillatt.")
+    with appdb.writing(_p(db)) as conn:
+        exists = conn.execute(sa.select(C.c.text).where(C.c.unit_id == unit_id, C.c.indicator_id == indicator_id,
+                                                        C.c.period == period)).first()
+        if exists is None:
+            raise ValueError("Det finnes ingen kommentar å svare på for denne indikatoren og perioden.")
+        conn.execute(CR.insert().values(unit_id=unit_id, indicator_id=indicator_id, period=period, text=text.strip(),
+                                        written_by=user.name, written_at=datetime.now()))
+        appdb.audit(conn, user.name, "svar på kommentar", f"{unit_id} {indicator_id} {period}")
+
+
 def comments_for(db: Path | str | None, unit_id: str, period: str) -> dict[str, Comment]:
-    """The comments on a unit's indicators for a period, by indicator. Whoever may see the målekort may read them."""
+    """The comments on a unit's indicators for a period, by indicator, each with the office's replies. Whoever may
+    see the målekort may read them."""
     with appdb.reading(_p(db)) as conn:
         rows = conn.execute(sa.select(C.c.indicator_id, C.c.text, C.c.written_by, C.c.written_at)
                             .where(C.c.unit_id == unit_id, C.c.period == period)).all()
-    return {r[0]: Comment(r[1], r[2], r[3]) for r in rows}
+        replies = conn.execute(sa.select(CR.c.indicator_id, CR.c.text, CR.c.written_by, CR.c.written_at)
+                               .where(CR.c.unit_id == unit_id, CR.c.period == period)
+                               .order_by(CR.c.written_at, CR.c.reply_id)).all()
+    thread: dict[str, list[Reply]] = {}
+    for r in replies:
+        thread.setdefault(r[0], []).append(Reply(r[1], r[2], r[3]))
+    return {r[0]: Comment(r[1], r[2], r[3], tuple(thread.get(r[0], ()))) for r in rows}
 
 
 def comments_by_unit(db: Path | str | None, unit_ids: list[str], period: str) -> dict[str, dict[str, Comment]]:

@@ -11,6 +11,7 @@ from streamlit.testing.v1 import AppTest
 from navdash import goals, store
 from navdash.access import DEMO_PERSONAS
 from tests.conftest import app_fingerprint, copy_db, fingerprint
+from tests.pagetest import same_tab_link
 
 PAGE = Path(__file__).resolve().parents[1] / "views" / "mal.py"
 
@@ -64,13 +65,14 @@ def test_deep_link_shows_the_units_goals_for_the_year(demo_db: Path):
     assert [h.value for h in at.header][1:4] == ["Fra mål- og disponeringsbrevet", "Lagt til av fylket",
                                                  "Enhetens egne mål"]
     central, county, local = (m.value for m in at.markdown if m.value.startswith("| MK"))
-    assert "[B.15](/malekort?enhet=0312&periode=2021-12&indikator=B.15)" in central
+    assert same_tab_link("/malekort?enhet=0312&periode=2021-12&indikator=B.15&persona=leder", "B.15") in central
     assert "Anbefaling" in central and "Direktoratet (Norge)" in central  # M.SF 6,1 % is a recommendation
-    assert "[B.48](/malekort?enhet=0312&periode=2021-12&indikator=B.48)" in county and "Fylket (NAV Oslo)" in county
+    assert same_tab_link("/malekort?enhet=0312&periode=2021-12&indikator=B.48&persona=leder", "B.48") in county
+    assert "Fylket (NAV Oslo)" in county
     assert "Høyst 5,5 %" in local and "Kontoret (NAV Frogner)" in local
     assert "NAV Rogaland" not in county  # another fylke's additions do not apply
     assert len(at.subheader) == 4 and "Tett oppfølging av unge under 30 år" in at.subheader[0].value
-    assert "[B.47](/malekort?enhet=0312&periode=2021-12&indikator=B.47)" in body
+    assert same_tab_link("/malekort?enhet=0312&periode=2021-12&indikator=B.47&persona=leder", "B.47") in body
     assert at.query_params["enhet"] == "0312" and at.query_params["aar"] == "2021"
 
 
@@ -172,3 +174,19 @@ def test_leader_cannot_edit_another_office_through_a_crafted_link(demo_db: Path)
         goals.save_priorities(demo_db, DEMO_PERSONAS["leder"], "1103", 2021, [{"tittel": f"T{i}"} for i in range(3)])
     assert (fingerprint(demo_db), app_fingerprint(demo_db)) == before
     assert store.data_version(demo_db) == 1
+
+
+def test_the_page_shows_how_much_the_unit_carries_against_the_sources_advice(demo_db: Path):
+    at = run_page(enhet="0312", aar="2022")
+    n = goals.counts(goals.view(demo_db, "0312", 2022))
+    table = next(m.value for m in at.markdown if m.value.startswith("| Hva enheten styrer etter i 2022"))
+    rows = {line.split("|")[1].strip(): line.split("|")[2].strip() for line in table.splitlines()[2:]}
+    assert rows == {
+        "Styringsparametere med resultatkrav": str(n.parameters),
+        "– med krav fra mål- og disponeringsbrevet": str(n.central),
+        "– med krav bare fra fylket, kontoret eller partnerskapet": str(n.beyond_central),
+        "Egne resultatkrav (kontoret og partnerskapet)": str(n.local_targets),
+        "Prioriteringer i virksomhetsplanen": str(n.priorities),
+    }
+    assert any(goals.FEWER_SOURCE in c.value and "ikke til sammenligning mellom enheter" in c.value
+               for c in at.caption)

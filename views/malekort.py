@@ -8,7 +8,7 @@ import streamlit as st
 from navdash import disclosure
 from navdash.periods import parse_period
 from navdash.schemas import LABELS
-from navdash.ui import data, downloads, norsk, pickers, scorecard_view, text
+from navdash.ui import comment_form, data, downloads, norsk, pickers, scorecard_view, text
 from navdash.ui.identity import current_user
 from navdash.ui.text import md, safe_link
 
@@ -90,6 +90,9 @@ for perspective, label in LABELS["perspektiv"].items():
         st.subheader(label)
         st.html(scorecard_view.table_html(rows, unit_id, period_key, f"Styringsparametere – {label.lower()}",
                                           with_targets=True, comments=notes, practices=shared))
+
+comment_form.reply_form(db, user, unit_id, period_key, notes,
+                        {r.indicator_id: r.name for r in card.steering + card.key_information}, key="malekort_svar")
 
 if card.key_information:
     st.header("Nøkkelinformasjon")

@@ -6,8 +6,9 @@ from __future__ import annotations
 import streamlit as st
 
 from navdash import compare, disclosure, fmt, practices
+from navdash.periods import parse_period
 from navdash.ui import compare_view as view
-from navdash.ui import data, downloads, frame, norsk, pickers
+from navdash.ui import data, downloads, links, norsk, pickers
 from navdash.ui.identity import current_user
 from navdash.ui.text import md
 
@@ -39,6 +40,11 @@ info = inds.set_index("indicator_id").loc[indicator]
 periods = view.periods(db, version, indicator)
 period = pickers.url_select("Periode", periods, param="periode", key="sml_periode", default=periods[0],
                             format_func=view.period_label, container=st.sidebar, unknown=refuse_period)
+monthly = parse_period(period).kind == "M"
+pickers.from_url("sml_hittil", "hittil", lambda wanted: wanted == "ja")
+ytd = monthly and st.sidebar.toggle("Hittil i år", key="sml_hittil",
+                                    help="Sammenlign januar til og med valgt måned: summen av tellerne delt på "
+                                         "summen av nevnerne, som «hittil i år» i målekortet.")
 
 visible = data.visible_units(user)  # only units the user may see are ever compared or listed
 units = data.units(db, version)
@@ -72,16 +78,17 @@ pickers.to_url("gruppe", group or None)
 pickers.to_url("enheter", ",".join(sorted(chosen)) if chosen and set(chosen) != set(cand_ids) else None)
 pickers.to_url("rekkefolge", "navn" if order == "navn" else None)
 pickers.to_url("juster", "additiv" if adjust else None)
+pickers.to_url("hittil", "ja" if ytd else None)
 
 if not chosen:
     st.info("Velg minst én enhet å sammenligne.")
     st.stop()
 chosen_sorted = sorted(chosen, key=lambda u: (units.set_index("unit_id")["name"][u] if order == "navn" else u))
 f, hist, withheld = view.funnel_and_history(db, version, tuple(chosen_sorted), indicator, period,
-                                            "additive" if adjust else None, data.scope(user))
+                                            "additive" if adjust else None, data.scope(user), ytd)
 unit_names = units.set_index("unit_id")["name"]
 scope = f"sammenligningsgruppen «{md(group)}»" if group else f"enhetene under {md(labels[parent])}"
-st.markdown(f"**{md(indicator)} {md(names[indicator])}** · {view.period_label(period)} · {scope}. "
+st.markdown(f"**{md(indicator)} {md(names[indicator])}** · {view.compared_label(period, ytd)} · {scope}. "
             f"Gruppens andel: **{fmt.percent(f.p0 * 100 if f.p0 is not None else None)}** "
             f"(summen av tellerne delt på summen av nevnerne for {len(f.points)} enheter).")
 if withheld:
@@ -90,14 +97,19 @@ if withheld:
                + ", ".join(md(unit_names[u]) for u in withheld) + ".")
 missing = [name for u, name in f.missing if u not in withheld]
 if missing:
-    st.caption("Uten tall for perioden: " + ", ".join(md(n) for n in missing) + ".")
+    st.caption(("Uten tall hittil i år: " if ytd else "Uten tall for perioden: ")
+               + ", ".join(md(n) for n in missing) + ".")
 if not f.points:
     st.warning("Ingen av enhetene har tall for denne perioden.")
     st.stop()
 
 with st.expander("Slik leser du traktdiagrammet", expanded=True):
     st.markdown(view.HOW_TO_READ)
-st.plotly_chart(view.funnel_figure(f, user.unit_id), width="stretch", config=norsk.PLOTLY_CONFIG)
+st.caption("Klikk på et punkt for å åpne enhetens målekort for perioden.")
+clicked = st.plotly_chart(view.funnel_figure(f, user.unit_id), width="stretch", config=norsk.PLOTLY_CONFIG,
+                          on_select="rerun", selection_mode="points", key="sml_trakt")
+if (unit := view.chosen_unit(clicked)) is not None:
+    links.go("malekort", **view.malekort_params(unit, period, indicator))
 d = f.dispersion
 method = view.METHOD_TEXT["additive" if f.adjusted else "exact"]
 spread = (f"Enhetene varierer mer enn tilfeldigheter alene forklarer (φ = {fmt.number(d.phi, 2)}, over "
@@ -112,13 +124,17 @@ st.caption(f"{method} {spread}{hint} En enhet er over eller under forventet vari
 st.subheader("Enhetene")
 st.info(view.RANKING_NOTE, icon=":material/info:")
 table = view.table(f, hist, info["polarity"], indicator, [(u, unit_names[u]) for u in withheld], chosen_sorted)
-st.dataframe(table, hide_index=True, width="stretch", height=36 * (len(table) + 1) + 4,
-             column_config={"Målekort": st.column_config.LinkColumn("Målekort", display_text="Se målekortet")})
+st.caption("Velg en rad for å åpne enhetens målekort.")
+picked = st.dataframe(table, hide_index=True, width="stretch", height=36 * (len(table) + 1) + 4,
+                      on_select="rerun", selection_mode="single-row", key="sml_tabell")
+if (unit := view.chosen_unit(picked, table)) is not None:
+    links.go("malekort", **view.malekort_params(unit, period, indicator))
 good = [p for p in f.points if compare.better(p.status, info["polarity"])]
 if good:
     st.markdown("Skiller seg ut i god retning – se hva de gjør: " + " · ".join(
-        f"[{md(p.name)}]({view.malekort_link(p.unit_id, period, indicator)}) "
-        f"([erfaringer de har delt]({practices.link(unit=p.unit_id)}))" for p in good))
+        links.anchor(view.malekort_link(p.unit_id, period, indicator), p.name) + " ("
+        + links.anchor(practices.link(unit=p.unit_id), "erfaringer de har delt") + ")" for p in good),
+        unsafe_allow_html=True)
 
 st.subheader("Hver enhet over tid")
 first = hist["period"].iloc[0] if len(hist) else period

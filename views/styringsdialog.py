@@ -10,7 +10,7 @@ import streamlit as st
 from navdash import access, meetings
 from navdash.exports import meeting as meeting_pack
 from navdash.periods import parse_period
-from navdash.ui import data, downloads, meeting_view, pickers, scorecard_view
+from navdash.ui import comment_form, data, downloads, meeting_view, pickers, scorecard_view
 from navdash.ui.identity import current_user
 from navdash.ui.saving import saving
 from navdash.ui.text import md
@@ -40,7 +40,11 @@ elif months:
         month = pickers.url_select("Måned for nytt møte", months, param="maned", key="mote_maned",
                                    default=complete if complete in months else months[0],
                                    format_func=lambda p: parse_period(p).label())
-        if st.button(f"Åpne møtet for {parse_period(month).label()}", type="primary") and month:
+        already = meetings.meeting_for_month(db, fylke_id, month)  # a month has one meeting
+        if already is not None:
+            st.caption(f"Møtet for {parse_period(month).label()} er allerede åpnet, med tallene slik de var da.")
+        verb = "Vis" if already is not None else "Åpne"
+        if st.button(f"{verb} møtet for {parse_period(month).label()}", type="primary") and month:
             with saving():
                 params["mote"] = str(meetings.open_meeting(db, user, fylke_id, month))
                 st.rerun()
@@ -82,7 +86,10 @@ office_names = {o.unit_id: o.name for o in snap.offices}
 unit_id = pickers.url_select("Kontor", offices, param="kontor", key="mote_kontor", default=offices[0],
                              format_func=lambda u: f"{u} {office_names[u]}")
 office = next(o for o in snap.offices if o.unit_id == unit_id)
-st.html(meeting_view.office_html(office, meetings.comments_for(db, unit_id, meeting.period)))
+office_comments = meetings.comments_for(db, unit_id, meeting.period)
+st.html(meeting_view.office_html(office, office_comments))
+comment_form.reply_form(db, user, unit_id, meeting.period, office_comments,
+                        {r.indicator_id: r.name for r in office.rows}, key="mote_svar")
 full, answer = meetings.may_edit_followups(db, user, unit_id)
 
 if full and office.rows:

@@ -159,13 +159,14 @@ def practice_counts(db: str, version: int) -> dict[str, int]:
     return practices.counts_by_indicator(Path(db))
 
 
-def comments(db: str, version: int, unit_id: str, period: str) -> dict[str, tuple[str, str]]:
-    """The fylke's comments on a unit's indicators for a period, as (text, who and when). The page shows them only
-    for units the user may see, which is also every key this function is called with."""
+def comments(db: str, version: int, unit_id: str, period: str
+             ) -> dict[str, tuple[str, str, tuple[tuple[str, str], ...]]]:
+    """The fylke's comments on a unit's indicators for a period, as (text, who and when, the office's replies as
+    (text, who and when)). The page shows them only for units the user may see, which is also every key this
+    function is called with."""
     from navdash import meetings
 
-    return {ind: (c.text, f"{c.written_by}, {c.written_at:%d.%m.%Y}")
-            for ind, c in meetings.comments_for(Path(db), unit_id, period).items()}
+    return {ind: c.thread() for ind, c in meetings.comments_for(Path(db), unit_id, period).items()}
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)

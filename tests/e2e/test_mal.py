@@ -24,7 +24,8 @@ def test_mal_deep_link_renders_and_is_accessible(page, server, e2e_db):
     assert main.get_by_text("NAV Frogner (0312)", exact=False).first.is_visible()
     assert main.get_by_text("flere i arbeid og aktivitet og færre på stønad", exact=False).first.is_visible()
     link = main.get_by_role("link", name="B.15", exact=True).first
-    assert link.get_attribute("href").endswith("/malekort?enhet=0312&periode=2021-12&indikator=B.15")
+    assert link.get_attribute("href").endswith("/malekort?enhet=0312&periode=2021-12&indikator=B.15&persona=leder")
+    assert link.get_attribute("target") == "_self"
     if e2e_db.kind == "demo":
         assert page.get_by_role("heading", name="1. Tett oppfølging av unge under 30 år").is_visible()
         assert main.get_by_text("Høyst 5,5 % (NAV Frogners eget mål)").is_visible()
@@ -44,5 +45,19 @@ def test_mal_deep_link_renders_and_is_accessible(page, server, e2e_db):
     wait_rendered(page, "Lagre prioriteringene")
     assert page.get_by_label("Tittel, prioritering 1").is_visible()
     screenshot(page, f"mal-skjema-{e2e_db.kind}")
+    violations = axe_violations(page)
+    assert not violations, format_violations(violations)
+
+
+def test_mal_shows_how_many_goals_the_unit_carries_at_1024_and_1440(page, server, e2e_db):
+    from navdash import goals
+
+    n = goals.counts(goals.view(e2e_db.path, "0312", 2021))
+    for width in (1024, 1440):
+        page.set_viewport_size({"width": width, "height": 900})
+        goto_app(page, f"{server}/mal?enhet=0312&aar=2021", text="Hvor mange mål enheten har")
+        row = page.locator("tr", has=page.get_by_text("Styringsparametere med resultatkrav", exact=True))
+        assert row.locator("td").all_inner_texts()[1] == str(n.parameters)
+        screenshot(page, f"mal-antall-{width}")
     violations = axe_violations(page)
     assert not violations, format_violations(violations)
