@@ -149,6 +149,15 @@ def can_open(user: User | None, page: str) -> bool:
 # ---------------------------------------------------------------------------------------------------------
 
 
+def work_page(user: User | None) -> str:
+    """The page where the user's own work is, which the start page leads to: a NAV-leder's målekort, the fylke's
+    meeting, the data upload for an analytiker, the goals for everyone else."""
+    if user is None:
+        return "mal"
+    page = {"leder": "malekort", "fylkesleder": "styringsdialog", "analytiker": "last_opp"}.get(user.role, "mal")
+    return page if can_open(user, page) else "mal"
+
+
 def can_edit_priorities(user: User, unit_id: str) -> bool:
     """Only the leader of an office edits that office's local priorities."""
     return user.role == "leder" and user.unit_id == unit_id
