@@ -178,6 +178,7 @@ def validate_values(con: duckdb.DuckDBPyConnection, path: Path, table: Table, ch
     if layout is None or not csv_is_plain(path, layout.encoding):
         return False
     spec, report = check.spec, check.report
+    con.execute("SET enable_progress_bar = false")  # the command line prints one line, not DuckDB's bar
     try:
         con.execute(
             "CREATE OR REPLACE TEMP TABLE _lines AS SELECT line FROM read_csv(?, columns={'line': 'VARCHAR'}, "
