@@ -90,7 +90,7 @@ def test_the_page_and_pack_read_open_points_of_every_office_in_one_query(small_d
     assert [p.followup_id for p in points.created] == [new]
     assert [p.followup_id for p in points.of("0312").all] == [first, new]
     assert (points.open_count("0312"), points.open_count("0313")) == (2, 0)
-    assert [p.followup_id for p in meetings.meeting_points(small_db, meeting).all] == [first, second]
+    assert [p.followup_id for p in meetings.meeting_points(small_db, meeting).created] == [first, second]
 
 
 # --- the meeting pack ------------------------------------------------------------------------------------------

@@ -7,6 +7,6 @@ files goes into spreadsheets through `navdash.text.spreadsheet_cell`; the PDFs d
 
 * `pdf`: the PDF document (fpdf2, A4 landscape, the bundled DejaVu Sans for æøå and –), tables and running stamp;
 * `xlsx`: workbooks with Norwegian number formats (shares as fractions with a % format, counts as integers);
-* `units`: a unit's styringsparametere with signals, reasons, comments and follow-up points, in both formats;
+* `sections`: a unit's styringsparametere with signals, reasons, comments and follow-up points, in both formats;
 * `meeting`, `scorecard`, `comparison`, `package`: the documents built from those parts.
 """

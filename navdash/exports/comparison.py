@@ -12,7 +12,7 @@ import pandas as pd
 from navdash import compare, disclosure, fmt
 from navdash.exports import xlsx
 from navdash.exports.pdf import Document
-from navdash.exports.units import data_stamp
+from navdash.exports.sections import data_stamp
 from navdash.text import spreadsheet_cell
 
 COLUMNS = ("Enhetsnr", "Enhet", "Teller", "Nevner", "Andel", "Nedre 99,8 %-grense", "Øvre 99,8 %-grense",

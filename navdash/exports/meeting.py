@@ -11,7 +11,7 @@ from pathlib import Path
 from navdash import meetings
 from navdash.exports import xlsx
 from navdash.exports.pdf import Document
-from navdash.exports.units import (
+from navdash.exports.sections import (
     COMMENT_COLUMNS,
     PARAMETER_COLUMNS,
     PARAMETER_WIDTHS,

@@ -15,14 +15,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from navdash import access, disclosure, meetings, scorecard, store
+from navdash import access, disclosure, meetings, scorecard, store, units
 from navdash.exports.pdf import DEMO_MARK, Document
 from navdash.exports.scorecard import section
-from navdash.exports.units import UnitSection, data_stamp, draw
+from navdash.exports.sections import UnitSection, data_stamp, draw
 from navdash.periods import parse_period
 from navdash.text import escape
-
-TYPE_ORDER = {"land": 0, "fylke": 1, "kontor": 2}
 
 
 @dataclass(frozen=True)
@@ -57,24 +55,12 @@ class PackageError(ValueError):
 
 
 def _tree(con, root: str | None) -> list[tuple[str, str, int]]:  # noqa: ANN001 - a DuckDB connection
-    """(unit_id, name, depth) of the active units under `root` (all units when None), in tree order: a unit, then
-    its fylker, then its offices, each by name."""
-    rows = con.execute("SELECT unit_id, name, type, parent_id FROM units WHERE valid_to IS NULL").fetchall()
-    info = {u: (name, kind, parent) for u, name, kind, parent in rows}
-    children: dict[str | None, list[str]] = {}
-    for unit_id in sorted(info, key=lambda u: (TYPE_ORDER.get(info[u][1], 3), info[u][0])):
-        parent = info[unit_id][2]
-        children.setdefault(parent if parent in info else None, []).append(unit_id)
-    out: list[tuple[str, str, int]] = []
-
-    def walk(unit: str, depth: int) -> None:
-        out.append((unit, info[unit][0], depth))
-        for child in children.get(unit, []):
-            walk(child, depth + 1)
-
-    for top in ([root] if root else children.get(None, [])):
-        walk(top, 0)
-    return out
+    """(unit_id, name, depth) of the active units under `root` (all units when None), in the unit tree's order."""
+    nodes = units.nodes(con, active_only=True)
+    if root is None:
+        return [(n.unit_id, n.name, depth) for n, depth in units.walk(nodes)]
+    top = next(n for n in nodes if n.unit_id == root)
+    return [(top.unit_id, top.name, 0)] + [(n.unit_id, n.name, depth) for n, depth in units.walk(nodes, below=root)]
 
 
 def build(db: Path | None, month: str, fylke: str | None = None) -> MonthlyPackage:
@@ -93,16 +79,16 @@ def build(db: Path | None, month: str, fylke: str | None = None) -> MonthlyPacka
                 raise PackageError(f"enheten «{fylke}» finnes ikke (eller er nedlagt)")
         if not con.execute("""SELECT 1 FROM "values" WHERE period = ? LIMIT 1""", [period.key]).fetchone():
             raise PackageError(f"det finnes ingen tall for {period.label()}")
-        units = _tree(con, fylke)
+        tree = _tree(con, fylke)
         mask = disclosure.build_mask(con, access.NO_CLEARANCE)
-        cards = {u: scorecard.build(con, u, period, mask) for u, _name, _depth in units}
-    ids = [u for u, _name, _depth in units]
+        cards = {u: scorecard.build(con, u, period, mask) for u, _name, _depth in tree}
+    ids = [u for u, _name, _depth in tree]
     comments = meetings.comments_by_unit(db, ids, period.key)
     points = meetings.open_followups(db, ids)
     reports = tuple(UnitReport(section(cards[u], comments[u], tuple(points[u])), f"malekort-{u}-{period.key}.pdf",
-                               depth) for u, _name, depth in units if cards[u] is not None)
+                               depth) for u, _name, depth in tree if cards[u] is not None)
     return MonthlyPackage(period.key, period.label(), int(meta.get("data_version", 0)), meta.get("published_at"),
-                          meta.get("demo") == "ja", (units[0][0], units[0][1]), reports, datetime.now())
+                          meta.get("demo") == "ja", (tree[0][0], tree[0][1]), reports, datetime.now())
 
 
 def unit_pdf(package: MonthlyPackage, report: UnitReport, *, compress: bool = True) -> bytes:
@@ -126,11 +112,11 @@ def index_html(package: MonthlyPackage) -> str:
     items = []
     for r in package.reports:
         concern = sum(1 for row in r.section.rows if row.variation == "special_cause_concern")
-        note = f"{concern} med særskilt variasjon (bekymring), " if concern else ""
+        note = f"{e(f'{concern} med særskilt variasjon (bekymring)')}, " if concern else ""
         points = len(r.section.open_points)
         points_text = "1 åpent oppfølgingspunkt" if points == 1 else f"{points} åpne oppfølgingspunkter"
         items.append(f'<li style="margin-left:{1.5 * r.depth}rem"><a href="{e(r.file_name)}">{e(r.section.label)}'
-                     f"</a> – {e(note)}{points_text}</li>")
+                     f"</a> – {note}{points_text}</li>")
     demo = f'<p class="demo">{e(DEMO_MARK)}</p>' if package.demo else ""
     return (f'<!DOCTYPE html><html lang="nb"><head><meta charset="utf-8"><title>{e(package.title())}</title>'
             f"<style>{INDEX_CSS}</style></head><body><h1>{e(package.title())}</h1>{demo}"

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from navdash.exports import xlsx
 from navdash.exports.pdf import Document
-from navdash.exports.units import (
+from navdash.exports.sections import (
     COMMENT_COLUMNS,
     PARAMETER_COLUMNS,
     PARAMETER_WIDTHS,
