@@ -115,15 +115,17 @@ class Period:
         return self.key
 
 
-def parse_period(text: object) -> Period:
-    """Parse `2021-03`, `2021-3`, `mars 2021`, `mar. 2021`, `2021-T1`, `2021T1`, `2021 T1` or `2021`; raise
-    PeriodError otherwise."""
+def parse_period(text: object, *, month_names: bool = False) -> Period:
+    """Parse `2021-03`, `2021-3`, `2021-T1`, `2021T1`, `2021 T1` or `2021`; raise PeriodError otherwise.
+
+    With `month_names`, also a month as the app writes it (`mars 2021`, `mar. 2021`): for what a person types into
+    a form. Files keep the documented forms only, the same rule the import's SQL checks apply."""
     if text is None:
         raise PeriodError("perioden mangler")
     raw = str(text).strip()
     if raw.endswith(".0") and _YEAR_RE.match(raw[:-2]):
         raw = raw[:-2]  # a year typed in Excel arrives as 2021.0
-    named = _MONTH_NAME_RE.match(raw)
+    named = _MONTH_NAME_RE.match(raw) if month_names else None
     if named and named.group(1).lower() in _MONTH_BY_NAME:  # the way the app itself writes a month
         raw = f"{named.group(2)}-{_MONTH_BY_NAME[named.group(1).lower()]:02d}"
     for pattern, kind in ((_MONTH_RE, "M"), (_TERTIAL_RE, "T"), (_YEAR_RE, "Y")):

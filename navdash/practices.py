@@ -72,7 +72,7 @@ def _optional_period(value: object) -> Period | None:
     if isinstance(value, Period):
         return value
     try:
-        return parse_period(str(value).strip())
+        return parse_period(str(value).strip(), month_names=True)
     except PeriodError as exc:
         raise ValueError(str(exc)) from None
 

@@ -131,10 +131,13 @@ def test_every_rule_is_exercised(rules_db):
     assert set(got[3][0]) == set(bulk.FIELDS)
 
 
+REGISTERED = ingest.IMPORTS["verdier"]
+assert REGISTERED.bulk is not None
+
+
 def _import(db: Path, path: Path, use_sql: bool, monkeypatch) -> tuple[ingest.ImportReport, list[tuple]]:
-    spec = ingest.IMPORTS["verdier"]  # the SQL path as the import registers it, or the row model alone
-    assert spec.bulk is not None
-    spec = spec if use_sql else replace(spec, bulk=None)
+    # the SQL path as the import registers it, or the row model alone
+    spec = REGISTERED if use_sql else replace(REGISTERED, bulk=None)
     monkeypatch.setitem(ingest.IMPORTS, "verdier", spec)
     with store.writing(db, publish=False) as con:
         report = ingest.import_into(con, "verdier", path, today=TODAY)
