@@ -172,8 +172,6 @@ def csv_is_plain(path: Path, encoding: str) -> bool:
 def validate_values(con: duckdb.DuckDBPyConnection, path: Path, table: Table, check: RowCheck) -> bool:
     """Validate and stage a `verdier` CSV file in SQL. False (nothing reported) when the file is not one the SQL
     path reads exactly as the csv module does; the caller then goes row by row."""
-    from navdash.ingest import MAX_CELL_CHARS
-
     layout = table.csv
     if layout is None or not csv_is_plain(path, layout.encoding):
         return False
@@ -194,7 +192,7 @@ def validate_values(con: duckdb.DuckDBPyConnection, path: Path, table: Table, ch
     cells = {col: f"c[{i + 1}]" for i, col in enumerate(check.columns) if col in FIELDS}
     blank_row = f"regexp_full_match(line, {_lit(_blank_row(sep))})"
     # Rows the cell limits or the header width may refuse go to the row model as they are.
-    odd = (f"length(line) > {MAX_CELL_CHARS} "
+    odd = (f"length(line) > {check.max_cell_chars} "
            f"OR (len(c) > {width} AND trim(array_to_string(c[{width + 1}:], ''), ' \t') <> '')")
     source = f"""(SELECT rowid + 2 AS _row, c, {odd} AS _odd
                   FROM (SELECT rowid, line, string_split(line, {_lit(sep)}) AS c FROM _lines
@@ -221,8 +219,6 @@ def _blank_row(sep: str) -> str:
 
 def _check_slow_rows(con: duckdb.DuckDBPyConnection, spec: Any, check: RowCheck, sep: str) -> None:
     """The rows SQL did not pass, through the row model in file order: it reports them, or they are staged."""
-    from navdash.ingest import Staging
-
     cur = con.execute(
         f"""SELECT s._row, l.line FROM {spec.staging} s JOIN _lines l ON l.rowid + 2 = s._row
             WHERE s._slow ORDER BY s._row""")
@@ -235,7 +231,7 @@ def _check_slow_rows(con: duckdb.DuckDBPyConnection, spec: Any, check: RowCheck,
     con.execute(f"DELETE FROM {spec.staging} WHERE _slow")
     con.execute(f"ALTER TABLE {spec.staging} DROP COLUMN _slow")
     if accepted and check.report.ok:
-        staging = Staging(con, spec, create=False)
+        staging = check.staging(con)
         for values, row_no in accepted:
             staging.add(values, row_no)
         staging.flush()

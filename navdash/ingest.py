@@ -870,6 +870,8 @@ class RowCheck:
     a row with problems (reported).
     """
 
+    max_cell_chars = MAX_CELL_CHARS  # for the SQL path (navdash.bulk), which does not import this module
+
     def __init__(self, spec: KindImport, columns: list[str], ctx: ValidationContext, report: ImportReport,
                  scope: Scope):
         self.spec, self.columns, self.ctx, self.report, self.scope = spec, columns, ctx, report, scope
@@ -906,6 +908,10 @@ class RowCheck:
             report.add(row_no, *outside)
             return None
         return self.spec.to_db(item)
+
+    def staging(self, con: duckdb.DuckDBPyConnection) -> Staging:
+        """The staging table of this kind that the SQL path (navdash.bulk) created, to append rows to."""
+        return Staging(con, self.spec, create=False)
 
 
 class Staging:
