@@ -28,6 +28,7 @@ PAGES = (
     ("views/sammenligning.py", "Sammenligning", ":material/compare_arrows:", "sammenligning"),
     ("views/undersokelser.py", "Medarbeiderundersøkelser", ":material/forum:", "undersokelser"),
     ("views/styringsdialog.py", "Månedsmøtet", ":material/groups:", "styringsdialog"),
+    ("views/tertialrapport.py", "Tertialrapport", ":material/assignment:", "tertialrapport"),
     ("views/erfaringer.py", "Erfaringer", ":material/lightbulb:", "erfaringer"),
     ("views/last_opp.py", "Last opp data", ":material/upload:", "last-opp"),
 )

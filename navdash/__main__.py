@@ -1,4 +1,4 @@
-"""The command line: `python -m navdash init|import|export|bench`."""
+"""The command line: `python -m navdash init|import|export|pakke|bench`."""
 
 from __future__ import annotations
 
@@ -48,6 +48,14 @@ def _main(argv: list[str] | None) -> int:
     p_exp.add_argument("--uten-smaa-tall", action="store_true",
                        help="utelat verdier om færre enn 5 personer, og verdiene som må skjules for at de ikke skal "
                             "kunne regnes ut (for en fil som skal deles med alle)")
+
+    p_pack = sub.add_parser("pakke", help="skriv den månedlige statistikkpakken: én PDF per enhet og en indeks",
+                            description="Én PDF per enhet (målekort med signaler og begrunnelser, kommentarer, åpne "
+                                        "oppfølgingspunkter, hvor mange kontorer som har levert) og index.html, fra "
+                                        "den publiserte dataversjonen. Tall om færre enn 5 personer vises ikke.")
+    p_pack.add_argument("--maaned", required=True, help="måneden, som ÅÅÅÅ-MM (for eksempel 2022-12)")
+    p_pack.add_argument("--fylke", help="bare denne enheten og enhetene under den (for eksempel 0300)")
+    p_pack.add_argument("--ut", type=Path, required=True, help="mappen filene skrives til")
 
     p_bench = sub.add_parser("bench", help="mål import og spørringer i nasjonal skala")
     p_bench.add_argument("--small", action="store_true", help="en liten kjøring (for tester)")
@@ -103,6 +111,22 @@ def _main(argv: list[str] | None) -> int:
                 out.close()
         if args.output:
             print(f"Skrev {n} rader til {args.output}", file=sys.stderr)
+        return 0
+
+    if args.command == "pakke":
+        from navdash.exports import package
+
+        if not db.exists():
+            print(f"Feil: databasen {db} finnes ikke; kjør «python -m navdash init» og importer tall først",
+                  file=sys.stderr)
+            return EXIT_STORE
+        try:
+            made = package.build(db, args.maaned, args.fylke)
+        except package.PackageError as exc:
+            print(f"Feil: {exc}", file=sys.stderr)
+            return EXIT_REFUSED
+        written = package.write(made, args.ut)
+        print(f"Skrev {len(written) - 1} PDF-er og index.html til {args.ut} ({made.stamp}).")
         return 0
 
     if args.command == "bench":

@@ -135,6 +135,8 @@ PAGES_BY_ROLE: dict[str, frozenset[str]] = {
 PAGES_BY_ROLE["leder"] |= {"last_opp", "styringsdialog"}
 PAGES_BY_ROLE["fylkesleder"] |= {"styringsdialog"}
 PAGES_BY_ROLE["analytiker"] |= {"last_opp", "styringsdialog"}
+for _role in ("leder", "fylkesleder", "analytiker"):  # the tertial report goes from the office to the fylke
+    PAGES_BY_ROLE[_role] |= {"tertialrapport"}
 
 
 def can_open(user: User | None, page: str) -> bool:
@@ -150,6 +152,54 @@ def can_open(user: User | None, page: str) -> bool:
 def can_edit_priorities(user: User, unit_id: str) -> bool:
     """Only the leader of an office edits that office's local priorities."""
     return user.role == "leder" and user.unit_id == unit_id
+
+
+def can_answer_comment(user: User | None, unit_id: str) -> bool:
+    """The office's own leader answers the fylke's comments on the office's numbers (as its follow-up points)."""
+    return can_answer(user, unit_id)
+
+
+def can_propose_priority(user: User | None, unit_id: str) -> bool:
+    """The office's own people (employees and the leader) propose and comment on the office's local priorities."""
+    return user is not None and user.role in ("ansatt", "leder") and user.unit_id == unit_id
+
+
+def can_write_tertial_report(user: User | None, unit_id: str) -> bool:
+    """Only the leader of an office writes and sends the office's tertial report."""
+    return can_answer(user, unit_id)
+
+
+def can_read_tertial_report(user: User | None, unit_id: str, parents: Mapping[str, str | None]) -> bool:
+    """The office's own leader, the fylkesledelse above it and the analytiker read a tertial report. Every one of
+    them is cleared for the office's small numbers (`clearance`), so the report's figures are shown in clear."""
+    if user is None or unit_id not in parents:
+        return False
+    if sees_every_unit(user):
+        return True
+    if user.role == "fylkesleder":
+        return units.is_under(unit_id, user.unit_id, parents)
+    return can_write_tertial_report(user, unit_id)
+
+
+def tertial_report_desk(user: User | None) -> tuple[str, str | None] | None:
+    """Which tertial reports the user works with: ("kontor", office) for an office's leader, who writes its report;
+    ("fylke", fylke) for the fylkesledelse, who reads and receives its offices'; ("alle", None) for whoever sees
+    every unit and picks a fylke to read. None for everyone else."""
+    if user is None:
+        return None
+    if sees_every_unit(user):
+        return ("alle", None)
+    if user.role == "fylkesleder":
+        return ("fylke", user.unit_id)
+    if can_write_tertial_report(user, user.unit_id):
+        return ("kontor", user.unit_id)
+    return None
+
+
+def can_receive_tertial_report(user: User | None, unit_id: str, parents: Mapping[str, str | None]) -> bool:
+    """The fylkesledelse marks its offices' sent reports as received, with follow-up points."""
+    return (user is not None and user.role == "fylkesleder" and unit_id in parents
+            and units.is_under(unit_id, user.unit_id, parents))
 
 
 def can_run_meeting(user: User | None, fylke_id: str) -> bool:

@@ -1,9 +1,10 @@
 """The application database: everything users write in the app, kept apart from the analytic store.
 
-Meetings and their frozen snapshots, follow-up points and their history, comments, local priorities and their
-history, shared experiences (practices), the audit log and the import log (with refused files) live here. The
-analytic DuckDB file changes only by import, so a comment never copies it, never bumps its data version and never
-invalidates anyone's cached målekort.
+Meetings and their frozen snapshots, follow-up points and their history, comments and the office's replies, local
+priorities with their history and the employees' proposals, shared experiences (practices), tertial reports with
+every version, the audit log and the import log (with refused files) live here. The analytic DuckDB file changes
+only by import, so a comment never copies it, never bumps its data version and never invalidates anyone's cached
+målekort.
 
 Where it lives:
 * by default a SQLite file beside the DuckDB file (`navdash.duckdb` -> `navdash.app.sqlite`), in WAL mode with a
@@ -113,6 +114,17 @@ comments = sa.Table(
     sa.Column("written_by", sa.Text, nullable=False),
     sa.Column("written_at", sa.DateTime, nullable=False),
 )
+comment_replies = sa.Table(
+    "comment_replies", metadata, _id("reply_id"),
+    sa.Column("unit_id", sa.String(16), nullable=False),
+    sa.Column("indicator_id", sa.String(32), nullable=False),
+    sa.Column("period", sa.String(16), nullable=False),
+    sa.Column("text", sa.Text, nullable=False),
+    sa.Column("written_by", sa.Text, nullable=False),
+    sa.Column("written_at", sa.DateTime, nullable=False),
+    sa.Index("ix_comment_replies_unit_period", "unit_id", "period"),
+    sqlite_autoincrement=True,
+)
 priorities = sa.Table(
     "priorities", metadata,
     sa.Column("unit_id", sa.String(16), primary_key=True),
@@ -135,6 +147,30 @@ priority_history = sa.Table(
     sa.Column("action", sa.String(16), nullable=False),
     sa.Column("changed_by", sa.Text),
     sa.Column("changed_at", sa.DateTime, nullable=False),
+    sqlite_autoincrement=True,
+)
+priority_proposals = sa.Table(
+    "priority_proposals", metadata, _id("proposal_id"),
+    sa.Column("unit_id", sa.String(16), nullable=False),
+    sa.Column("year", sa.SmallInteger, nullable=False),
+    sa.Column("title", sa.Text, nullable=False),
+    sa.Column("reason", sa.Text),
+    sa.Column("proposed_by", sa.Text, nullable=False),
+    sa.Column("proposed_at", sa.DateTime, nullable=False),
+    sa.Column("status", sa.String(16), nullable=False),  # foreslått, tatt inn, ikke tatt inn
+    sa.Column("decided_by", sa.Text),
+    sa.Column("decided_at", sa.DateTime),
+    sa.Column("decision_note", sa.Text),
+    sa.Column("decided_on", sa.Text),  # JSON: the proposal and its comments as the leader saw them when deciding
+    sa.Index("ix_priority_proposals_unit_year", "unit_id", "year"),
+    sqlite_autoincrement=True,
+)
+proposal_comments = sa.Table(
+    "proposal_comments", metadata, _id("comment_id"),
+    sa.Column("proposal_id", sa.Integer, sa.ForeignKey("priority_proposals.proposal_id"), nullable=False),
+    sa.Column("text", sa.Text, nullable=False),
+    sa.Column("written_by", sa.Text, nullable=False),
+    sa.Column("written_at", sa.DateTime, nullable=False),
     sqlite_autoincrement=True,
 )
 practices = sa.Table(
@@ -178,6 +214,30 @@ import_log = sa.Table(
     sa.Column("message", sa.Text),
     sa.Column("problems", sa.Integer),
     sa.Column("first_problem", sa.Text),
+    sqlite_autoincrement=True,
+)
+tertial_reports = sa.Table(
+    "tertial_reports", metadata, _id("report_id"),
+    sa.Column("unit_id", sa.String(16), nullable=False),
+    sa.Column("year", sa.SmallInteger, nullable=False),
+    sa.Column("tertial", sa.SmallInteger, nullable=False),
+    sa.Column("status", sa.String(16), nullable=False),  # utkast, sendt, mottatt
+    sa.Column("version", sa.Integer, nullable=False),  # the newest version's number
+    sa.Column("updated_by", sa.Text, nullable=False),
+    sa.Column("updated_at", sa.DateTime, nullable=False),
+    sa.UniqueConstraint("unit_id", "year", "tertial", name="uq_tertial_reports_unit_tertial"),
+    sqlite_autoincrement=True,
+)
+tertial_report_versions = sa.Table(
+    "tertial_report_versions", metadata, _id("version_id"),
+    sa.Column("report_id", sa.Integer, sa.ForeignKey("tertial_reports.report_id"), nullable=False),
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("body", sa.Text, nullable=False),  # JSON: the frozen målekort part, the leader's texts, the risks
+    sa.Column("data_version", sa.Integer, nullable=False),
+    sa.Column("written_by", sa.Text, nullable=False),
+    sa.Column("written_at", sa.DateTime, nullable=False),
+    sa.UniqueConstraint("report_id", "version", name="uq_tertial_report_versions_version"),
     sqlite_autoincrement=True,
 )
 legacy_imports = sa.Table(

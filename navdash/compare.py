@@ -327,18 +327,32 @@ def _names(con: duckdb.DuckDBPyConnection, units: Sequence[str]) -> dict[str, st
     return dict(rows)
 
 
+def compared_periods(period: Period, ytd: bool = False) -> list[Period]:
+    """The periods a comparison sums: the period itself, or with `ytd` every month of the year up to a month (a
+    tertial or a year is already its own year to date)."""
+    return period.year_to_date_months() if ytd and period.kind == "M" else [period]
+
+
 def funnel_for(con: duckdb.DuckDBPyConnection, parent_or_units: str | Sequence[str], indicator: str,
                period: str | Period, *, method: str = "exact", adjust: str | None = None,
-               mask: disclosure.Mask | None = None) -> Funnel:
+               mask: disclosure.Mask | None = None, ytd: bool = False) -> Funnel:
     """The funnel for one indicator and period: a parent's id compares the units directly under it that existed
-    in the period; a sequence of ids compares exactly those units, in that order."""
+    in the period; a sequence of ids compares exactly those units, in that order.
+
+    With `ytd` each unit's share is year to date: its numerators over the months from January summed and divided
+    by its denominators summed, as the målekort's «hittil i år». A unit whose figure for any of those months the
+    viewer may not see has no year-to-date figure either (`disclosure.Mask.hides` over the months)."""
     p = parse_period(period) if isinstance(period, str) else period
     if isinstance(parent_or_units, str):
         ids = list(units_under(con, parent_or_units, period=p)["unit_id"])
     else:
         ids = list(parent_or_units)
     names = _names(con, ids)
-    vals = unit_values(con, ids, indicator, [p.key], mask).set_index("unit_id")
+    summed = compared_periods(p, ytd)
+    vals = unit_values(con, ids, indicator, [q.key for q in summed])
+    if mask is not None:
+        vals = vals[[not mask.hides(u, indicator, summed) for u in vals["unit_id"]]]
+    vals = vals.groupby("unit_id")[["numerator", "denominator"]].sum(min_count=1)
     frame = pd.DataFrame({
         "unit_id": ids,
         "name": [names.get(u, u) for u in ids],

@@ -155,6 +155,40 @@ def with_fresh(db: DbPath, goals_view: GoalsView) -> GoalsView:
     return replace(goals_view, priorities=priorities)
 
 
+# The sources' advice on how many, quoted where the page shows the counts.
+FEWER_ADVICE = ("Arbeidsgruppen anbefaler at hver enhet på nivå 3 ser kritisk på omfanget av antall "
+                "styringsparametere utover de som er fastsatt sentralt i mål- og disponeringsbrevene.")
+FEWER_SOURCE = "Mål- og resultatstyring i NAV – del II (2018), kapittel 11.5.3"
+FEWER_EXAMPLE = ("I 2012 hadde fylkeslinjen rundt 50 mål- og resultatkrav; i 2013 hadde fylkene 10 hovedmål "
+                 "(NAV-direktørens presentasjon om mål- og resultatstyring, 2013).")
+
+
+@dataclass(frozen=True)
+class GoalCounts:
+    """How much a unit carries in a year: styringsparametere with a target, those beyond the central letter's, the
+    local targets and the priorities. Information for the unit itself; never compared across units."""
+
+    parameters: int  # distinct styringsparametere with at least one target that applies
+    central: int  # of those, with a target from the mål- og disponeringsbrev
+    beyond_central: int  # with targets only from the fylke, the office or the partnership
+    local_targets: int  # targets set by the office or in the partnership
+    priorities: int
+
+    @property
+    def priorities_within_advice(self) -> bool:
+        return MIN_PRIORITIES <= self.priorities <= MAX_PRIORITIES
+
+
+def counts(goals_view: GoalsView) -> GoalCounts:
+    """Count what the unit carries, from the goals that apply and its priorities."""
+    by_indicator: dict[str, set[str]] = {}
+    for g in goals_view.goals:
+        by_indicator.setdefault(g.indicator_id, set()).add(g.set_by)
+    central = sum(1 for setters in by_indicator.values() if "direktorat" in setters)
+    local = sum(1 for g in goals_view.goals if g.set_by in ("kontor", "partnerskap"))
+    return GoalCounts(len(by_indicator), central, len(by_indicator) - central, local, len(goals_view.priorities))
+
+
 def target_years(db: DbPath) -> list[int]:
     """Years with targets, newest first."""
     with store.reading(_db(db)) as con:

@@ -1,8 +1,9 @@
-"""The fylke's monthly meeting (månedsmøtet / styringsdialog): frozen snapshots, follow-up points, comments, export.
+"""The fylke's monthly meeting (månedsmøtet / styringsdialog): frozen snapshots, follow-up points, comments.
 
-A meeting is a snapshot: opening it computes every office's styringsparametere once and stores the numbers as JSON
-with the data version they came from. Everything afterwards (the page, the Excel file, the printable page) reads
-the stored snapshot, so data published during the meeting changes nothing and a past meeting reopens as it was.
+A meeting is a snapshot (`navdash.snapshot.Snapshot`): opening it computes every office's styringsparametere once
+and stores the numbers as JSON with the data version they came from. Everything afterwards (the page, the meeting
+pack in `navdash.exports`) reads the stored snapshot, so data published during the meeting changes nothing and a
+past meeting reopens as it was.
 
 Follow-up points (oppfølgingspunkter) live outside the snapshot: they are agreed in a meeting, carried to the next
 meetings of the fylke until closed, and every change is kept in `followup_history`.
@@ -13,16 +14,15 @@ Meetings, follow-up points and comments are written by people, so they live in t
 Who may do what (the rules are `navdash.access`'s; every write checks them here, with Norwegian messages, so
 pages cannot forget it):
 * the fylkesleder opens the fylke's meetings, writes follow-up points and comments for units in the fylke;
-* the leder of an office updates status and note on their own office's points;
+* the leder of an office updates status and note on their own office's points and answers the comments on the
+  office's numbers (a thread under each comment);
 * everyone else reads.
 """
 
 from __future__ import annotations
 
-import io
-import json
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -34,12 +34,11 @@ from sqlalchemy.engine import Connection
 from navdash import access, aggregate, appdb, disclosure, fmt, scorecard, store, units
 from navdash.access import User
 from navdash.periods import parse_period
-from navdash.text import escape, spreadsheet_cell
+from navdash.snapshot import CONCERN, IMPROVEMENT, Figure, OfficeSnapshot, ParameterRow, Snapshot
 
 STATUSES = ("åpen", "pågår", "lukket")
+MAX_REPLY = 2000  # characters in one reply to a comment
 STATUS_TEXT = {"åpen": "Åpen", "pågår": "Pågår", "lukket": "Lukket"}
-CONCERN = "special_cause_concern"
-IMPROVEMENT = "special_cause_improvement"
 VARIATION_SHORT = {
     "common_cause": "Vanlig variasjon",
     IMPROVEMENT: "Forbedring",
@@ -56,7 +55,14 @@ class Meeting:
     data_version: int
     opened_by: str
     opened_at: datetime
-    snapshot: dict[str, Any]
+    snapshot_json: str | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def snapshot(self) -> Snapshot:
+        """The frozen numbers, parsed from the stored JSON (`load_meeting` reads them; `meetings_for` does not)."""
+        if self.snapshot_json is None:
+            raise ValueError(f"møtet {self.meeting_id} er lest uten tallene; bruk load_meeting")
+        return Snapshot.from_json(self.snapshot_json, self.meeting_id)
 
     @property
     def label(self) -> str:
@@ -88,10 +94,23 @@ class HistoryEntry:
 
 
 @dataclass(frozen=True)
+class Reply:
+    text: str
+    written_by: str
+    written_at: datetime
+
+
+@dataclass(frozen=True)
 class Comment:
     text: str
     written_by: str
     written_at: datetime
+    replies: tuple[Reply, ...] = ()  # the office's answers, oldest first
+
+    def thread(self) -> tuple[str, str, tuple[tuple[str, str], ...]]:
+        """(comment, who and when, the replies as (text, who and when)), for drawing beside the number."""
+        return (self.text, f"{self.written_by}, {self.written_at:%d.%m.%Y}",
+                tuple((r.text, f"{r.written_by}, {r.written_at:%d.%m.%Y}") for r in self.replies))
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -126,89 +145,53 @@ def _p(db: Path | str | None) -> Path | None:
 # ---------------------------------------------------------------------------------------------------------
 
 
-def _combined(c: Any) -> dict[str, Any]:
-    return {"value": c.value, "numerator": c.numerator, "denominator": c.denominator, "periods": c.periods}
-
-
-def _row_snapshot(row: scorecard.Row) -> dict[str, Any]:
-    signal, status = row.signal, row.status
-    target = row.targets[0] if row.targets else None
-    return {
-        "indicator_id": row.indicator_id,
-        "name": row.name,
-        "perspective": row.perspective,
-        "measure": row.measure,
-        "kind": row.kind,
-        "period_label": row.period_label,
-        "this_period": _combined(row.this_period),
-        "last_period": _combined(row.last_period),
-        "ytd": _combined(row.ytd),
-        "ytd_last": _combined(row.ytd_last),
-        "variation": signal.variation if signal and not signal.too_few_points else None,
-        "variation_text": signal.variation_text if signal else "Ikke månedstall",
-        "signal_reason": signal.reason if signal else "Indikatoren har ikke månedstall, så den har ikke signal.",
-        "status": status.status if status else None,
-        "status_text": status.text if status else "Ingen resultatkrav",
-        "status_reason": status.reason if status else "",
-        "target_text": target.text if target else "",
-    }
-
-
-def _changes(row: dict[str, Any], before: dict[str, Any] | None, previous_label: str | None) -> str:
+def _changes(row: ParameterRow, before: ParameterRow | None, previous_label: str | None) -> str:
     """What changed for an office's parameter since the previous meeting, in words."""
     if previous_label is None:
         return "Første møte"
     if before is None:
         return f"Nytt siden {previous_label}"
     parts = []
-    if row["variation"] != before.get("variation"):
-        parts.append(f"Signal: {VARIATION_SHORT.get(before.get('variation') or '', 'ingen')} → "
-                     f"{VARIATION_SHORT.get(row['variation'] or '', 'ingen')}")
-    if row["status"] != before.get("status"):
-        parts.append(f"Mål: {before.get('status_text') or 'ingen'} → {row['status_text']}")
-    now, then = row["ytd"]["value"], (before.get("ytd") or {}).get("value")
+    if row.variation != before.variation:
+        parts.append(f"Signal: {VARIATION_SHORT.get(before.variation or '', 'ingen')} → "
+                     f"{VARIATION_SHORT.get(row.variation or '', 'ingen')}")
+    if row.status != before.status:
+        parts.append(f"Mål: {before.status_text or 'ingen'} → {row.status_text}")
+    now, then = row.ytd.value, before.ytd.value
     if now is not None and then is not None:
-        parts.append(f"Hittil i år {fmt.measure_change(now - then, row['measure'])}")
+        parts.append(f"Hittil i år {fmt.measure_change(now - then, row.measure)}")
     return "; ".join(parts) if parts else "Uendret"
 
 
 def build_snapshot(con: duckdb.DuckDBPyConnection, fylke_id: str, period: str,
-                   previous: dict[str, Any] | None = None) -> dict[str, Any]:
+                   previous: Snapshot | None = None) -> Snapshot:
     """Every office's styringsparametere for the month, with what changed since `previous` (a snapshot)."""
     p = parse_period(period)
     fylke = scorecard.unit_info(con, fylke_id)
     if fylke is None:
         raise ValueError(f"enheten «{fylke_id}» finnes ikke")
-    row = con.execute("SELECT value FROM meta WHERE key = 'data_version'").fetchone()
-    version = int(row[0]) if row else 0
-    prev_rows: dict[tuple[str, str], dict[str, Any]] = {}
+    meta = dict(con.execute("SELECT key, value FROM meta").fetchall())
+    prev_rows: dict[tuple[str, str], ParameterRow] = {}
     previous_label = None
     if previous is not None:
-        previous_label = previous["period_label"]
-        for office in previous["offices"]:
-            for r in office["rows"]:
-                prev_rows[(office["unit_id"], r["indicator_id"])] = r
+        previous_label = previous.period_label
+        prev_rows = {(o.unit_id, r.indicator_id): r for o in previous.offices for r in o.rows}
     offices = []
     for unit_id, name in offices_in_tree_order(con, fylke_id):
         card = scorecard.build(con, unit_id, p)
-        rows = [_row_snapshot(r) for r in card.steering] if card else []
-        for r in rows:
-            r["changes"] = _changes(r, prev_rows.get((unit_id, r["indicator_id"])), previous_label)
-        offices.append({"unit_id": unit_id, "name": name, "rows": rows,
-                        "concern": any(r["variation"] == CONCERN for r in rows)})
-    return {
-        "fylke_id": fylke_id,
-        "fylke_name": fylke.name,
-        "period": period,
-        "period_label": p.label(),
-        "data_version": version,
-        "previous_period": previous["period"] if previous else None,
-        "previous_meeting_id": previous.get("meeting_id") if previous else None,
-        "offices": offices,
-    }
+        rows = [ParameterRow.of(r) for r in card.steering] if card else []
+        rows = [replace(r, changes=_changes(r, prev_rows.get((unit_id, r.indicator_id)), previous_label))
+                for r in rows]
+        offices.append(OfficeSnapshot(unit_id, name, tuple(rows)))
+    return Snapshot(
+        fylke_id=fylke_id, fylke_name=fylke.name, period=period, period_label=p.label(),
+        data_version=int(meta.get("data_version", 0)), offices=tuple(offices),
+        previous_period=previous.period if previous else None,
+        previous_meeting_id=previous.meeting_id if previous else None,
+        published_at=meta.get("published_at"), demo=meta.get("demo") == "ja")
 
 
-M, F, FH, C = appdb.meetings, appdb.followups, appdb.followup_history, appdb.comments
+M, F, FH, C, CR = appdb.meetings, appdb.followups, appdb.followup_history, appdb.comments, appdb.comment_replies
 
 
 def open_meeting(db: Path | str | None, user: User, fylke_id: str, period: str) -> int:
@@ -220,39 +203,36 @@ def open_meeting(db: Path | str | None, user: User, fylke_id: str, period: str) 
         prev = conn.execute(
             sa.select(M.c.meeting_id, M.c.snapshot).where(M.c.fylke_id == fylke_id, M.c.period < period)
             .order_by(M.c.period.desc(), M.c.opened_at.desc(), M.c.meeting_id.desc()).limit(1)).first()
-    previous = {**json.loads(prev[1]), "meeting_id": prev[0]} if prev is not None else None
+    previous = Snapshot.from_json(prev[1], int(prev[0])) if prev is not None else None
     with store.reading(_p(db)) as con:
         snapshot = build_snapshot(con, fylke_id, period, previous)
     opened_at = datetime.now().replace(microsecond=0)
-    snapshot["opened_by"] = user.name
-    snapshot["opened_at"] = opened_at.isoformat()
+    snapshot = replace(snapshot, opened_by=user.name, opened_at=opened_at.isoformat())
     with appdb.writing(_p(db)) as conn:
         meeting_id = appdb.insert_id(conn, M, {
-            "fylke_id": fylke_id, "period": period, "data_version": snapshot["data_version"], "opened_by": user.name,
-            "opened_at": opened_at, "snapshot": json.dumps(snapshot)})
+            "fylke_id": fylke_id, "period": period, "data_version": snapshot.data_version, "opened_by": user.name,
+            "opened_at": opened_at, "snapshot": snapshot.to_json()})
         appdb.audit(conn, user.name, "åpnet møte", f"{fylke_id} {period}",
-                    f"møte {meeting_id}, dataversjon {snapshot['data_version']}")
+                    f"møte {meeting_id}, dataversjon {snapshot.data_version}")
     return meeting_id
 
 
-_MEETING_COLUMNS = (M.c.meeting_id, M.c.fylke_id, M.c.period, M.c.data_version, M.c.opened_by, M.c.opened_at,
-                    M.c.snapshot)
+_MEETING_COLUMNS = (M.c.meeting_id, M.c.fylke_id, M.c.period, M.c.data_version, M.c.opened_by, M.c.opened_at)
 
 
 def _meeting(row: Any) -> Meeting:
-    snapshot = json.loads(row[6]) if isinstance(row[6], str) else row[6]
-    snapshot["meeting_id"] = int(row[0])
-    return Meeting(int(row[0]), row[1], row[2], int(row[3]), row[4], row[5], snapshot)
+    return Meeting(int(row[0]), row[1], row[2], int(row[3]), row[4], row[5], row[6] if len(row) > 6 else None)
 
 
 def load_meeting(db: Path | str | None, meeting_id: int) -> Meeting | None:
+    """The meeting with its stored snapshot (parse it once: `meeting.snapshot` parses on every access)."""
     with appdb.reading(_p(db)) as conn:
-        row = conn.execute(sa.select(*_MEETING_COLUMNS).where(M.c.meeting_id == meeting_id)).first()
+        row = conn.execute(sa.select(*_MEETING_COLUMNS, M.c.snapshot).where(M.c.meeting_id == meeting_id)).first()
     return _meeting(row) if row else None
 
 
 def meetings_for(db: Path | str | None, fylke_id: str) -> list[Meeting]:
-    """The fylke's meetings, newest first."""
+    """The fylke's meetings, newest first, without their snapshots (`load_meeting` reads one)."""
     with appdb.reading(_p(db)) as conn:
         rows = conn.execute(sa.select(*_MEETING_COLUMNS).where(M.c.fylke_id == fylke_id)
                             .order_by(M.c.opened_at.desc(), M.c.meeting_id.desc())).all()
@@ -345,19 +325,40 @@ def update_followup(db: Path | str | None, user: User, followup_id: int, *, stat
 
 
 def followups_created_in(db: Path | str | None, unit_id: str, meeting_id: int) -> list[Followup]:
-    with appdb.reading(_p(db)) as conn:
-        rows = conn.execute(_FOLLOWUP_SELECT.where(F.c.unit_id == unit_id, F.c.meeting_id == meeting_id)
-                            .order_by(F.c.followup_id)).all()
-    return [_followup(r) for r in rows]
+    return meeting_points(db, meeting_id, unit_id).created
 
 
 def carried_over(db: Path | str | None, unit_id: str, meeting_id: int) -> list[Followup]:
     """Points for the office from the fylke's earlier meetings that were still open when this meeting was opened.
     A point closed during this meeting is still listed (with its new status); one closed before is not."""
+    return meeting_points(db, meeting_id, unit_id).carried
+
+
+@dataclass(frozen=True)
+class MeetingPoints:
+    """The follow-up points a meeting deals with: carried over from earlier meetings, then those agreed in it."""
+
+    carried: list[Followup]
+    created: list[Followup]
+
+    @property
+    def all(self) -> list[Followup]:
+        return self.carried + self.created
+
+    def of(self, unit_id: str) -> MeetingPoints:
+        return MeetingPoints([p for p in self.carried if p.unit_id == unit_id],
+                             [p for p in self.created if p.unit_id == unit_id])
+
+    def open_count(self, unit_id: str) -> int:
+        return sum(1 for p in self.all if p.unit_id == unit_id and p.status != "lukket")
+
+
+def meeting_points(db: Path | str | None, meeting_id: int, unit_id: str | None = None) -> MeetingPoints:
+    """Every follow-up point of the meeting, for one office or (unit_id None) for all of them, in one query."""
     with appdb.reading(_p(db)) as conn:
         meeting = conn.execute(sa.select(M.c.fylke_id, M.c.opened_at).where(M.c.meeting_id == meeting_id)).first()
         if meeting is None:
-            return []
+            return MeetingPoints([], [])
         fylke_id, opened_at = meeting
         h, h2 = FH.alias("h"), FH.alias("h2")
         reopened = sa.select(h2.c.history_id).where(
@@ -366,10 +367,29 @@ def carried_over(db: Path | str | None, unit_id: str, meeting_id: int) -> list[F
         closed_before = sa.select(h.c.history_id).where(
             h.c.followup_id == F.c.followup_id, h.c.status == "lukket", h.c.changed_at < opened_at,
             ~reopened).exists()
-        rows = conn.execute(_FOLLOWUP_SELECT.where(
-            F.c.unit_id == unit_id, M.c.fylke_id == fylke_id, F.c.meeting_id != meeting_id,
-            M.c.opened_at <= opened_at, ~closed_before).order_by(M.c.opened_at, F.c.followup_id)).all()
-    return [_followup(r) for r in rows]
+        carried = sa.and_(M.c.fylke_id == fylke_id, F.c.meeting_id != meeting_id, M.c.opened_at <= opened_at,
+                          ~closed_before)
+        query = _FOLLOWUP_SELECT.where(sa.or_(F.c.meeting_id == meeting_id, carried))
+        if unit_id is not None:
+            query = query.where(F.c.unit_id == unit_id)
+        rows = conn.execute(query.order_by(M.c.opened_at, F.c.followup_id)).all()
+    points = [_followup(r) for r in rows]
+    return MeetingPoints([p for p in points if p.meeting_id != meeting_id],
+                         [p for p in points if p.meeting_id == meeting_id])
+
+
+def open_followups(db: Path | str | None, unit_ids: list[str]) -> dict[str, list[Followup]]:
+    """The points not yet closed for each of the units, oldest meeting first, in one query."""
+    out: dict[str, list[Followup]] = {u: [] for u in unit_ids}
+    if not unit_ids:
+        return out
+    with appdb.reading(_p(db)) as conn:
+        rows = conn.execute(_FOLLOWUP_SELECT.where(F.c.unit_id.in_(unit_ids), F.c.status != "lukket")
+                            .order_by(M.c.opened_at, F.c.followup_id)).all()
+    for row in rows:
+        point = _followup(row)
+        out[point.unit_id].append(point)
+    return out
 
 
 def history(db: Path | str | None, followup_id: int) -> list[HistoryEntry]:
@@ -403,58 +423,88 @@ def write_comment(db: Path | str | None, user: User, unit_id: str, indicator_id:
                     f"{unit_id} {indicator_id} {period}")
 
 
+def answer_comment(db: Path | str | None, user: User, unit_id: str, indicator_id: str, period: str,
+                   text: str) -> None:
+    """The office's leader answers the fylke's comment on one of the office's numbers; the answers form a thread
+    under the comment, oldest first, and are never overwritten."""
+    parse_period(period)
+    if not access.can_answer_comment(user, unit_id):
+        raise PermissionError("Bare lederen for kontoret kan svare på kommentarene til kontorets resultater.")
+    if not text.strip():
+        raise ValueError("Skriv et svar.")
+    if len(text.strip()) > MAX_REPLY:
+        raise ValueError(f"Svaret er {len(text.strip())} tegn; høyst {MAX_REPLY} er tillatt.")
+    with appdb.writing(_p(db)) as conn:
+        exists = conn.execute(sa.select(C.c.text).where(C.c.unit_id == unit_id, C.c.indicator_id == indicator_id,
+                                                        C.c.period == period)).first()
+        if exists is None:
+            raise ValueError("Det finnes ingen kommentar å svare på for denne indikatoren og perioden.")
+        conn.execute(CR.insert().values(unit_id=unit_id, indicator_id=indicator_id, period=period, text=text.strip(),
+                                        written_by=user.name, written_at=datetime.now()))
+        appdb.audit(conn, user.name, "svar på kommentar", f"{unit_id} {indicator_id} {period}")
+
+
 def comments_for(db: Path | str | None, unit_id: str, period: str) -> dict[str, Comment]:
-    """The comments on a unit's indicators for a period, by indicator. Whoever may see the målekort may read them."""
+    """The comments on a unit's indicators for a period, by indicator, each with the office's replies. Whoever may
+    see the målekort may read them."""
     with appdb.reading(_p(db)) as conn:
         rows = conn.execute(sa.select(C.c.indicator_id, C.c.text, C.c.written_by, C.c.written_at)
                             .where(C.c.unit_id == unit_id, C.c.period == period)).all()
-    return {r[0]: Comment(r[1], r[2], r[3]) for r in rows}
+        replies = conn.execute(sa.select(CR.c.indicator_id, CR.c.text, CR.c.written_by, CR.c.written_at)
+                               .where(CR.c.unit_id == unit_id, CR.c.period == period)
+                               .order_by(CR.c.written_at, CR.c.reply_id)).all()
+    thread: dict[str, list[Reply]] = {}
+    for r in replies:
+        thread.setdefault(r[0], []).append(Reply(r[1], r[2], r[3]))
+    return {r[0]: Comment(r[1], r[2], r[3], tuple(thread.get(r[0], ()))) for r in rows}
 
 
-# ---------------------------------------------------------------------------------------------------------
-# Export: the meeting pack
-# ---------------------------------------------------------------------------------------------------------
-
-
-def protected(snapshot: dict[str, Any], mask: disclosure.Mask) -> dict[str, Any]:
-    """The snapshot as the mask's viewer may see it: figures about fewer than 5 people (and those hidden to protect
-    them) become "færre enn 5", and so do the status, signal and change text derived from them. The page and the
-    meeting pack show only this; the stored snapshot stays whole for those cleared to see it."""
-    period = parse_period(snapshot["period"])
-    out = {**snapshot, "offices": []}
-    for office in snapshot["offices"]:
-        unit_id, rows = office["unit_id"], []
-        for r in office["rows"]:
-            this = scorecard._period_of_kind(period, r["kind"])
-            ytd = aggregate.year_to_date_periods(period if r["kind"] != "Y" else this, r["kind"]) or [this]
-            window = [period.shift(-i) for i in range(scorecard.SPC_WINDOW)] if r["kind"] == "M" else [this]
-            sets = {"this_period": [this], "last_period": [this.same_period_last_year()], "ytd": ytd,
-                    "ytd_last": aggregate.same_periods_last_year(ytd)}
-            row = dict(r)
-            for key, periods in sets.items():
-                shown = disclosure.gate(mask, unit_id, r["indicator_id"], periods, aggregate.Combined(
-                    r[key]["value"], r[key]["numerator"], r[key]["denominator"], r[key].get("periods", 0)))
-                if disclosure.is_withheld(shown):
-                    row[key] = {"value": None, "numerator": None, "denominator": None, "periods": shown.periods,
-                                "withheld": True}
-            if row["ytd"].get("withheld") or row["ytd_last"].get("withheld"):
-                row.update(status="ukjent", status_text="Kan ikke vises", status_reason=disclosure.WITHHELD_REASON,
-                           changes="Kan ikke vises")
-            if mask.hides(unit_id, r["indicator_id"], window):  # the signal's limits use every month in the window
-                row.update(variation=None, variation_text="Kan ikke vises", signal_reason=disclosure.WITHHELD_REASON,
-                           changes="Kan ikke vises")
-            rows.append(row)
-        out["offices"].append({**office, "rows": rows, "concern": any(x["variation"] == CONCERN for x in rows)})
+def comments_by_unit(db: Path | str | None, unit_ids: list[str], period: str) -> dict[str, dict[str, Comment]]:
+    """`comments_for` for many units in one query: {unit: {indicator: comment}}."""
+    out: dict[str, dict[str, Comment]] = {u: {} for u in unit_ids}
+    if not unit_ids:
+        return out
+    with appdb.reading(_p(db)) as conn:
+        rows = conn.execute(sa.select(C.c.unit_id, C.c.indicator_id, C.c.text, C.c.written_by, C.c.written_at)
+                            .where(C.c.unit_id.in_(unit_ids), C.c.period == period)).all()
+    for unit_id, indicator_id, text, who, at in rows:
+        out[unit_id][indicator_id] = Comment(text, who, at)
     return out
 
 
-def figure(c: dict[str, Any], key: str = "value") -> Any:
-    """A snapshot figure for a table or the pack: the number, or "færre enn 5" when withheld."""
-    return disclosure.WITHHELD_TEXT if c.get("withheld") else c[key]
+# ---------------------------------------------------------------------------------------------------------
+# What a viewer may see of a snapshot
+# ---------------------------------------------------------------------------------------------------------
+
+_WITHHELD = Figure(withheld=True)
 
 
-def figure_text(c: dict[str, Any], measure: str) -> str:
-    return disclosure.WITHHELD_TEXT if c.get("withheld") else fmt.measure_value(c["value"], measure)
+def protected(snapshot: Snapshot, mask: disclosure.Mask) -> Snapshot:
+    """The snapshot as the mask's viewer may see it: figures about fewer than 5 people (and those hidden to protect
+    them) become "færre enn 5", and so do the status, signal and change text derived from them. The page and the
+    meeting pack show only this; the stored snapshot stays whole for those cleared to see it."""
+    period = parse_period(snapshot.period)
+    offices = []
+    for office in snapshot.offices:
+        unit_id, rows = office.unit_id, []
+        for r in office.rows:
+            this = scorecard._period_of_kind(period, r.kind)
+            ytd = aggregate.year_to_date_periods(period if r.kind != "Y" else this, r.kind) or [this]
+            window = [period.shift(-i) for i in range(scorecard.SPC_WINDOW)] if r.kind == "M" else [this]
+            sets = {"this_period": [this], "last_period": [this.same_period_last_year()], "ytd": ytd,
+                    "ytd_last": aggregate.same_periods_last_year(ytd)}
+            hidden = {key: replace(_WITHHELD, periods=getattr(r, key).periods) for key, periods in sets.items()
+                      if mask.hides(unit_id, r.indicator_id, periods)}
+            row = replace(r, **hidden)
+            if row.ytd.withheld or row.ytd_last.withheld:
+                row = replace(row, status="ukjent", status_text="Kan ikke vises",
+                              status_reason=disclosure.WITHHELD_REASON, changes="Kan ikke vises")
+            if mask.hides(unit_id, r.indicator_id, window):  # the signal's limits use every month in the window
+                row = replace(row, variation=None, variation_text="Kan ikke vises",
+                              signal_reason=disclosure.WITHHELD_REASON, changes="Kan ikke vises")
+            rows.append(row)
+        offices.append(replace(office, rows=tuple(rows)))
+    return snapshot.with_offices(offices)
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -506,129 +556,11 @@ def _binomial_quantile(n: int, p: float, q: float) -> int:
     return n
 
 
-def chance_flags(snapshot: dict[str, Any], rate: float = CHANCE_FLAG_RATE) -> ChanceFlags:
+def chance_flags(snapshot: Snapshot, rate: float = CHANCE_FLAG_RATE) -> ChanceFlags:
     """Count the signals and special-cause flags in a meeting's snapshot, and what chance alone would give."""
-    variations = [r["variation"] for o in snapshot["offices"] for r in o["rows"] if r.get("variation")]
+    variations = [r.variation for o in snapshot.offices for r in o.rows if r.variation]
     flagged = sum(1 for v in variations if v != "common_cause")
     concern = sum(1 for v in variations if v == CONCERN)
     n = len(variations)
     return ChanceFlags(n, flagged, concern, n * rate, _binomial_quantile(n, rate, 0.025),
                        _binomial_quantile(n, rate, 0.975), rate)
-
-
-def stamp(snapshot: dict[str, Any]) -> str:
-    """Data version and time, printed on every sheet and page of the pack."""
-    try:
-        opened = f"{datetime.fromisoformat(snapshot.get('opened_at', '')):%d.%m.%Y kl. %H:%M}"
-    except ValueError:
-        opened = "ukjent tid"
-    return f"Dataversjon {snapshot['data_version']} · møtet åpnet {opened}"
-
-
-def title(snapshot: dict[str, Any]) -> str:
-    return f"Månedsmøtet {snapshot['fylke_id']} {snapshot['fylke_name']} – {snapshot['period_label']}"
-
-
-EXPORT_COLUMNS = ("Enhet", "Kontor", "MK ID", "Styringsparameter", "Denne perioden", "Teller", "Nevner",
-                  "Samme periode i fjor", "Hittil i år", "Hittil i fjor", "Signal", "Resultatkrav", "Status",
-                  "Endret siden forrige møte")
-
-
-def export_rows(snapshot: dict[str, Any]) -> list[list[Any]]:
-    """One row per office and styringsparameter, in the snapshot's (tree) order; values unrounded."""
-    out = []
-    for office in snapshot["offices"]:
-        for r in office["rows"]:
-            out.append([office["unit_id"], office["name"], r["indicator_id"], r["name"], figure(r["this_period"]),
-                        figure(r["this_period"], "numerator"), figure(r["this_period"], "denominator"),
-                        figure(r["last_period"]), figure(r["ytd"]), figure(r["ytd_last"]), r["variation_text"],
-                        r["target_text"],
-                        r["status_text"], r.get("changes", "")])
-    return out
-
-
-def export_xlsx(snapshot: dict[str, Any]) -> bytes:
-    """The meeting pack as an Excel workbook: an overview per office and every number, each sheet stamped."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    def put(sheet: Any, row: list[Any]) -> None:  # every cell through the formula guard; numbers stay numbers
-        sheet.append([spreadsheet_cell(v) for v in row])
-
-    wb = Workbook()
-    overview = wb.active
-    overview.title = "Oversikt"
-    numbers = wb.create_sheet("Tall")
-    for sheet in (overview, numbers):
-        put(sheet, [title(snapshot)])
-        put(sheet, [stamp(snapshot)])
-        put(sheet, [])
-        sheet["A1"].font = Font(bold=True, size=13)
-    put(overview, ["Enhet", "Kontor", "Særskilt variasjon – bekymring", "Særskilt variasjon – forbedring",
-                   "Ikke oppfylt hittil i år"])
-    for office in snapshot["offices"]:
-        rows = office["rows"]
-        put(overview, [office["unit_id"], office["name"],
-                       ", ".join(r["indicator_id"] for r in rows if r["variation"] == CONCERN),
-                       ", ".join(r["indicator_id"] for r in rows if r["variation"] == IMPROVEMENT),
-                       ", ".join(r["indicator_id"] for r in rows if r["status"] == "ikke_oppfylt")])
-    put(numbers, list(EXPORT_COLUMNS))
-    for row in export_rows(snapshot):
-        put(numbers, row)
-    for sheet in (overview, numbers):
-        for cell in sheet[4]:
-            cell.font = Font(bold=True)
-        sheet.freeze_panes = "A5"
-        sheet.oddFooter.center.text = stamp(snapshot)
-        for col in ("A", "B", "C", "D"):
-            sheet.column_dimensions[col].width = 14 if col in ("A", "C") else 30
-    for row in numbers.iter_rows(min_row=5, min_col=5, max_col=10):
-        for cell in row:
-            cell.number_format = "0.0"
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
-
-
-PRINT_CSS = """
-body {font-family: "Source Sans Pro", Arial, sans-serif; color: #23262A; margin: 1.5rem; font-size: 11pt;}
-h1 {font-size: 16pt; margin: 0 0 0.2rem;} h2 {font-size: 13pt; margin: 1.2rem 0 0.3rem;}
-.stamp {color: #4f4f4f; font-size: 9pt;}
-table {border-collapse: collapse; width: 100%; font-size: 9pt;}
-th, td {border-bottom: 1px solid #c8c8c8; padding: 2pt 4pt; text-align: left; vertical-align: top;}
-th {background: #f1f1f1;} td.num {text-align: right; white-space: nowrap;}
-section {page-break-inside: avoid; break-inside: avoid;}
-.concern {font-weight: 600;}
-@media print {
-  body {margin: 0;}
-  .stamp.running {position: fixed; bottom: 0; left: 0; right: 0; text-align: right;}
-  thead {display: table-header-group;}
-}
-@page {size: A4 landscape; margin: 12mm 10mm 16mm;}
-"""
-
-
-def export_html(snapshot: dict[str, Any]) -> str:
-    """A print-ready page of the pack (print to PDF from the browser); the stamp repeats at the foot of every page."""
-    e = escape
-    parts = [f"<!DOCTYPE html><html lang=\"nb\"><head><meta charset=\"utf-8\"><title>{e(title(snapshot))}</title>"
-             f"<style>{PRINT_CSS}</style></head><body>",
-             f"<h1>{e(title(snapshot))}</h1><p class=\"stamp\">{e(stamp(snapshot))}</p>",
-             f"<p class=\"stamp running\" aria-hidden=\"true\">{e(stamp(snapshot))}</p>"]
-    for office in snapshot["offices"]:
-        parts.append(f"<section><h2>{e(office['unit_id'])} {e(office['name'])}</h2><table><thead><tr>"
-                     "<th>MK ID</th><th>Styringsparameter</th><th>Denne perioden</th><th>Hittil i år</th>"
-                     "<th>Hittil i fjor</th><th>Signal</th><th>Mål</th><th>Endret siden forrige møte</th>"
-                     "</tr></thead><tbody>")
-        for r in office["rows"]:
-            concern = ' class="concern"' if r["variation"] == CONCERN else ""
-            parts.append(
-                f"<tr><td>{e(r['indicator_id'])}</td><td>{e(r['name'])}</td>"
-                f"<td class=\"num\">{e(figure_text(r['this_period'], r['measure']))}</td>"
-                f"<td class=\"num\">{e(figure_text(r['ytd'], r['measure']))}</td>"
-                f"<td class=\"num\">{e(figure_text(r['ytd_last'], r['measure']))}</td>"
-                f"<td{concern}>{e(r['variation_text'])}</td>"
-                f"<td>{e(r['target_text'])}<br>{e(r['status_text'])}</td><td>{e(r.get('changes', ''))}</td></tr>")
-        parts.append("</tbody></table></section>")
-    parts.append("</body></html>")
-    return "".join(parts)

@@ -10,6 +10,7 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from navdash import access, store
+from navdash.schemas import KINDS
 from navdash.text import shown
 from tests.conftest import app_rows, copy_db, fingerprint
 from tests.pagetest import APP
@@ -188,7 +189,9 @@ def test_leader_cannot_upload_other_units_or_central_indicators(demo_db, monkeyp
 
 def test_analytiker_may_upload_every_kind_and_reads_the_audit_log(demo_db, monkeypatch):
     at = run(demo_db, monkeypatch, persona="analytiker", page="views/last_opp.py")
-    assert len(kind_box(at).options) == 6  # every kind, including endringspunkter
+    options = kind_box(at).options
+    assert len(options) == len(KINDS)  # every kind of file
+    assert {"Endringspunkter", "Valideringsregler"} <= set(options)
     assert any(e.label.startswith("Endringslogg") for e in at.expander)
 
 

@@ -39,7 +39,7 @@ def test_app_writes_never_touch_the_analytic_file(appdb_backend: str, demo_db: P
     assert analytic_state(demo_db) == before
     assert [(f.text, f.status) for f in meetings.followups_created_in(demo_db, "0312", meeting)] == [
         ("Se på unge", "pågår")]
-    assert meetings.load_meeting(demo_db, meeting).snapshot["data_version"] == before[1]
+    assert meetings.load_meeting(demo_db, meeting).snapshot.data_version == before[1]
 
     result = goals.save_priorities(demo_db, LEDER, "0312", 2023, PRIORITIES)
     assert result.created == (1, 2, 3) and result.data_version == before[1]

@@ -248,3 +248,22 @@ def test_save_is_one_app_transaction_and_never_writes_the_analytic_store(db: Pat
     monkeypatch.setattr(store, "writing", refuse)
     goals.save_priorities(db, LEADER, "0312", 2021, THREE)
     assert len(calls) == 1
+
+
+# --- how many ------------------------------------------------------------------------------------------------------
+
+
+def test_counts_what_the_unit_carries_from_the_targets_table(db: Path):
+    goals.save_priorities(db, LEADER, "0312", 2021, THREE)
+    with store.reading(db) as con:
+        setters = con.execute(
+            """SELECT indicator_id, list(DISTINCT set_by) FROM targets t
+               WHERE year = 2021 AND unit_id IN ('0000', '0300', '0312') GROUP BY indicator_id""").fetchall()
+        local = con.execute("""SELECT count(*) FROM targets WHERE year = 2021 AND unit_id = '0312'
+                               AND set_by IN ('kontor', 'partnerskap')""").fetchone()[0]
+    central = sum(1 for _, s in setters if "direktorat" in s)
+    n = goals.counts(goals.view(db, "0312", 2021))
+    assert (n.parameters, n.central, n.beyond_central, n.local_targets, n.priorities) == (
+        len(setters), central, len(setters) - central, local, 3)
+    assert n.beyond_central >= 1 and n.local_targets == 2 and n.priorities_within_advice
+    assert not goals.counts(goals.view(db, "1103", 2021)).priorities_within_advice  # no priorities

@@ -12,8 +12,8 @@ from navdash import access, ingest, store
 from tests.conftest import DATA, copy_db
 from tests.pagetest import APP
 
-PAGES = ("start", "malekort", "mal", "kvalitet", "sammenligning", "undersokelser", "styringsdialog", "erfaringer",
-         "last_opp")
+PAGES = ("start", "malekort", "mal", "kvalitet", "sammenligning", "undersokelser", "styringsdialog", "tertialrapport",
+         "erfaringer", "last_opp")
 
 
 def _run(db: Path, monkeypatch, persona: str, page: str | None = None) -> AppTest:

@@ -172,3 +172,19 @@ def test_leader_cannot_edit_another_office_through_a_crafted_link(demo_db: Path)
         goals.save_priorities(demo_db, DEMO_PERSONAS["leder"], "1103", 2021, [{"tittel": f"T{i}"} for i in range(3)])
     assert (fingerprint(demo_db), app_fingerprint(demo_db)) == before
     assert store.data_version(demo_db) == 1
+
+
+def test_the_page_shows_how_much_the_unit_carries_against_the_sources_advice(demo_db: Path):
+    at = run_page(enhet="0312", aar="2022")
+    n = goals.counts(goals.view(demo_db, "0312", 2022))
+    table = next(m.value for m in at.markdown if m.value.startswith("| Hva enheten styrer etter i 2022"))
+    rows = {line.split("|")[1].strip(): line.split("|")[2].strip() for line in table.splitlines()[2:]}
+    assert rows == {
+        "Styringsparametere med resultatkrav": str(n.parameters),
+        "– med krav fra mål- og disponeringsbrevet": str(n.central),
+        "– med krav bare fra fylket, kontoret eller partnerskapet": str(n.beyond_central),
+        "Egne resultatkrav (kontoret og partnerskapet)": str(n.local_targets),
+        "Prioriteringer i virksomhetsplanen": str(n.priorities),
+    }
+    assert any(goals.FEWER_SOURCE in c.value and "ikke til sammenligning mellom enheter" in c.value
+               for c in at.caption)

@@ -60,7 +60,7 @@ def test_fylkesleder_opens_the_meeting_for_a_month(demo_db, monkeypatch):
 def test_concern_filter_shows_only_offices_with_special_cause_concern(demo_db, monkeypatch):
     meeting_id = meetings.open_meeting(demo_db, FYLKESLEDER, "0300", "2022-12")
     snap = meetings.load_meeting(demo_db, meeting_id).snapshot
-    concern = [o["unit_id"] for o in snap["offices"] if o["concern"]]
+    concern = [o.unit_id for o in snap.offices if o.concern]
     assert 0 < len(concern) < 15
     at = app(demo_db, monkeypatch, PAGE, persona="fylkesleder")
     marked = [r[0][:4] for r in _overview(at) if r[1] != "–"]
@@ -71,15 +71,15 @@ def test_concern_filter_shows_only_offices_with_special_cause_concern(demo_db, m
 
 def test_a_reopened_meeting_shows_the_frozen_numbers_not_new_data(demo_db, monkeypatch, tmp_path):
     meeting_id = meetings.open_meeting(demo_db, FYLKESLEDER, "0300", "2022-12")
-    frozen = next(r for r in meetings.load_meeting(demo_db, meeting_id).snapshot["offices"]
-                  if r["unit_id"] == "0312")["rows"]
-    b15 = next(r for r in frozen if r["indicator_id"] == "B.15")
+    frozen = next(o for o in meetings.load_meeting(demo_db, meeting_id).snapshot.offices
+                  if o.unit_id == "0312").rows
+    b15 = next(r for r in frozen if r.indicator_id == "B.15")
     f = tmp_path / "ny.csv"
     f.write_text("enhet,indikator,periode,teller,nevner,verdi\n0312,B.15,2022-12,1,200,\n", encoding="utf-8")
     assert ingest.import_file("verdier", f, db=demo_db, who="test", today=date(2026, 11, 24)).ok
     at = app(demo_db, monkeypatch, PAGE, persona="fylkesleder", mote=str(meeting_id), kontor="0312")
     shown = _office_rows(at)["B.15"][2]
-    assert shown.startswith(fmt.measure_value(b15["this_period"]["value"], "prosent").replace("\u00a0", " "))
+    assert shown.startswith(fmt.measure_value(b15.this_period.value, "prosent").replace("\u00a0", " "))
     assert "0,5" not in shown
 
 
@@ -136,10 +136,20 @@ def test_meeting_says_how_many_flags_chance_alone_would_give(demo_db, monkeypatc
     text = " ".join(i.value for i in at.info)
     # Counted from the frozen snapshot itself: every office row that carries a variation verdict is one signal.
     [meeting] = meetings.meetings_for(demo_db, "0300")
-    rows = [r for o in meeting.snapshot["offices"] for r in o["rows"]]
-    signals = [r for r in rows if r.get("variation")]
-    flagged = [r for r in signals if r["variation"] != "common_cause"]
+    rows = [r for o in meetings.load_meeting(demo_db, meeting.meeting_id).snapshot.offices for r in o.rows]
+    signals = [r for r in rows if r.variation]
+    flagged = [r for r in signals if r.variation != "common_cause"]
     assert 100 < len(signals) <= len(rows)  # 15 offices with most styringsparametere carrying a signal
     assert f"Møtet viser {fmt.number(len(signals))} signaler" in text
     assert f"omtrent {fmt.number(len(signals) * 0.017)} av dem" in text and "1,7\u00a0% sjanse for falsk alarm" in text
     assert f"Nå viser {fmt.number(len(flagged))} signaler særskilt variasjon" in text
+
+
+def test_the_pack_is_offered_as_pdf_and_excel_and_built_only_when_asked(demo_db, monkeypatch):
+    meeting_id = meetings.open_meeting(demo_db, FYLKESLEDER, "0300", "2022-12")
+    at = app(demo_db, monkeypatch, PAGE, persona="leder", mote=str(meeting_id))
+    buttons = {b.proto.label: b.proto for b in at.get("download_button")}
+    assert set(buttons) == {"Last ned møtepakken (PDF)", "Last ned møtepakken (Excel)"}
+    for button in buttons.values():
+        assert button.deferred_file_id and not button.url  # a callable: nothing is built until it is pressed
+        assert button.ignore_rerun  # pressing it does not rerun the page

@@ -12,7 +12,7 @@ import streamlit as st
 from navdash import practices
 from navdash.access import User
 from navdash.appdb import AppDbError
-from navdash.ui import data, frame
+from navdash.ui import data
 from navdash.ui.identity import current_user
 from navdash.ui.text import md
 

@@ -12,10 +12,9 @@ import streamlit as st
 
 from navdash import disclosure, fmt, quality, store
 from navdash.periods import parse_period
-from navdash.ui import data, frame, norsk, pickers
+from navdash.ui import data, norsk, pickers
 from navdash.ui.identity import current_user
 from navdash.ui.text import md
-
 
 
 @st.cache_data(show_spinner="Henter nøkkelinformasjonen …", max_entries=256)

@@ -10,12 +10,13 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from navdash import goals
-from navdash.access import User, can_edit_priorities
+from navdash import goals, proposals
+from navdash.access import User, can_edit_priorities, can_propose_priority
 from navdash.appdb import AppDbError
 from navdash.schemas import LABELS
-from navdash.ui import data, frame, pickers
+from navdash.ui import data, pickers
 from navdash.ui.identity import current_user
+from navdash.ui.saving import saving
 from navdash.ui.text import md
 
 CAPTIONS = {  # group -> (what it is, what to say when it is empty)
@@ -89,6 +90,56 @@ def priority_form(db: str, user: User, view: goals.GoalsView, names: dict[str, s
             getattr(st, kind)(message)
 
 
+def proposal_section(db: str, user: User, unit: str, year: int) -> None:
+    """The office's own people propose and comment on priorities; the leader decides each proposal."""
+    st.subheader("Forslag fra kontoret")
+    st.caption("Alle på kontoret kan foreslå prioriteringer og kommentere forslagene før lederen bestemmer. "
+               "Lederens avgjørelse tar vare på forslaget og kommentarene slik de var.")
+    items = proposals.for_unit(db, unit, year)
+    for p in items:
+        with st.container(border=True):
+            st.markdown(f"**{md(p.title)}** · {p.status_text}")
+            st.caption(f"Foreslått av {md(p.proposed_by)} {when(p.proposed_at)}")
+            if p.reason:
+                st.markdown(md(p.reason, keep_lines=True))
+            for c in p.comments:
+                st.markdown(f"> {md(c.text)}  \n> — {md(c.written_by)} {when(c.written_at)}")
+            if p.decided_by:
+                st.caption(f"{p.status_text} av {md(p.decided_by)} {when(p.decided_at)}"
+                           + (f": {md(p.decision_note)}" if p.decision_note else ""))
+    open_items = {p.proposal_id: p.title for p in items if p.status == "foreslått"}
+    with st.expander("Foreslå en prioritering", icon=":material/add:"), st.form("mal_forslag", clear_on_submit=True):
+        title = st.text_input("Tittel på forslaget", max_chars=proposals.MAX_TITLE)
+        reason = st.text_area("Hvorfor bør kontoret prioritere dette?", max_chars=proposals.MAX_TEXT, height=80)
+        if st.form_submit_button("Send forslaget"):
+            attempt(lambda: proposals.propose(db, user, unit, year, title, reason))
+    if open_items:
+        with st.expander("Kommenter et forslag", icon=":material/comment:"), st.form("mal_forslag_kommentar",
+                                                                                   clear_on_submit=True):
+            chosen = st.selectbox("Forslag", list(open_items), format_func=open_items.get, key="mal_forslag_valg")
+            text = st.text_area("Kommentar", max_chars=proposals.MAX_TEXT, height=80)
+            if st.form_submit_button("Send kommentaren"):
+                attempt(lambda: proposals.comment(db, user, chosen, text))
+    if open_items and can_edit_priorities(user, unit):
+        with st.expander("Avgjør et forslag", icon=":material/gavel:"), st.form("mal_forslag_avgjor"):
+            chosen = st.selectbox("Forslag", list(open_items), format_func=open_items.get, key="mal_avgjor_valg")
+            accepted = st.radio("Avgjørelse", [True, False], horizontal=True,
+                                format_func=lambda a: "Tas inn i prioriteringene" if a else "Tas ikke inn")
+            note = st.text_input("Begrunnelse", max_chars=proposals.MAX_TEXT)
+            if st.form_submit_button("Lagre avgjørelsen"):
+                attempt(lambda: proposals.decide(db, user, chosen, accepted, note))
+
+
+def attempt(action: Callable[[], object]) -> None:
+    """Run a write and redraw; a refusal is shown in Norwegian and nothing was written."""
+    try:
+        with saving():
+            action()
+            st.rerun()
+    except (proposals.ProposalProblem, PermissionError) as exc:
+        st.error(md(exc))
+
+
 user = current_user()
 db, version = data.source()
 units = data.units(db, version).set_index("unit_id")
@@ -116,6 +167,23 @@ st.header("Samfunnsoppdraget og NAVs hovedmål")
 st.markdown(f"NAVs samfunnsoppdrag er **{goals.SAMFUNNSOPPDRAG.lower()}**. NAVs hovedmål er "
             + ", ".join(f"**{g}**" for g in goals.MAIN_GOALS[:-1]) + f" og **{goals.MAIN_GOALS[-1]}**.")
 
+st.header("Hvor mange mål enheten har")
+n = goals.counts(view)
+advice = f"{goals.MIN_PRIORITIES}–{goals.MAX_PRIORITIES}"
+st.markdown("\n".join([
+    "| Hva enheten styrer etter i " + str(year) + " | Antall | Hva kildene sier |",
+    "|---|---:|---|",
+    f"| Styringsparametere med resultatkrav | {n.parameters} | Færre er bedre |",
+    f"| – med krav fra mål- og disponeringsbrevet | {n.central} | Fastsatt sentralt |",
+    f"| – med krav bare fra fylket, kontoret eller partnerskapet | {n.beyond_central} | Se kritisk på omfanget |",
+    f"| Egne resultatkrav (kontoret og partnerskapet) | {n.local_targets} | Se kritisk på omfanget |",
+    f"| Prioriteringer i virksomhetsplanen | {n.priorities} | {advice} |",
+]))
+st.caption(f"«{goals.FEWER_ADVICE}» ({goals.FEWER_SOURCE}). {goals.FEWER_EXAMPLE} Tallene er til enhetens egen "
+           "vurdering, ikke til sammenligning mellom enheter.")
+if not n.priorities_within_advice:
+    st.caption(f"Virksomhetsplanen skal ha {advice} prioriteringer; enheten har {n.priorities} for {year}.")
+
 for key, heading, _ in goals.GROUPS:
     st.header(heading)
     about, empty = (text.format(year=year) for text in CAPTIONS[key])
@@ -135,6 +203,9 @@ for p in view.priorities:
         st.markdown("**Følges med:**\n" + "\n".join(f"- [{i.indicator_id}]({i.link}) {md(i.name)}"
                                                     for i in p.indicators) if p.indicators else "**Følges med:** –")
         st.caption(f"Satt av kontoret · sist endret av {md(p.changed_by or '–')} {when(p.changed_at)}")
+
+if can_propose_priority(user, unit_id):
+    proposal_section(db, user, unit_id, year)
 
 if can_edit_priorities(user, unit_id):
     with st.expander("Endre prioriteringene", icon=":material/edit:"):

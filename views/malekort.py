@@ -8,7 +8,7 @@ import streamlit as st
 from navdash import disclosure
 from navdash.periods import parse_period
 from navdash.schemas import LABELS
-from navdash.ui import data, norsk, pickers, scorecard_view, text
+from navdash.ui import comment_form, data, downloads, norsk, pickers, scorecard_view, text
 from navdash.ui.identity import current_user
 from navdash.ui.text import md, safe_link
 
@@ -91,6 +91,9 @@ for perspective, label in LABELS["perspektiv"].items():
         st.html(scorecard_view.table_html(rows, unit_id, period_key, f"Styringsparametere – {label.lower()}",
                                           with_targets=True, comments=notes, practices=shared))
 
+comment_form.reply_form(db, user, unit_id, period_key, notes,
+                        {r.indicator_id: r.name for r in card.steering + card.key_information}, key="malekort_svar")
+
 if card.key_information:
     st.header("Nøkkelinformasjon")
     st.caption("Informasjon for å følge med på utviklingen. Nøkkelinformasjon har ingen mål og ingen signal.")
@@ -130,3 +133,6 @@ if chosen:
     if context:
         st.markdown("Til sammenligning: " + " · ".join(context))
     st.dataframe(scorecard_view.points_table(detail), hide_index=True, width="stretch")
+
+st.subheader("Last ned")
+downloads.scorecard_buttons(card, db, version)

@@ -6,8 +6,9 @@ from __future__ import annotations
 import streamlit as st
 
 from navdash import compare, disclosure, fmt, practices
+from navdash.periods import parse_period
 from navdash.ui import compare_view as view
-from navdash.ui import data, frame, norsk, pickers
+from navdash.ui import data, downloads, norsk, pickers
 from navdash.ui.identity import current_user
 from navdash.ui.text import md
 
@@ -39,6 +40,11 @@ info = inds.set_index("indicator_id").loc[indicator]
 periods = view.periods(db, version, indicator)
 period = pickers.url_select("Periode", periods, param="periode", key="sml_periode", default=periods[0],
                             format_func=view.period_label, container=st.sidebar, unknown=refuse_period)
+monthly = parse_period(period).kind == "M"
+pickers.from_url("sml_hittil", "hittil", lambda wanted: wanted == "ja")
+ytd = monthly and st.sidebar.toggle("Hittil i år", key="sml_hittil",
+                                    help="Sammenlign januar til og med valgt måned: summen av tellerne delt på "
+                                         "summen av nevnerne, som «hittil i år» i målekortet.")
 
 visible = data.visible_units(user)  # only units the user may see are ever compared or listed
 units = data.units(db, version)
@@ -72,16 +78,17 @@ pickers.to_url("gruppe", group or None)
 pickers.to_url("enheter", ",".join(sorted(chosen)) if chosen and set(chosen) != set(cand_ids) else None)
 pickers.to_url("rekkefolge", "navn" if order == "navn" else None)
 pickers.to_url("juster", "additiv" if adjust else None)
+pickers.to_url("hittil", "ja" if ytd else None)
 
 if not chosen:
     st.info("Velg minst én enhet å sammenligne.")
     st.stop()
 chosen_sorted = sorted(chosen, key=lambda u: (units.set_index("unit_id")["name"][u] if order == "navn" else u))
 f, hist, withheld = view.funnel_and_history(db, version, tuple(chosen_sorted), indicator, period,
-                                            "additive" if adjust else None, data.scope(user))
+                                            "additive" if adjust else None, data.scope(user), ytd)
 unit_names = units.set_index("unit_id")["name"]
 scope = f"sammenligningsgruppen «{md(group)}»" if group else f"enhetene under {md(labels[parent])}"
-st.markdown(f"**{md(indicator)} {md(names[indicator])}** · {view.period_label(period)} · {scope}. "
+st.markdown(f"**{md(indicator)} {md(names[indicator])}** · {view.compared_label(period, ytd)} · {scope}. "
             f"Gruppens andel: **{fmt.percent(f.p0 * 100 if f.p0 is not None else None)}** "
             f"(summen av tellerne delt på summen av nevnerne for {len(f.points)} enheter).")
 if withheld:
@@ -90,7 +97,8 @@ if withheld:
                + ", ".join(md(unit_names[u]) for u in withheld) + ".")
 missing = [name for u, name in f.missing if u not in withheld]
 if missing:
-    st.caption("Uten tall for perioden: " + ", ".join(md(n) for n in missing) + ".")
+    st.caption(("Uten tall hittil i år: " if ytd else "Uten tall for perioden: ")
+               + ", ".join(md(n) for n in missing) + ".")
 if not f.points:
     st.warning("Ingen av enhetene har tall for denne perioden.")
     st.stop()
@@ -127,3 +135,8 @@ st.caption(f"{view.period_label(first)} – {view.period_label(period)}, samme s
            + " (forholdet mellom summene).")
 order_pairs = [(p.unit_id, p.name) for p in f.points]
 st.plotly_chart(view.small_multiples(hist, order_pairs, period), width="stretch", config=norsk.PLOTLY_CONFIG)
+
+st.subheader("Last ned")
+downloads.comparison_buttons(f, hist, [(u, unit_names[u]) for u in withheld], chosen_sorted, names[indicator],
+                             view.period_label(period), f"Sammenligningsgruppen «{group}»" if group
+                             else f"Enhetene under {labels[parent]}", db, version)

@@ -8,8 +8,9 @@ from datetime import date
 import streamlit as st
 
 from navdash import access, meetings
+from navdash.exports import meeting as meeting_pack
 from navdash.periods import parse_period
-from navdash.ui import data, meeting_view, pickers, scorecard_view
+from navdash.ui import comment_form, data, downloads, meeting_view, pickers, scorecard_view
 from navdash.ui.identity import current_user
 from navdash.ui.saving import saving
 from navdash.ui.text import md
@@ -53,42 +54,44 @@ ids = [m.meeting_id for m in past]
 meeting_id = pickers.url_select("Møte", ids, param="mote", key="mote_valg", default=ids[0],
                                 format_func=lambda i: next(m.label for m in past if m.meeting_id == i))
 meeting = next(m for m in past if m.meeting_id == meeting_id)
-snap = meetings.protected(meeting.snapshot, data.mask(db, version, data.scope(user)))  # only this is shown
-st.caption(f"{md(meetings.stamp(snap))} av {md(snap.get('opened_by', meeting.opened_by))}. "
-           + (f"Endringer er målt mot møtet for {parse_period(snap['previous_period']).label()}."
-              if snap.get("previous_period") else "Første møte: ingen endringer å vise."))
+# Parsed once per meeting and data version, and only as this viewer may see it: only this is shown or exported.
+snap = data.meeting_snapshot(db, version, data.scope(user), meeting_id, meeting.opened_at.isoformat())
+st.caption(f"{md(snap.stamp)} av {md(snap.opened_by or meeting.opened_by)}. "
+           + (f"Endringer er målt mot møtet for {parse_period(snap.previous_period).label()}."
+              if snap.previous_period else "Første møte: ingen endringer å vise."))
 
 st.html(scorecard_view.CSS + meeting_view.CSS)
-open_points = {o["unit_id"]: sum(1 for f in meetings.carried_over(db, o["unit_id"], meeting_id)
-                                 + meetings.followups_created_in(db, o["unit_id"], meeting_id)
-                                 if f.status != "lukket") for o in snap["offices"]}
+all_points = meetings.meeting_points(db, meeting_id)  # every office's points in one query
+open_points = {o.unit_id: all_points.open_count(o.unit_id) for o in snap.offices}
 st.info(meetings.chance_flags(snap).text, icon=":material/casino:")
 only_concern = st.checkbox("Vis bare kontorer med særskilt variasjon – bekymring")
 st.html(meeting_view.overview_html(snap, open_points, only_concern))
 
-left, right = st.columns(2)
-left.download_button("Last ned møtepakken (Excel)", meetings.export_xlsx(snap),
-                     file_name=f"mote-{fylke_id}-{meeting.period}.xlsx",
-                     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-right.download_button("Last ned utskriftsvennlig side (HTML, skriv ut til PDF)", meetings.export_html(snap),
-                      file_name=f"mote-{fylke_id}-{meeting.period}.html", mime="text/html")
+st.markdown("**Møtepakken**: oversikten, hvert kontors styringsparametere med signaler og begrunnelser, "
+            "kommentarene og oppfølgingspunktene, merket med dataversjonen. Den lages når du laster den ned.")
+downloads.buttons("Last ned møtepakken", lambda: meeting_pack.pdf(meeting_pack.load(db, snap)),
+                  lambda: meeting_pack.workbook(meeting_pack.load(db, snap)),
+                  lambda ext: f"motepakke-{fylke_id}-{meeting.period}.{ext}")
 
 st.header("Kontor")
-offices = [o["unit_id"] for o in snap["offices"]]
+offices = [o.unit_id for o in snap.offices]
 if not offices:
     st.warning("Fylket har ingen kontorer i dette møtet.")
     st.stop()
-office_names = {o["unit_id"]: o["name"] for o in snap["offices"]}
+office_names = {o.unit_id: o.name for o in snap.offices}
 unit_id = pickers.url_select("Kontor", offices, param="kontor", key="mote_kontor", default=offices[0],
                              format_func=lambda u: f"{u} {office_names[u]}")
-office = next(o for o in snap["offices"] if o["unit_id"] == unit_id)
-st.html(meeting_view.office_html(office, meetings.comments_for(db, unit_id, meeting.period)))
+office = next(o for o in snap.offices if o.unit_id == unit_id)
+office_comments = meetings.comments_for(db, unit_id, meeting.period)
+st.html(meeting_view.office_html(office, office_comments))
+comment_form.reply_form(db, user, unit_id, meeting.period, office_comments,
+                        {r.indicator_id: r.name for r in office.rows}, key="mote_svar")
 full, answer = meetings.may_edit_followups(db, user, unit_id)
 
-if full and office["rows"]:
+if full and office.rows:
     with st.expander("Skriv en kommentar til et resultat"), st.form("kommentar", clear_on_submit=True):
-        row_ids = [r["indicator_id"] for r in office["rows"]]
-        row_names = {r["indicator_id"]: f"{r['indicator_id']} {r['name']}" for r in office["rows"]}
+        row_ids = [r.indicator_id for r in office.rows]
+        row_names = {r.indicator_id: f"{r.indicator_id} {r.name}" for r in office.rows}
         indicator = st.selectbox("Styringsparameter", row_ids, format_func=lambda i: row_names[i])
         text = st.text_area("Kommentar (tom tekst fjerner kommentaren)")
         if st.form_submit_button("Lagre kommentaren"):
@@ -97,10 +100,10 @@ if full and office["rows"]:
                 st.rerun()
 
 st.subheader("Oppfølgingspunkter")
-carried = meetings.carried_over(db, unit_id, meeting_id)
-points = carried + meetings.followups_created_in(db, unit_id, meeting_id)
+office_points = all_points.of(unit_id)
+points = office_points.all
 if points:
-    st.html(meeting_view.followups_html(points, {p.followup_id for p in carried},
+    st.html(meeting_view.followups_html(points, {p.followup_id for p in office_points.carried},
                                         f"Oppfølgingspunkter for {unit_id} {office_names[unit_id]}"))
 else:
     st.caption("Ingen oppfølgingspunkter for kontoret i dette møtet.")

@@ -11,11 +11,10 @@ import streamlit as st
 
 from navdash import survey
 from navdash.survey import ALL
-from navdash.ui import data, frame, norsk, pickers, survey_view
+from navdash.ui import data, norsk, pickers, survey_view
 from navdash.ui.identity import current_user
 from navdash.ui.scorecard_view import CSS
 from navdash.ui.text import md
-
 
 
 def choose(label: str, options: list, param: str, default: object, show: Callable[[object], str]) -> object:

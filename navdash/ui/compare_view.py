@@ -69,19 +69,29 @@ def candidates(db: str, version: int, parent: str | None, group: str | None, per
 
 @st.cache_data(show_spinner="Beregner traktdiagrammet …", max_entries=256)
 def funnel_and_history(db: str, version: int, units: tuple[str, ...], indicator: str, period: str,
-                       adjust: str | None, scope: str) -> tuple[Funnel, pd.DataFrame, list[str]]:
-    """The funnel and each unit's history as the viewer (`scope`, see data.scope) may see them, and the units
-    whose figure for the period is withheld ("færre enn 5")."""
+                       adjust: str | None, scope: str, ytd: bool = False) -> tuple[Funnel, pd.DataFrame, list[str]]:
+    """The funnel (for the period, or year to date with `ytd`) and each unit's history as the viewer (`scope`, see
+    data.scope) may see them, and the units whose compared figure is withheld ("færre enn 5")."""
     end = parse_period(period)
     mask = data.mask(db, version, scope)
     with store.reading(Path(db)) as con:
-        f = compare.funnel_for(con, list(units), indicator, end, adjust=adjust, mask=mask)
+        f = compare.funnel_for(con, list(units), indicator, end, adjust=adjust, mask=mask, ytd=ytd)
         hist = compare.history(con, list(units), indicator, end, HISTORY[end.kind], mask=mask)
-    return f, hist, [u for u in units if mask.hides(u, indicator, [end])]
+    summed = compare.compared_periods(end, ytd)
+    return f, hist, [u for u in units if mask.hides(u, indicator, summed)]
 
 
 def period_label(key: str) -> str:
     return parse_period(key).label()
+
+
+def compared_label(key: str, ytd: bool) -> str:
+    """«desember 2022», or «januar–desember 2022 (hittil i år)» for a year-to-date comparison of a month."""
+    p = parse_period(key)
+    if not ytd or p.kind != "M":
+        return p.label()
+    first = Period(p.year, "M", 1).label().split(" ")[0]
+    return f"{first}–{p.label()} (hittil i år)" if p.number > 1 else f"{p.label()} (hittil i år)"
 
 
 def malekort_link(unit_id: str, period: str, indicator: str) -> str:

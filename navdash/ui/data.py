@@ -12,6 +12,7 @@ loader the same way; for app records it is not a cache key.
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -158,10 +159,27 @@ def practice_counts(db: str, version: int) -> dict[str, int]:
     return practices.counts_by_indicator(Path(db))
 
 
-def comments(db: str, version: int, unit_id: str, period: str) -> dict[str, tuple[str, str]]:
-    """The fylke's comments on a unit's indicators for a period, as (text, who and when). The page shows them only
-    for units the user may see, which is also every key this function is called with."""
+def comments(db: str, version: int, unit_id: str, period: str
+             ) -> dict[str, tuple[str, str, tuple[tuple[str, str], ...]]]:
+    """The fylke's comments on a unit's indicators for a period, as (text, who and when, the office's replies as
+    (text, who and when)). The page shows them only for units the user may see, which is also every key this
+    function is called with."""
     from navdash import meetings
 
-    return {ind: (c.text, f"{c.written_by}, {c.written_at:%d.%m.%Y}")
-            for ind, c in meetings.comments_for(Path(db), unit_id, period).items()}
+    return {ind: c.thread() for ind, c in meetings.comments_for(Path(db), unit_id, period).items()}
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def meeting_snapshot(db: str, version: int, scope: str, meeting_id: int, opened_at: str):  # noqa: ANN201
+    """A stored meeting's snapshot (a `snapshot.Snapshot`) as the scope may see it, parsed once: a stored snapshot
+    never changes, so (meeting, opened_at) and the data version of the mask are the whole key. Frozen, so one
+    object can be shared by every session."""
+    from navdash import meetings
+
+    meeting = meetings.load_meeting(Path(db), meeting_id)
+    if meeting is None:
+        raise ValueError(f"møtet {meeting_id} finnes ikke")
+    snapshot = meeting.snapshot
+    if not snapshot.demo and meta(db, version).get("demo") == "ja":  # stored before snapshots carried the mark
+        snapshot = dataclasses.replace(snapshot, demo=True)
+    return meetings.protected(snapshot, mask(db, version, scope))

@@ -3,11 +3,10 @@ parameters, and the follow-up points. All text from the database goes through `n
 
 from __future__ import annotations
 
-from typing import Any
-
 from navdash import fmt, meetings
+from navdash.snapshot import OfficeSnapshot, ParameterRow, Snapshot
 from navdash.text import escape
-from navdash.ui.scorecard_view import STATUS_STYLE, VARIATION_SHORT, VARIATION_STYLE, badge
+from navdash.ui.scorecard_view import STATUS_STYLE, VARIATION_SHORT, VARIATION_STYLE, badge, comment_html
 
 CSS = """
 <style>
@@ -18,29 +17,29 @@ CSS = """
 """
 
 
-def _variation_badge(row: dict[str, Any]) -> str:
-    variation = row["variation"]
+def _variation_badge(row: ParameterRow) -> str:
+    variation = row.variation
     if variation is None:
-        return badge("…", row["variation_text"], "#5a5a5a", "#f1f1f1", row["signal_reason"])
+        return badge("…", row.variation_text, "#5a5a5a", "#f1f1f1", row.signal_reason)
     symbol, colour, bg = VARIATION_STYLE[variation]
-    return badge(symbol, VARIATION_SHORT[variation], colour, bg, f"{row['variation_text']}. {row['signal_reason']}")
+    return badge(symbol, VARIATION_SHORT[variation], colour, bg, f"{row.variation_text}. {row.signal_reason}")
 
 
-def _status_badge(row: dict[str, Any]) -> str:
-    if row["status"] is None:
+def _status_badge(row: ParameterRow) -> str:
+    if row.status is None:
         return '<span class="nd-who">Ingen resultatkrav</span>'
-    symbol, colour, bg = STATUS_STYLE[row["status"]]
-    return badge(symbol, row["status_text"], colour, bg, row["status_reason"])
+    symbol, colour, bg = STATUS_STYLE[row.status]
+    return badge(symbol, row.status_text, colour, bg, row.status_reason)
 
 
-def _ids(rows: list[dict[str, Any]], key: str, value: str) -> str:
-    found = [r for r in rows if r[key] == value]
+def _ids(rows: tuple[ParameterRow, ...], key: str, value: str) -> str:
+    found = [r for r in rows if getattr(r, key) == value]
     if not found:
         return "–"
-    return ", ".join(f'<span title="{escape(r["name"])}">{escape(r["indicator_id"])}</span>' for r in found)
+    return ", ".join(f'<span title="{escape(r.name)}">{escape(r.indicator_id)}</span>' for r in found)
 
 
-def overview_html(snapshot: dict[str, Any], open_points: dict[str, int], only_concern: bool) -> str:
+def overview_html(snapshot: Snapshot, open_points: dict[str, int], only_concern: bool) -> str:
     """One row per office, in the snapshot's tree order; a marker column instead of any ranking."""
     e = escape
     head = ("<thead><tr><th scope=\"col\">Kontor</th><th scope=\"col\">Særskilt variasjon – bekymring</th>"
@@ -48,56 +47,55 @@ def overview_html(snapshot: dict[str, Any], open_points: dict[str, int], only_co
             "<th scope=\"col\">Endret siden forrige møte</th><th scope=\"col\" class=\"num\">Åpne punkter</th>"
             "</tr></thead>")
     body = []
-    for office in snapshot["offices"]:
-        if only_concern and not office["concern"]:
+    for office in snapshot.offices:
+        if only_concern and not office.concern:
             continue
-        rows = office["rows"]
-        changed = sum(1 for r in rows if any(w in (r.get("changes") or "") for w in ("Signal:", "Mål:", "Nytt")))
-        if snapshot.get("previous_period") is None:
+        rows = office.rows
+        changed = sum(1 for r in rows if any(w in (r.changes or "") for w in ("Signal:", "Mål:", "Nytt")))
+        if snapshot.previous_period is None:
             changed_text = "Første møte"
         else:
             changed_text = (f"{changed} av {len(rows)} med nytt signal eller ny status" if changed
                             else "Ingen nye signaler")
-        concern_cls = "concern-yes" if office["concern"] else ""
-        concern = ("<span aria-hidden=\"true\">▼ </span>" if office["concern"] else "") + _ids(
+        concern_cls = "concern-yes" if office.concern else ""
+        concern = ("<span aria-hidden=\"true\">▼ </span>" if office.concern else "") + _ids(
             rows, "variation", meetings.CONCERN)
         body.append(
-            f"<tr><th scope=\"row\">{e(office['unit_id'])} {e(office['name'])}</th>"
+            f"<tr><th scope=\"row\">{e(office.unit_id)} {e(office.name)}</th>"
             f"<td class=\"list {concern_cls}\">{concern}</td>"
             f"<td class=\"list\">{_ids(rows, 'variation', meetings.IMPROVEMENT)}</td>"
             f"<td class=\"list\">{_ids(rows, 'status', 'ikke_oppfylt')}</td>"
-            f"<td>{e(changed_text)}</td><td class=\"num\">{open_points.get(office['unit_id'], 0)}</td></tr>")
-    caption = f"Kontorene i {e(snapshot['fylke_name'])}, {e(snapshot['period_label'])} (i enhetsrekkefølge)"
+            f"<td>{e(changed_text)}</td><td class=\"num\">{open_points.get(office.unit_id, 0)}</td></tr>")
+    caption = f"Kontorene i {e(snapshot.fylke_name)}, {e(snapshot.period_label)} (i enhetsrekkefølge)"
     return (f'<div class="nd-scroll"><table class="nd-table nd-meet"><caption>{caption}</caption>{head}'
             f"<tbody>{''.join(body)}</tbody></table></div>")
 
 
-def office_html(office: dict[str, Any], comments: dict[str, meetings.Comment]) -> str:
+def office_html(office: OfficeSnapshot, comments: dict[str, meetings.Comment]) -> str:
     e = escape
     head = ("<thead><tr><th scope=\"col\">MK ID</th><th scope=\"col\">Styringsparameter</th>"
             "<th scope=\"col\" class=\"num\">Denne perioden</th><th scope=\"col\" class=\"num\">Hittil i år</th>"
             "<th scope=\"col\" class=\"num\">Hittil i fjor</th><th scope=\"col\">Signal</th>"
             "<th scope=\"col\">Mål</th><th scope=\"col\">Endret siden forrige møte</th></tr></thead>")
     body = []
-    for r in office["rows"]:
-        comment = comments.get(r["indicator_id"])
+    for r in office.rows:
+        comment = comments.get(r.indicator_id)
         note = ""
         if comment is not None:
-            note = (f'<span class="nd-comment">Kommentar: {e(comment.text)} '
-                    f"({e(comment.written_by)}, {comment.written_at:%d.%m.%Y})</span>")
+            note = comment_html(*comment.thread())
         base = ""
-        if r["this_period"]["numerator"] is not None and r["this_period"]["denominator"] is not None:
-            base = (f'<span class="n">{fmt.number(r["this_period"]["numerator"])} av '
-                    f'{fmt.number(r["this_period"]["denominator"])}</span>')
+        this = r.this_period
+        if not this.withheld and this.numerator is not None and this.denominator is not None:
+            base = f'<span class="n">{fmt.number(this.numerator)} av {fmt.number(this.denominator)}</span>'
         body.append(
-            f"<tr><th scope=\"row\">{e(r['indicator_id'])}</th><td class=\"name\">{e(r['name'])}{note}</td>"
-            f"<td class=\"num\">{e(meetings.figure_text(r['this_period'], r['measure']))}{base}</td>"
-            f"<td class=\"num\">{e(meetings.figure_text(r['ytd'], r['measure']))}</td>"
-            f"<td class=\"num\">{e(meetings.figure_text(r['ytd_last'], r['measure']))}</td>"
+            f"<tr><th scope=\"row\">{e(r.indicator_id)}</th><td class=\"name\">{e(r.name)}{note}</td>"
+            f"<td class=\"num\">{e(this.text(r.measure))}{base}</td>"
+            f"<td class=\"num\">{e(r.ytd.text(r.measure))}</td>"
+            f"<td class=\"num\">{e(r.ytd_last.text(r.measure))}</td>"
             f"<td class=\"signal\">{_variation_badge(r)}</td>"
-            f"<td class=\"goal\">{e(r['target_text'])} {_status_badge(r)}</td>"
-            f"<td>{e(r.get('changes', ''))}</td></tr>")
-    caption = f"Styringsparametere for {e(office['unit_id'])} {e(office['name'])}"
+            f"<td class=\"goal\">{e(r.target_text)} {_status_badge(r)}</td>"
+            f"<td>{e(r.changes)}</td></tr>")
+    caption = f"Styringsparametere for {e(office.unit_id)} {e(office.name)}"
     return (f'<div class="nd-scroll"><table class="nd-table nd-meet"><caption>{caption}</caption>{head}'
             f"<tbody>{''.join(body)}</tbody></table></div>")
 

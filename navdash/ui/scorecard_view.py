@@ -65,11 +65,20 @@ CSS = """
 .nd-table a {color: #00347d;}
 .nd-comment {display: block; margin-top: 0.25rem; padding: 0.2rem 0.4rem; background: #f4f6f8;
              border-left: 3px solid #00347d; font-size: 0.75rem;}
+.nd-reply {display: block; margin: 0.2rem 0 0 0.8rem; padding-left: 0.4rem; border-left: 2px solid #5a5a5a;}
 .nd-partial {color: #7a3b00; font-weight: 600;}
 .nd-practice {display: block; margin-top: 0.2rem; font-size: 0.75rem;}
 .nd-withheld {font-style: italic; color: #4f4f4f; white-space: nowrap; cursor: help;}
 </style>
 """
+
+
+def comment_html(text: str, by: str, replies: tuple[tuple[str, str], ...] = ()) -> str:
+    """The fylke's comment beside a number with the office's answers under it, oldest first."""
+    answers = "".join(f'<span class="nd-reply"><strong>Svar:</strong> {escape(t)}<span class="nd-who">{escape(b)}'
+                      "</span></span>" for t, b in replies)
+    return (f'<span class="nd-comment"><strong>Kommentar:</strong> {escape(text)}'
+            f'<span class="nd-who">{escape(by)}</span>{answers}</span>')
 
 
 def badge(symbol: str, text: str, colour: str, background: str, tooltip: str) -> str:
@@ -131,11 +140,12 @@ def row_link(unit_id: str, period: str, indicator_id: str) -> str:
 
 
 def table_html(rows: list[Row], unit_id: str, period_key: str, caption: str, with_targets: bool,
-               comments: dict[str, tuple[str, str]] | None = None,
+               comments: dict[str, tuple[str, str, tuple[tuple[str, str], ...]]] | None = None,
                practices: dict[str, int] | None = None) -> str:
     """One perspective's rows: MK ID | Navn | Mål | Signal | Hittil i år (I år, I fjor, endring) | Denne perioden.
 
-    `comments` maps an indicator to (comment, who wrote it and when) for this unit and period; `practices` maps an
+    `comments` maps an indicator to (comment, who wrote it and when, the office's replies as (text, who and when))
+    for this unit and period; `practices` maps an
     indicator to how many registered experiences affected it, linked to the register."""
     comments = comments or {}
     practices = practices or {}
@@ -156,9 +166,7 @@ def table_html(rows: list[Row], unit_id: str, period_key: str, caption: str, wit
             period_note += ('<span class="nd-who" title="Verdiene har ikke teller og nevner, så de kan ikke summeres">'
                             "Snitt av kontorene, hvert kontor teller likt</span>")
         if r.indicator_id in comments:
-            text, by = comments[r.indicator_id]
-            period_note += (f'<span class="nd-comment"><strong>Kommentar:</strong> {escape(text)}'
-                            f'<span class="nd-who">{escape(by)}</span></span>')
+            period_note += comment_html(*comments[r.indicator_id])
         if practices.get(r.indicator_id):
             n = practices[r.indicator_id]
             href = "/erfaringer?" + urlencode({"indikator": r.indicator_id})

@@ -46,3 +46,17 @@ def test_mal_deep_link_renders_and_is_accessible(page, server, e2e_db):
     screenshot(page, f"mal-skjema-{e2e_db.kind}")
     violations = axe_violations(page)
     assert not violations, format_violations(violations)
+
+
+def test_mal_shows_how_many_goals_the_unit_carries_at_1024_and_1440(page, server, e2e_db):
+    from navdash import goals
+
+    n = goals.counts(goals.view(e2e_db.path, "0312", 2021))
+    for width in (1024, 1440):
+        page.set_viewport_size({"width": width, "height": 900})
+        goto_app(page, f"{server}/mal?enhet=0312&aar=2021", text="Hvor mange mål enheten har")
+        row = page.locator("tr", has=page.get_by_text("Styringsparametere med resultatkrav", exact=True))
+        assert row.locator("td").all_inner_texts()[1] == str(n.parameters)
+        screenshot(page, f"mal-antall-{width}")
+    violations = axe_violations(page)
+    assert not violations, format_violations(violations)

@@ -14,8 +14,8 @@ import pytest
 from navdash import access
 from tests.e2e.conftest import goto_app, screenshot
 
-PAGES = ("", "malekort", "mal", "kvalitet", "sammenligning", "undersokelser", "styringsdialog", "erfaringer",
-         "last-opp")
+PAGES = ("", "malekort", "mal", "kvalitet", "sammenligning", "undersokelser", "styringsdialog", "tertialrapport",
+         "erfaringer", "last-opp")
 # Words of Streamlit's and Plotly's interfaces that are not Norwegian. Not "to" (two), "Zoom" or "Enter", which
 # bokmål uses too.
 ENGLISH = re.compile(

@@ -1,5 +1,6 @@
 """Månedsmøtet in a real browser: the fylkesleder opens a meeting, finds the offices with a concern without any
-ranking, downloads the Excel pack with the page's numbers, and the page has no serious axe findings."""
+ranking, downloads the meeting pack as Excel (with the page's numbers and Norwegian number formats) and as PDF, and
+the page has no serious axe findings."""
 
 from __future__ import annotations
 
@@ -38,13 +39,25 @@ def test_fylkesleder_opens_the_meeting_and_downloads_the_pack(page, server, e2e_
     shown_ytd = b15[2].split()[0]  # "72,9 %"
     with page.expect_download() as download:
         page.get_by_role("button", name="Last ned møtepakken (Excel)").click()
+    assert download.value.suggested_filename.startswith("motepakke-0300-2022-12")
     wb = load_workbook(io.BytesIO(open(download.value.path(), "rb").read()))
+    assert wb.sheetnames == ["Oversikt", "Tall", "Kommentarer", "Oppfølgingspunkter"]
     sheet = wb["Tall"]
-    assert sheet["A2"].value.startswith("Dataversjon ")
+    assert sheet["A2"].value.startswith("Dataversjon ") and sheet["A3"].value.startswith("DEMODATA")
     header = [c.value for c in sheet[4]]
     first = offices[0][:4]
-    row = next(r for r in sheet.iter_rows(min_row=5, values_only=True) if r[0] == first and r[2] == "B.15")
-    assert f"{row[header.index('Hittil i år')]:.1f}".replace(".", ",") == shown_ytd
+    row = next(r for r in sheet.iter_rows(min_row=5) if r[0].value == first and r[2].value == "B.15")
+    ytd = row[header.index("Hittil i år")]
+    assert ytd.number_format == "0.0%"  # a share, stored as a fraction: Excel shows it as 72,9 %
+    assert f"{ytd.value * 100:.1f}".replace(".", ",") == shown_ytd
+    assert [r[0].value for r in wb["Oversikt"].iter_rows(min_row=5)] == [o[:4] for o in offices]
+
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Last ned møtepakken (PDF)").click()
+    assert download.value.suggested_filename == "motepakke-0300-2022-12.pdf"
+    document = open(download.value.path(), "rb").read()
+    assert document.startswith(b"%PDF-") and document.rstrip().endswith(b"%%EOF")
+    assert len(re.findall(rb"/Type\s*/Page\b(?!s)", document)) > 15  # the overview and every office
 
     screenshot(page, "styringsdialog-oversikt")
     violations = axe_violations(page)

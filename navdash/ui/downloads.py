@@ -1,0 +1,50 @@
+"""Download buttons (PDF and Excel) for the meeting pack, the målekort and the comparison table. The files are built
+only when a button is pressed (Streamlit runs the callable then, on its own thread), so showing the page costs
+nothing extra."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from navdash import meetings
+from navdash.exports import comparison, scorecard
+from navdash.ui import data
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def buttons(what: str, pdf: Callable[[], bytes], xlsx: Callable[[], bytes], name: Callable[[str], str]) -> None:
+    row = st.container(horizontal=True)  # side by side, and below each other on a narrow screen
+    row.download_button(f"{what} (PDF)", pdf, file_name=name("pdf"), mime="application/pdf", on_click="ignore",
+                        icon=":material/picture_as_pdf:")
+    row.download_button(f"{what} (Excel)", xlsx, file_name=name("xlsx"), mime=XLSX, on_click="ignore",
+                        icon=":material/table_view:")
+
+
+def scorecard_buttons(card: object, db: str, version: int) -> None:
+    """PDF and Excel of the målekort as the viewer sees it (the card passed the viewer's mask), with comments."""
+    meta = data.meta(db, version)
+
+    def build() -> scorecard.CardExport:
+        comments = meetings.comments_for(Path(db), card.unit.unit_id, card.period.key)
+        return scorecard.export(card, comments, version, meta.get("published_at"), meta.get("demo") == "ja")
+
+    buttons("Last ned målekortet", lambda: scorecard.pdf(build()), lambda: scorecard.workbook(build()),
+             lambda ext: f"malekort-{card.unit.unit_id}-{card.period.key}.{ext}")
+
+
+def comparison_buttons(f: object, hist: pd.DataFrame, withheld: Sequence[tuple[str, str]], order: Sequence[str],
+                       indicator_name: str, period_label: str, scope: str, db: str, version: int) -> None:
+    """PDF and Excel of the comparison table, in the page's order."""
+    meta = data.meta(db, version)
+
+    def build() -> comparison.ComparisonExport:
+        return comparison.export(f, hist, withheld, order, indicator_name, period_label, scope, version,
+                                 meta.get("published_at"), meta.get("demo") == "ja")
+
+    buttons("Last ned sammenligningen", lambda: comparison.pdf(build()), lambda: comparison.workbook(build()),
+             lambda ext: f"sammenligning-{f.indicator_id}-{f.period}.{ext}")
