@@ -11,18 +11,17 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 
 from navdash import access, disclosure, meetings, scorecard, store
+from navdash import units as tree
 from navdash.exports.pdf import DEMO_MARK, Document
 from navdash.exports.scorecard import section
 from navdash.exports.units import UnitSection, data_stamp, draw
 from navdash.periods import parse_period
 from navdash.text import escape
-
-TYPE_ORDER = {"land": 0, "fylke": 1, "kontor": 2}
 
 
 @dataclass(frozen=True)
@@ -57,24 +56,16 @@ class PackageError(ValueError):
 
 
 def _tree(con, root: str | None) -> list[tuple[str, str, int]]:  # noqa: ANN001 - a DuckDB connection
-    """(unit_id, name, depth) of the active units under `root` (all units when None), in tree order: a unit, then
-    its fylker, then its offices, each by name."""
-    rows = con.execute("SELECT unit_id, name, type, parent_id FROM units WHERE valid_to IS NULL").fetchall()
-    info = {u: (name, kind, parent) for u, name, kind, parent in rows}
-    children: dict[str | None, list[str]] = {}
-    for unit_id in sorted(info, key=lambda u: (TYPE_ORDER.get(info[u][1], 3), info[u][0])):
-        parent = info[unit_id][2]
-        children.setdefault(parent if parent in info else None, []).append(unit_id)
-    out: list[tuple[str, str, int]] = []
-
-    def walk(unit: str, depth: int) -> None:
-        out.append((unit, info[unit][0], depth))
-        for child in children.get(unit, []):
-            walk(child, depth + 1)
-
-    for top in ([root] if root else children.get(None, [])):
-        walk(top, 0)
-    return out
+    """(unit_id, name, depth) of the active units under `root` (all units when None), in the unit tree's order
+    (navdash.units). An active unit whose parent is closed stands at the top, so no unit is left out."""
+    nodes = tree.nodes(con, active_only=True)
+    ids = {n.unit_id for n in nodes}
+    nodes = [n if n.parent_id in ids else replace(n, parent_id=None) for n in nodes]
+    if root is None:
+        walked = tree.walk(nodes)
+    else:
+        walked = [(n, 0) for n in nodes if n.unit_id == root] + tree.walk(nodes, below=root)
+    return [(n.unit_id, n.name, depth) for n, depth in walked]
 
 
 def build(db: Path | None, month: str, fylke: str | None = None) -> MonthlyPackage:
