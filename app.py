@@ -7,7 +7,7 @@ from pathlib import Path
 import streamlit as st
 
 from navdash import access
-from navdash.ui import data, frame, identity
+from navdash.ui import data, frame, identity, links
 
 # First, before anything can fail: in production no user ever sees a Python traceback.
 PRODUCTION = frame.harden(identity.production())
@@ -18,28 +18,19 @@ st.set_page_config(page_title="navdash – mål og resultater i NAV", page_icon=
 
 frame.open_store()  # creates the demo database at first start; a damaged or missing store stops here
 
-ROOT = Path(__file__).resolve().parent
-# (file, title, icon, url path); a page is listed once its file exists, so navigation shows only real pages.
-PAGES = (
-    ("views/start.py", "Oversikt", ":material/home:", None),
-    ("views/malekort.py", "Målekort", ":material/table_chart:", "malekort"),
-    ("views/mal.py", "Mål og prioriteringer", ":material/flag:", "mal"),
-    ("views/kvalitet.py", "Kvalitet – nøkkelinformasjon", ":material/fact_check:", "kvalitet"),
-    ("views/sammenligning.py", "Sammenligning", ":material/compare_arrows:", "sammenligning"),
-    ("views/undersokelser.py", "Medarbeiderundersøkelser", ":material/forum:", "undersokelser"),
-    ("views/styringsdialog.py", "Månedsmøtet", ":material/groups:", "styringsdialog"),
-    ("views/tertialrapport.py", "Tertialrapport", ":material/assignment:", "tertialrapport"),
-    ("views/erfaringer.py", "Erfaringer", ":material/lightbulb:", "erfaringer"),
-    ("views/last_opp.py", "Last opp data", ":material/upload:", "last-opp"),
-)
 frame.set_language()
-identity.URL_PATHS[:] = [url for *_, url in PAGES]
+identity.URL_PATHS[:] = [p.url_path for p in links.PAGES]
 user = identity.require_user()  # a login screen, a refusal or a configuration error stops the run here
 identity.require_known_unit(user, data.unit_parents(*data.source()))
+# Every page's address is registered; a page the role may not open answers with a Norwegian refusal and is not in
+# the menu (never Streamlit's English "Page not found").
 pages = [
-    st.Page(path, title=title, icon=icon, default=url is None, **({"url_path": url} if url else {}))
-    for path, title, icon, url in PAGES
-    if (ROOT / path).exists() and access.can_open(user, Path(path).stem)
+    st.Page(p.file, title=p.title, icon=p.icon, default=p.key == "start",
+            **({"url_path": p.url_path} if p.url_path else {}))
+    if access.can_open(user, p.key) else
+    st.Page(frame.refusal(user, p.key, p.title), title=p.title, icon=p.icon, url_path=p.url_path,
+            visibility="hidden")
+    for p in links.PAGES
 ]
 navigation = st.navigation(pages)
 frame.demo_notice()

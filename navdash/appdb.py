@@ -81,6 +81,7 @@ meetings = sa.Table(
     sa.Column("opened_by", sa.Text, nullable=False),
     sa.Column("opened_at", sa.DateTime, nullable=False),
     sa.Column("snapshot", sa.Text, nullable=False),  # JSON, with the data version the numbers came from
+    sa.Index("uq_meetings_fylke_period", "fylke_id", "period", unique=True),  # one meeting per fylke and month
     sqlite_autoincrement=True,
 )
 followups = sa.Table(
@@ -488,6 +489,11 @@ def take_over_legacy(con: duckdb.DuckDBPyConnection, db: Path | str | None) -> d
             return {t: 0 for t in counts}
         meeting_ids: dict[int, int] = {}
         for r in data["meetings"]:
+            same_month = conn.execute(sa.select(meetings.c.meeting_id).where(
+                meetings.c.fylke_id == r["fylke_id"], meetings.c.period == r["period"])).scalar()
+            if same_month is not None:  # one meeting per fylke and month: its points join the one already there
+                meeting_ids[r["meeting_id"]] = int(same_month)
+                continue
             snapshot = json.loads(r["snapshot"]) if isinstance(r["snapshot"], str) else r["snapshot"]
             if snapshot.get("previous_meeting_id") in meeting_ids:
                 snapshot["previous_meeting_id"] = meeting_ids[snapshot["previous_meeting_id"]]

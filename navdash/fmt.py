@@ -49,9 +49,21 @@ def measure_value(value: float | None, measure: str, decimals: int | None = None
         return percent(value, 1 if decimals is None else decimals)
     if measure == "kroner":
         return f"{number(value, 0 if decimals is None else decimals)}{NBSP}kr" if not _missing(value) else "–"
-    if measure in ("dager", "skar"):
-        return number(value, 1 if decimals is None else decimals)
-    return number(value, 0 if decimals is None else decimals)
+    return number(value, measure_decimals(measure) if decimals is None else decimals)
+
+
+def measure_decimals(measure: str) -> int:
+    """The decimals `measure_value` shows for the measure."""
+    return 1 if measure in ("prosent", "dager", "skar") else 0
+
+
+def change_between(now: float | None, then: float | None, measure: str) -> str:
+    """The change between two values as the reader can check it: computed from the values as they are shown
+    (rounded), so «14 mot 13» reads «+1», never «+2» from the unrounded 14,4 and 12,5."""
+    if _missing(now) or _missing(then):
+        return "–"
+    d = measure_decimals(measure)
+    return measure_change(float(f"{now:.{d}f}") - float(f"{then:.{d}f}"), measure)
 
 
 def measure_change(change: float | None, measure: str) -> str:

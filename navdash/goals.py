@@ -16,13 +16,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
-from urllib.parse import urlencode
 
 import duckdb
 import pandas as pd
 from pydantic import ValidationError
 
-from navdash import access, appdb, store
+from navdash import access, appdb, links, store
 from navdash import priorities as prio
 from navdash.priorities import PriorityProblem
 from navdash.schemas import PriorityRow, ValidationContext, load_context, row_errors
@@ -49,7 +48,7 @@ def _db(db: DbPath) -> Path | None:
 
 def malekort_link(unit_id: str, year: int, indicator_id: str) -> str:
     """The indicator's row on the målekort, for December of the year (the whole year to date)."""
-    return "/malekort?" + urlencode({"enhet": unit_id, "periode": f"{year}-12", "indikator": indicator_id})
+    return links.url("malekort", enhet=unit_id, periode=f"{year}-12", indikator=indicator_id)
 
 
 # ---------------------------------------------------------------------------------------------------------

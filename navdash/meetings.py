@@ -159,7 +159,7 @@ def _changes(row: ParameterRow, before: ParameterRow | None, previous_label: str
         parts.append(f"Mål: {before.status_text or 'ingen'} → {row.status_text}")
     now, then = row.ytd.value, before.ytd.value
     if now is not None and then is not None:
-        parts.append(f"Hittil i år {fmt.measure_change(now - then, row.measure)}")
+        parts.append(f"Hittil i år {fmt.change_between(now, then, row.measure)}")
     return "; ".join(parts) if parts else "Uendret"
 
 
@@ -194,11 +194,23 @@ def build_snapshot(con: duckdb.DuckDBPyConnection, fylke_id: str, period: str,
 M, F, FH, C, CR = appdb.meetings, appdb.followups, appdb.followup_history, appdb.comments, appdb.comment_replies
 
 
+def meeting_for_month(db: Path | str | None, fylke_id: str, period: str) -> int | None:
+    """The id of the fylke's meeting for the month, if it has been opened (there is at most one)."""
+    with appdb.reading(_p(db)) as conn:
+        found = conn.execute(sa.select(M.c.meeting_id).where(M.c.fylke_id == fylke_id, M.c.period == period)).scalar()
+    return int(found) if found is not None else None
+
+
 def open_meeting(db: Path | str | None, user: User, fylke_id: str, period: str) -> int:
-    """Compute and freeze the fylke's numbers for the month; returns the new meeting's id."""
+    """Compute and freeze the fylke's numbers for the month; returns the meeting's id. A month has one meeting: when
+    it is already open (or another user opens it at the same moment), that meeting's id is returned, frozen as it
+    was; the database's unique index decides a race."""
     if not access.can_run_meeting(user, fylke_id):
         raise PermissionError("Bare fylkesledelsen i fylket kan åpne fylkets møter.")
     parse_period(period)
+    existing = meeting_for_month(db, fylke_id, period)
+    if existing is not None:
+        return existing
     with appdb.reading(_p(db)) as conn:
         prev = conn.execute(
             sa.select(M.c.meeting_id, M.c.snapshot).where(M.c.fylke_id == fylke_id, M.c.period < period)
@@ -208,12 +220,18 @@ def open_meeting(db: Path | str | None, user: User, fylke_id: str, period: str) 
         snapshot = build_snapshot(con, fylke_id, period, previous)
     opened_at = datetime.now().replace(microsecond=0)
     snapshot = replace(snapshot, opened_by=user.name, opened_at=opened_at.isoformat())
-    with appdb.writing(_p(db)) as conn:
-        meeting_id = appdb.insert_id(conn, M, {
-            "fylke_id": fylke_id, "period": period, "data_version": snapshot.data_version, "opened_by": user.name,
-            "opened_at": opened_at, "snapshot": snapshot.to_json()})
-        appdb.audit(conn, user.name, "åpnet møte", f"{fylke_id} {period}",
-                    f"møte {meeting_id}, dataversjon {snapshot.data_version}")
+    try:
+        with appdb.writing(_p(db)) as conn:
+            meeting_id = appdb.insert_id(conn, M, {
+                "fylke_id": fylke_id, "period": period, "data_version": snapshot.data_version,
+                "opened_by": user.name, "opened_at": opened_at, "snapshot": snapshot.to_json()})
+            appdb.audit(conn, user.name, "åpnet møte", f"{fylke_id} {period}",
+                        f"møte {meeting_id}, dataversjon {snapshot.data_version}")
+    except sa.exc.IntegrityError:  # opened by someone else between our look and our write: theirs is the meeting
+        existing = meeting_for_month(db, fylke_id, period)
+        if existing is None:
+            raise
+        return existing
     return meeting_id
 
 

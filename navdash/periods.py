@@ -23,6 +23,9 @@ MONTH_SHORT = ("jan", "feb", "mar", "apr", "mai", "jun", "jul", "aug", "sep", "o
 _MONTH_RE = re.compile(r"^(\d{4})-(\d{1,2})$")
 _TERTIAL_RE = re.compile(r"^(\d{4})[- ]?[Tt]([1-3])$")
 _YEAR_RE = re.compile(r"^(\d{4})$")
+_MONTH_NAME_RE = re.compile(r"^([a-zæøå]+)\.?\s+(\d{4})$", re.IGNORECASE)  # `mars 2022`, `mar. 2022`
+_MONTH_BY_NAME = {name: i + 1 for i, name in enumerate(MONTH_NAMES)} | {
+    short: i + 1 for i, short in enumerate(MONTH_SHORT)}
 
 MIN_YEAR = 1990
 MAX_YEAR = 2100
@@ -113,12 +116,16 @@ class Period:
 
 
 def parse_period(text: object) -> Period:
-    """Parse `2021-03`, `2021-3`, `2021-T1`, `2021T1`, `2021 T1` or `2021`; raise PeriodError otherwise."""
+    """Parse `2021-03`, `2021-3`, `mars 2021`, `mar. 2021`, `2021-T1`, `2021T1`, `2021 T1` or `2021`; raise
+    PeriodError otherwise."""
     if text is None:
         raise PeriodError("perioden mangler")
     raw = str(text).strip()
     if raw.endswith(".0") and _YEAR_RE.match(raw[:-2]):
         raw = raw[:-2]  # a year typed in Excel arrives as 2021.0
+    named = _MONTH_NAME_RE.match(raw)
+    if named and named.group(1).lower() in _MONTH_BY_NAME:  # the way the app itself writes a month
+        raw = f"{named.group(2)}-{_MONTH_BY_NAME[named.group(1).lower()]:02d}"
     for pattern, kind in ((_MONTH_RE, "M"), (_TERTIAL_RE, "T"), (_YEAR_RE, "Y")):
         m = pattern.match(raw)
         if not m:

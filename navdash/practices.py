@@ -324,7 +324,6 @@ def counts_by_indicator(db: DbPath) -> dict[str, int]:
 
 def link(indicator: str | None = None, unit: str | None = None) -> str:
     """The page's deep link: `/erfaringer?indikator=B.47` or `/erfaringer?enhet=0312`."""
-    from urllib.parse import urlencode
+    from navdash import links
 
-    params = {k: v for k, v in (("indikator", indicator), ("enhet", unit)) if v}
-    return "/erfaringer" + (f"?{urlencode(params)}" if params else "")
+    return links.url("erfaringer", indikator=indicator, enhet=unit)

@@ -330,7 +330,7 @@ def judge_target(row: Row, target: TargetView, reference: Combined | None, month
     if before.value is None:
         return TargetStatus("ukjent", "Kan ikke vurderes", "Det mangler tall for samme periode i fjor.")
     change = now.value - before.value
-    change_text = fmt.measure_change(change, row.measure)
+    change_text = fmt.change_between(now.value, before.value, row.measure)
     basis = (f"Hittil i år {fmt.measure_value(now.value, row.measure)} mot "
              f"{fmt.measure_value(before.value, row.measure)} samme periode i fjor ({change_text})")
     if target.kind == "retning_mot_niva":

@@ -16,7 +16,7 @@ if [ "${#missing[@]}" -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
-python -m pip install -q --disable-pip-version-check -r requirements.txt
+python -m pip install -q --disable-pip-version-check -r requirements.txt -r requirements-dev.txt
 
 if [ -z "${NAVDASH_TEST_PG_URL:-}" ]; then
   source scripts/pg_cluster.sh

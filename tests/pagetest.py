@@ -28,6 +28,11 @@ def app(db: Path, monkeypatch, page: str | None = None, **params: str) -> AppTes
     return at
 
 
+def same_tab_link(href: str, text: str) -> str:
+    """The HTML a page draws for a link to `href` in the app (navdash.ui.links.anchor): same tab, `&` escaped."""
+    return f'<a href="{href.replace("&", "&#38;")}" target="_self">{text}</a>'
+
+
 def plain(markdown: str) -> str:
     """Markdown source as a reader sees it: the backslashes that make file and URL text literal are not shown."""
     return re.sub(r"\\(.)", r"\1", markdown)

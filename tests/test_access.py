@@ -166,6 +166,7 @@ def test_leader_uploads_own_local_values(demo_db, monkeypatch, tmp_path):
     confirm = next(b for b in at.button if b.label == "Bekreft import")
     confirm.click().run()
     assert any("importert: 1 nye" in s.value for s in at.success)
+    assert not [b for b in at.button if b.label == "Bekreft import"]  # the file is in: nothing left to confirm
     with store.reading(db) as con:
         assert con.execute("""SELECT value FROM "values" WHERE indicator_id='L.KLUBB' AND period='2023-01'"""
                            ).fetchone() == (17.0,)
@@ -192,6 +193,17 @@ def test_analytiker_may_upload_every_kind_and_reads_the_audit_log(demo_db, monke
     options = kind_box(at).options
     assert len(options) == len(KINDS)  # every kind of file
     assert {"Endringspunkter", "Valideringsregler"} <= set(options)
+    assert kind_box(at).value == "verdier"  # the most common upload is the default
+    guide = next(e for e in at.expander if e.label.startswith("Filformatet for verdier"))
+    shown = " ".join(m.value for m in guide.markdown)
+    doc = (Path(APP).parent / "docs" / "filformater.md").read_text(encoding="utf-8")
+    section = doc.split("## `verdier`")[1].split("\n## ")[0]
+    assert "| periode |" in shown and shown.strip() in section  # the format itself, in the app
+    assert "docs/filformater.md" not in " ".join(c.value for c in at.caption)  # no repository path for users
+    example = (Path(APP).parent / "docs" / "eksempler" / "verdier.csv")
+    buttons = [b for b in guide.get("download_button")]
+    assert any(b.proto.label == "Last ned eksempelfilen verdier.csv" for b in buttons), [b.proto for b in buttons]
+    assert example.exists()
     assert any(e.label.startswith("Endringslogg") for e in at.expander)
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from types import SimpleNamespace
 
 import pytest
@@ -59,10 +59,10 @@ def test_new_data_after_opening_does_not_change_the_meeting(demo_db, tmp_path):
     assert after.snapshot == before.snapshot  # ... but the meeting reopens exactly as it was
     assert _office_row(after.snapshot, "0312", "B.15").this_period.value == old.this_period.value != 0.5
     assert after.data_version == before.data_version < store.data_version(demo_db)
-    newer = meetings.open_meeting(demo_db, FYLKESLEDER, "0300", "2022-12")
-    assert _office_row(meetings.load_meeting(demo_db, newer).snapshot, "0312", "B.15").this_period.value \
-        == pytest.approx(0.5)
-    assert [m.meeting_id for m in meetings.meetings_for(demo_db, "0300")] == [newer, meeting_id]
+    again = meetings.open_meeting(demo_db, FYLKESLEDER, "0300", "2022-12")  # the month has one meeting
+    assert again == meeting_id
+    assert meetings.load_meeting(demo_db, again).snapshot == before.snapshot
+    assert [m.meeting_id for m in meetings.meetings_for(demo_db, "0300")] == [meeting_id]
 
 
 def test_changes_since_the_previous_meeting(demo_db):
@@ -72,7 +72,11 @@ def test_changes_since_the_previous_meeting(demo_db):
     assert all(r.changes == "Første møte" for o in a.offices for r in o.rows)
     assert b.previous_period == "2022-11"
     r_then, r_now = _office_row(a, "0312", "B.15"), _office_row(b, "0312", "B.15")
-    diff = fmt.measure_change(r_now.ytd.value - r_then.ytd.value, "prosent")
+    # The change the reader can check: between the values as they are shown (one decimal), not the raw ones.
+    def shown(v: float) -> float:
+        return float(fmt.measure_value(v, "prosent").split("\u00a0")[0].replace(",", ".").replace("\u2212", "-"))
+
+    diff = fmt.pp(shown(r_now.ytd.value) - shown(r_then.ytd.value))
     assert f"Hittil i år {diff}" in r_now.changes
     moved = [r for o in b.offices for r in o.rows if "Signal:" in r.changes]
     for r in moved:
@@ -179,3 +183,30 @@ def test_chance_flags_count_the_signals_shown_and_what_chance_gives():
     assert c.low == next(k for k, v in enumerate(cdf) if v >= 0.025)
     assert c.high == next(k for k, v in enumerate(cdf) if v >= 0.975)
     assert "Møtet viser 400 signaler" in c.text and "1,7\u00a0%" in c.text and "simulert" in c.text
+
+
+def test_the_same_month_is_one_meeting_even_when_two_open_it_at_once(demo_db):
+    import threading
+
+    import sqlalchemy as sa
+
+    from navdash import appdb
+
+    start = threading.Barrier(4)
+    ids: list[int] = []
+
+    def open_it() -> None:
+        start.wait()
+        ids.append(meetings.open_meeting(demo_db, FYLKESLEDER, "0300", "2022-10"))
+
+    threads = [threading.Thread(target=open_it) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(ids) == 4 and len(set(ids)) == 1
+    assert [m.period for m in meetings.meetings_for(demo_db, "0300")] == ["2022-10"]
+    # The database itself refuses a second meeting for the month, whatever code path writes it.
+    with pytest.raises(sa.exc.IntegrityError), appdb.writing(demo_db) as conn:
+        conn.execute(appdb.meetings.insert().values(fylke_id="0300", period="2022-10", data_version=1,
+                                                    opened_by="x", opened_at=datetime.now(), snapshot="{}"))

@@ -12,7 +12,7 @@ from navdash.access import DEMO_PERSONAS
 from navdash.demo import load_demo
 from navdash.text import shown
 from tests.conftest import app_fingerprint, copy_db, fingerprint
-from tests.pagetest import app
+from tests.pagetest import app, same_tab_link
 
 PAGE = "views/erfaringer.py"
 
@@ -60,7 +60,7 @@ def test_deep_link_by_indicator(db: Path, monkeypatch):
     assert titles(at) == ["Ungdomsteam"]
     assert at.header[0].value == "1 erfaring"
     shown = "\n".join(m.value for m in at.markdown)
-    assert "[B.49](/erfaringer?indikator=B.49)" in shown
+    assert same_tab_link("/erfaringer?indikator=B.49&persona=leder", "B.49") in shown
     assert at.query_params["indikator"] == "B.47"
 
 
@@ -138,3 +138,24 @@ def test_fylkesleder_may_choose_the_fylke_and_its_offices(db: Path, monkeypatch)
     options = at.selectbox(key="erf_ny_enhet").options
     assert options[0] == "0300 NAV Oslo" and "0312 NAV Frogner" in options
     assert not [o for o in options if o.startswith("11")]
+
+
+def test_a_period_may_be_written_as_the_app_writes_it(db: Path, monkeypatch):
+    at = app(db, monkeypatch, PAGE, persona="leder")
+    at.text_input(key="erf_ny_tittel").set_value("Jobbmesse")
+    at.text_area(key="erf_ny_hva").set_value("Messe to ganger i året.")
+    at.multiselect(key="erf_ny_indikatorer").set_value(["B.15"])
+    at.text_input(key="erf_ny_fra").set_value("mars 2022")
+    at.text_input(key="erf_ny_til").set_value("des. 2022")
+    submit(at)
+    assert not at.error, [e.value for e in at.error]
+    saved = next(p for p in practices.search(db, unit="0312") if p.title == "Jobbmesse")
+    assert saved.period_text.startswith("mars 2022") and "desember 2022" in saved.period_text
+
+
+def test_an_empty_register_does_not_ask_for_fewer_filters(tmp_path: Path, monkeypatch):
+    empty = tmp_path / "tom.duckdb"
+    load_demo(empty)
+    at = app(empty, monkeypatch, PAGE, persona="ansatt")
+    assert titles(at) == []
+    assert "Prøv færre filtre" not in at.info[0].value and "Ingen har delt en erfaring ennå" in at.info[0].value

@@ -11,6 +11,7 @@ from streamlit.testing.v1 import AppTest
 from navdash import goals, store
 from navdash.access import DEMO_PERSONAS
 from tests.conftest import app_fingerprint, copy_db, fingerprint
+from tests.pagetest import same_tab_link
 
 PAGE = Path(__file__).resolve().parents[1] / "views" / "mal.py"
 
@@ -64,13 +65,14 @@ def test_deep_link_shows_the_units_goals_for_the_year(demo_db: Path):
     assert [h.value for h in at.header][1:4] == ["Fra mål- og disponeringsbrevet", "Lagt til av fylket",
                                                  "Enhetens egne mål"]
     central, county, local = (m.value for m in at.markdown if m.value.startswith("| MK"))
-    assert "[B.15](/malekort?enhet=0312&periode=2021-12&indikator=B.15)" in central
+    assert same_tab_link("/malekort?enhet=0312&periode=2021-12&indikator=B.15&persona=leder", "B.15") in central
     assert "Anbefaling" in central and "Direktoratet (Norge)" in central  # M.SF 6,1 % is a recommendation
-    assert "[B.48](/malekort?enhet=0312&periode=2021-12&indikator=B.48)" in county and "Fylket (NAV Oslo)" in county
+    assert same_tab_link("/malekort?enhet=0312&periode=2021-12&indikator=B.48&persona=leder", "B.48") in county
+    assert "Fylket (NAV Oslo)" in county
     assert "Høyst 5,5 %" in local and "Kontoret (NAV Frogner)" in local
     assert "NAV Rogaland" not in county  # another fylke's additions do not apply
     assert len(at.subheader) == 4 and "Tett oppfølging av unge under 30 år" in at.subheader[0].value
-    assert "[B.47](/malekort?enhet=0312&periode=2021-12&indikator=B.47)" in body
+    assert same_tab_link("/malekort?enhet=0312&periode=2021-12&indikator=B.47&persona=leder", "B.47") in body
     assert at.query_params["enhet"] == "0312" and at.query_params["aar"] == "2021"
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from navdash import access, fmt, ingest, meetings
+from navdash import access, fmt, ingest, meetings, store
 from tests.pagetest import ROOT, html_tables
 
 PAGE = str(ROOT / "views" / "styringsdialog.py")
@@ -50,9 +50,14 @@ def test_fylkesleder_opens_the_meeting_for_a_month(demo_db, monkeypatch):
     _button(at, "Åpne møtet for november 2022").click().run()
     assert not at.exception, at.exception
     rows = _overview(at)
-    assert len(rows) == 15
-    names = [r[0].split(" ", 1)[1] for r in rows]
-    assert names == sorted(names), "offices in tree order (by name), never by value"
+    with store.reading(demo_db) as con:
+        expected = con.execute("SELECT unit_id, name FROM units WHERE parent_id = '0300' AND valid_to IS NULL "
+                               "AND type = 'kontor'").fetchall()
+    # In the unit tree's one order (by name, then number), never by value; each office named, not only numbered.
+    assert [r[0] for r in rows] == [f"{u} {n}" for u, n in sorted(expected, key=lambda x: (x[1], x[0]))]
+    html = "".join(e.proto.body for e in at.get("html"))
+    for unit_id, _name in expected:  # each row opens the office's målekort for the meeting's month, same tab
+        assert f'href="/malekort?enhet={unit_id}&#38;periode=2022-11&#38;persona=fylkesleder" target="_self"' in html
     assert [m.period for m in meetings.meetings_for(demo_db, "0300")] == ["2022-11"]
     assert any("Dataversjon" in c.value for c in at.caption)
 
@@ -78,7 +83,7 @@ def test_a_reopened_meeting_shows_the_frozen_numbers_not_new_data(demo_db, monke
     f.write_text("enhet,indikator,periode,teller,nevner,verdi\n0312,B.15,2022-12,1,200,\n", encoding="utf-8")
     assert ingest.import_file("verdier", f, db=demo_db, who="test", today=date(2026, 11, 24)).ok
     at = app(demo_db, monkeypatch, PAGE, persona="fylkesleder", mote=str(meeting_id), kontor="0312")
-    shown = _office_rows(at)["B.15"][2]
+    shown = _office_rows(at)["B.15"][6]
     assert shown.startswith(fmt.measure_value(b15.this_period.value, "prosent").replace("\u00a0", " "))
     assert "0,5" not in shown
 

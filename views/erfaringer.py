@@ -12,7 +12,7 @@ import streamlit as st
 from navdash import practices
 from navdash.access import User
 from navdash.appdb import AppDbError
-from navdash.ui import data
+from navdash.ui import data, links
 from navdash.ui.identity import current_user
 from navdash.ui.text import md
 
@@ -69,7 +69,7 @@ def practice_form(db: str, user: User, allowed: list[str], unit_names: dict[str,
         st.text_area(labels["effekt"], key="erf_ny_effekt", height=80)
         st.text_input(labels["tema"], key="erf_ny_tema", placeholder="For eksempel Ungdom")
         left, right = st.columns(2)
-        left.text_input(labels["fra"], key="erf_ny_fra", placeholder="2021-04")
+        left.text_input(labels["fra"], key="erf_ny_fra", placeholder="april 2021 eller 2021-04")
         right.text_input(labels["til"], key="erf_ny_til", placeholder="Tom hvis tiltaket pågår")
         st.text_input(labels["kontakt"], key="erf_ny_kontakt", placeholder="Navn og e-post")
         st.form_submit_button("Registrer erfaringen", type="primary", on_click=save, args=(db, user))
@@ -88,8 +88,10 @@ def show(p: practices.Practice) -> None:
         if p.for_whom:
             st.markdown(f"**For hvem:** {md(p.for_whom)}")
         st.markdown("**Indikatorer:**\n" + "\n".join(
-            f"- [{i}]({practices.link(indicator=i)}) {md(n)}" for i, n in zip(p.indicators, p.indicator_names,
-                                                                              strict=True)))
+            f"- {links.anchor(practices.link(indicator=i), i)} {md(n)}" for i, n in zip(p.indicators,
+                                                                                         p.indicator_names,
+                                                                                         strict=True)),
+            unsafe_allow_html=True)
         if p.effect:
             st.markdown(f"**Hvordan indikatorene ble påvirket:** {md(p.effect, keep_lines=True)}")
         st.caption(f"Kontakt: {md(p.contact) if p.contact else 'ikke oppgitt'} · registrert av {md(p.registered_by)} "
@@ -124,7 +126,10 @@ found = practices.search(db, indicator=indicator, theme=theme, fylke=fylke, unit
                          order=order)
 st.header(f"{len(found)} {'erfaring' if len(found) == 1 else 'erfaringer'}")
 if not found:
-    st.info("Ingen erfaringer passer søket. Prøv færre filtre – eller del en erfaring selv.")
+    if any((indicator, theme, fylke, unit, text)):
+        st.info("Ingen erfaringer passer søket. Prøv færre filtre – eller del en erfaring selv.")
+    else:
+        st.info("Ingen har delt en erfaring ennå. Del gjerne en selv, så andre kan lære av den.")
 for p in found:
     show(p)
 

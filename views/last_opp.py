@@ -26,9 +26,33 @@ if scope.units is not None:
     st.info(f"Som NAV-leder kan du laste opp verdier for din egen enhet ({user.unit_id}) på indikatorer som er "
             "merket som lokale: " + (", ".join(sorted(upload.local_indicators(db_path))) or "ingen ennå") + ".")
 
-kind = st.selectbox("Hva inneholder filen?", scope.kinds, format_func=lambda k: KINDS[k].label.capitalize())
+DOCS = Path(__file__).resolve().parents[1] / "docs"
+
+
+def format_section(kind: str) -> str:
+    """The part of docs/filformater.md about one kind (from its `## `kind`` heading to the next heading)."""
+    text = (DOCS / "filformater.md").read_text(encoding="utf-8")
+    start = text.find(f"## `{kind}`")
+    if start < 0:
+        return ""
+    end = text.find("\n## ", start + 1)
+    return text[start:end if end > 0 else None].split("\n", 1)[1].strip()
+
+
+# The most common upload first: an analytiker's is monthly values, a leader may only upload values anyway.
+default_kind = scope.kinds.index("verdier") if "verdier" in scope.kinds else 0
+kind = st.selectbox("Hva inneholder filen?", scope.kinds, index=default_kind,
+                    format_func=lambda k: KINDS[k].label.capitalize())
 st.caption("Kolonner: " + ", ".join(KINDS[kind].columns) + ". CSV med semikolon eller komma, desimalkomma går "
-           "fint, eller Excel (.xlsx). Se filformatene i docs/filformater.md.")
+           "fint, eller Excel (.xlsx).")
+with st.expander(f"Filformatet for {KINDS[kind].label}, med eksempelfil"):
+    st.markdown(format_section(kind))
+    example = DOCS / "eksempler" / f"{kind}.csv"
+    if example.exists():
+        st.download_button(f"Last ned eksempelfilen {example.name}", example.read_bytes(), file_name=example.name,
+                           mime="text/csv", icon=":material/download:")
+    st.download_button("Last ned hele beskrivelsen av filformatene", (DOCS / "filformater.md").read_bytes(),
+                       file_name="filformater.md", mime="text/markdown", icon=":material/description:")
 uploaded = st.file_uploader("Velg en CSV- eller Excel-fil", type=["csv", "xlsx"], key=f"fil_{kind}")
 if uploaded is not None:
     content = uploaded.getvalue()
@@ -73,9 +97,9 @@ if uploaded is not None:
                     st.error(md(upload.store_problem(exc)))
                     st.stop()
                 bar.progress(1.0, text="Ferdig")
-                if result.ok:
+                if result.ok:  # shown once more without the button: the file is in, there is nothing to confirm
                     st.session_state[done_key] = result.summary()
-                    st.success(md(result.summary()))
+                    st.rerun()
                 else:  # the database changed between the check and the import
                     st.error(md(result.full_report(), keep_lines=True))
 

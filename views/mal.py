@@ -14,7 +14,7 @@ from navdash import goals, proposals
 from navdash.access import User, can_edit_priorities, can_propose_priority
 from navdash.appdb import AppDbError
 from navdash.schemas import LABELS
-from navdash.ui import data, pickers
+from navdash.ui import data, links, pickers
 from navdash.ui.identity import current_user
 from navdash.ui.saving import saving
 from navdash.ui.text import md
@@ -45,8 +45,8 @@ def choose(label: str, options: list, param: str, default: object, fmt: Callable
 
 def goal_table(items: tuple[goals.Goal, ...]) -> str:
     nbsp = "\u00a0"  # keeps "MK ID" and "Absolutt krav" on one line in narrow columns
-    rows = [f"| [{g.indicator_id}]({g.link}) | {md(g.name)} | {md(g.text)} | {g.obligation.replace(' ', nbsp)} | "
-            f"{g.set_by_text} ({md(g.scope_name)}) |" for g in items]
+    rows = [f"| {links.anchor(g.link, g.indicator_id)} | {md(g.name)} | {md(g.text)} | "
+            f"{g.obligation.replace(' ', nbsp)} | {g.set_by_text} ({md(g.scope_name)}) |" for g in items]
     head = f"| MK{nbsp}ID | Styringsparameter | Resultatkrav | Krav eller anbefaling | Satt av |"
     return "\n".join([head, "|---|---|---|---|---|", *rows])
 
@@ -189,7 +189,7 @@ for key, heading, _ in goals.GROUPS:
     about, empty = (text.format(year=year) for text in CAPTIONS[key])
     items = view.group(key)
     st.caption(about + (" Klikk på MK ID for å se raden i målekortet." if items else ""))
-    st.markdown(goal_table(items) if items else empty)
+    st.markdown(goal_table(items) if items else empty, unsafe_allow_html=True)
 
 st.header(f"Prioriteringer for {year}")
 st.caption(f"Enheten velger selv {goals.MIN_PRIORITIES}–{goals.MAX_PRIORITIES} prioriteringer i virksomhetsplanen "
@@ -200,8 +200,9 @@ for p in view.priorities:
     with st.container(border=True):
         st.subheader(f"{p.no}\\. {md(p.title)}")
         st.markdown(f"**Hvorfor:** {md(p.reason, keep_lines=True) if p.reason else 'Ikke oppgitt.'}")
-        st.markdown("**Følges med:**\n" + "\n".join(f"- [{i.indicator_id}]({i.link}) {md(i.name)}"
-                                                    for i in p.indicators) if p.indicators else "**Følges med:** –")
+        st.markdown("**Følges med:**\n" + "\n".join(f"- {links.anchor(i.link, i.indicator_id)} {md(i.name)}"
+                                                    for i in p.indicators) if p.indicators else "**Følges med:** –",
+                    unsafe_allow_html=True)
         st.caption(f"Satt av kontoret · sist endret av {md(p.changed_by or '–')} {when(p.changed_at)}")
 
 if can_propose_priority(user, unit_id):

@@ -8,7 +8,7 @@ import streamlit as st
 from navdash import compare, disclosure, fmt, practices
 from navdash.periods import parse_period
 from navdash.ui import compare_view as view
-from navdash.ui import data, downloads, norsk, pickers
+from navdash.ui import data, downloads, links, norsk, pickers
 from navdash.ui.identity import current_user
 from navdash.ui.text import md
 
@@ -105,7 +105,11 @@ if not f.points:
 
 with st.expander("Slik leser du traktdiagrammet", expanded=True):
     st.markdown(view.HOW_TO_READ)
-st.plotly_chart(view.funnel_figure(f, user.unit_id), width="stretch", config=norsk.PLOTLY_CONFIG)
+st.caption("Klikk på et punkt for å åpne enhetens målekort for perioden.")
+clicked = st.plotly_chart(view.funnel_figure(f, user.unit_id), width="stretch", config=norsk.PLOTLY_CONFIG,
+                          on_select="rerun", selection_mode="points", key="sml_trakt")
+if (unit := view.chosen_unit(clicked)) is not None:
+    links.go("malekort", **view.malekort_params(unit, period, indicator))
 d = f.dispersion
 method = view.METHOD_TEXT["additive" if f.adjusted else "exact"]
 spread = (f"Enhetene varierer mer enn tilfeldigheter alene forklarer (φ = {fmt.number(d.phi, 2)}, over "
@@ -120,13 +124,17 @@ st.caption(f"{method} {spread}{hint} En enhet er over eller under forventet vari
 st.subheader("Enhetene")
 st.info(view.RANKING_NOTE, icon=":material/info:")
 table = view.table(f, hist, info["polarity"], indicator, [(u, unit_names[u]) for u in withheld], chosen_sorted)
-st.dataframe(table, hide_index=True, width="stretch", height=36 * (len(table) + 1) + 4,
-             column_config={"Målekort": st.column_config.LinkColumn("Målekort", display_text="Se målekortet")})
+st.caption("Velg en rad for å åpne enhetens målekort.")
+picked = st.dataframe(table, hide_index=True, width="stretch", height=36 * (len(table) + 1) + 4,
+                      on_select="rerun", selection_mode="single-row", key="sml_tabell")
+if (unit := view.chosen_unit(picked, table)) is not None:
+    links.go("malekort", **view.malekort_params(unit, period, indicator))
 good = [p for p in f.points if compare.better(p.status, info["polarity"])]
 if good:
     st.markdown("Skiller seg ut i god retning – se hva de gjør: " + " · ".join(
-        f"[{md(p.name)}]({view.malekort_link(p.unit_id, period, indicator)}) "
-        f"([erfaringer de har delt]({practices.link(unit=p.unit_id)}))" for p in good))
+        links.anchor(view.malekort_link(p.unit_id, period, indicator), p.name) + " ("
+        + links.anchor(practices.link(unit=p.unit_id), "erfaringer de har delt") + ")" for p in good),
+        unsafe_allow_html=True)
 
 st.subheader("Hver enhet over tid")
 first = hist["period"].iloc[0] if len(hist) else period

@@ -40,7 +40,11 @@ elif months:
         month = pickers.url_select("Måned for nytt møte", months, param="maned", key="mote_maned",
                                    default=complete if complete in months else months[0],
                                    format_func=lambda p: parse_period(p).label())
-        if st.button(f"Åpne møtet for {parse_period(month).label()}", type="primary") and month:
+        already = meetings.meeting_for_month(db, fylke_id, month)  # a month has one meeting
+        if already is not None:
+            st.caption(f"Møtet for {parse_period(month).label()} er allerede åpnet, med tallene slik de var da.")
+        verb = "Vis" if already is not None else "Åpne"
+        if st.button(f"{verb} møtet for {parse_period(month).label()}", type="primary") and month:
             with saving():
                 params["mote"] = str(meetings.open_meeting(db, user, fylke_id, month))
                 st.rerun()

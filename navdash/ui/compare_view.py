@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
-from urllib.parse import urlencode
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -20,7 +19,7 @@ from navdash import compare, disclosure, fmt, store
 from navdash.compare import Funnel
 from navdash.periods import Period, parse_period
 from navdash.text import escape
-from navdash.ui import data
+from navdash.ui import data, links
 
 HISTORY = {"M": 24, "T": 9, "Y": 5}  # periods in the small multiples: two years of months, three of tertials
 SYMBOL = {"over": "triangle-up", "innenfor": "circle", "under": "triangle-down"}
@@ -94,10 +93,16 @@ def compared_label(key: str, ytd: bool) -> str:
     return f"{first}–{p.label()} (hittil i år)" if p.number > 1 else f"{p.label()} (hittil i år)"
 
 
-def malekort_link(unit_id: str, period: str, indicator: str) -> str:
+def malekort_params(unit_id: str, period: str, indicator: str) -> dict[str, str]:
+    """The målekort's parameters for a unit in the comparison: the målekort is per month, so a tertial or a year
+    opens on its last month."""
     p = parse_period(period)
-    month = p if p.kind == "M" else Period(p.year, "M", p.last_month)  # the målekort is per month
-    return "/malekort?" + urlencode({"enhet": unit_id, "periode": month.key, "indikator": indicator})
+    month = p if p.kind == "M" else Period(p.year, "M", p.last_month)
+    return {"enhet": unit_id, "periode": month.key, "indikator": indicator}
+
+
+def malekort_link(unit_id: str, period: str, indicator: str) -> str:
+    return links.url("malekort", **malekort_params(unit_id, period, indicator))
 
 
 def _pct(share: float | None, decimals: int = 1) -> str:
@@ -127,10 +132,10 @@ def funnel_figure(f: Funnel, own_unit: str | None = None) -> go.Figure:
             name=compare.STATUS_TEXT[status], text=labels, textposition="top center",
             marker={"symbol": SYMBOL[status], "size": 11 if status != "innenfor" else 9, "color": COLOUR[status],
                     "line": {"width": 1, "color": "white"}},
-            customdata=[[escape(p.name), fmt.number(p.numerator), fmt.number(p.denominator), _pct(p.share)]
-                        for p in pts],
+            customdata=[[escape(p.name), fmt.number(p.numerator), fmt.number(p.denominator), _pct(p.share),
+                         p.unit_id] for p in pts],
             hovertemplate="%{customdata[0]}<br>%{customdata[3]} (%{customdata[1]} av %{customdata[2]})"
-                          f"<br>{compare.STATUS_TEXT[status]}<extra></extra>"))
+                          f"<br>{compare.STATUS_TEXT[status]}<br>Klikk for å åpne målekortet<extra></extra>"))
     fig.update_layout(separators=", ", height=460, margin={"l": 10, "r": 10, "t": 30, "b": 10},
                       plot_bgcolor="white", legend={"orientation": "h", "y": -0.18},
                       xaxis={"title": "Nevner (antall det er regnet av)", "gridcolor": "#eeeeee"},
@@ -185,7 +190,6 @@ def table(f: Funnel, hist: pd.DataFrame, polarity: str, indicator: str,
     rows = []
     for p in f.points:
         lo, hi = p.limits[0.998]
-        link = malekort_link(p.unit_id, f.period, indicator) if compare.better(p.status, polarity) else ""
         rows.append({
             "Enhetsnr": p.unit_id, "Enhet": p.name, "Teller": fmt.number(p.numerator),
             "Nevner": fmt.number(p.denominator), "Andel": _pct(p.share),
@@ -193,12 +197,25 @@ def table(f: Funnel, hist: pd.DataFrame, polarity: str, indicator: str,
             "Forventet variasjon": p.status + (" (nær en grense)" if p.near_limit else ""),
             "Eget nivå før": _pct(own.get(p.unit_id)),
             "Mot eget nivå": fmt.pp(None if p.unit_id not in own else (p.share - own[p.unit_id]) * 100),
-            "Målekort": link,
         })
     for unit_id, name in withheld:
         rows.append({"Enhetsnr": unit_id, "Enhet": name, "Teller": disclosure.WITHHELD_TEXT,
                      "Nevner": disclosure.WITHHELD_TEXT, "Andel": disclosure.WITHHELD_TEXT, "99,8 %-grenser": "",
-                     "Forventet variasjon": "", "Eget nivå før": "", "Mot eget nivå": "", "Målekort": ""})
+                     "Forventet variasjon": "", "Eget nivå før": "", "Mot eget nivå": ""})
     if order is not None:  # the caller's order (tree or name), never by value
         rows.sort(key=lambda r: order.index(r["Enhetsnr"]) if r["Enhetsnr"] in order else len(order))
     return pd.DataFrame(rows)
+
+
+def chosen_unit(event: object, rows: pd.DataFrame | None = None) -> str | None:
+    """The unit of the funnel point (its customdata carries the unit) or the table row (`rows`, the table drawn)
+    the reader just chose through `on_select`, or None."""
+    selection = getattr(event, "selection", None) or {}
+    for point in selection.get("points") or []:
+        custom = point.get("customdata")
+        if isinstance(custom, list | tuple) and len(custom) >= 5:
+            return str(custom[4])
+    picked = selection.get("rows") or []
+    if rows is not None and picked and picked[0] < len(rows):
+        return str(rows.iloc[picked[0]]["Enhetsnr"])
+    return None

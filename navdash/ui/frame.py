@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 import streamlit as st
 
-from navdash import demo, store
+from navdash import access, demo, store
 from navdash.appdb import AppDbError
 from navdash.ui import data, norsk
 
@@ -122,3 +122,26 @@ def close_navigation(url_paths: Iterable[str | None]) -> None:
     as /malekort would be answered with Streamlit's English "Page not found" dialog."""
     st.navigation([st.Page(_closed, title="navdash", url_path=url or None, default=url is None)
                    for url in url_paths], position="hidden")
+
+
+def refusal(user: access.User, page: str, title: str) -> Callable[[], None]:
+    """The page behind the address of a page the user's role may not open: why, in Norwegian, and where to go.
+
+    Registered under the page's own address (hidden from the menu), so a link or a bookmark to it is answered by
+    this explanation and not by Streamlit's English "Page not found"."""
+    allowed = [access.ROLE_TEXT[r] for r in access.ROLES if access.can_open(access.User("", r, ""), page)]
+
+    def refused() -> None:
+        st.title(title)
+        from navdash.ui import links
+
+        who = access.ROLE_TEXT.get(user.role, user.role)
+        roles = ", ".join(allowed[:-1]) + f" og {allowed[-1]}" if len(allowed) > 1 else "".join(allowed)
+        st.warning(f"Du har ikke tilgang til siden «{title}». Den er bare for rollene {roles}, og du bruker navdash "
+                   f"med rollen {who}.", icon=":material/lock:")
+        st.markdown("Trenger du siden i arbeidet ditt, kan du be lederen din eller den som forvalter navdash om en "
+                    "annen rolle. Sidene du kan bruke, står i menyen og på "
+                    + links.anchor(links.url("start"), "oversikten") + ".", unsafe_allow_html=True)
+
+    refused.__name__ = f"ingen_tilgang_{page}"
+    return refused

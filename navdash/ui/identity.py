@@ -250,6 +250,10 @@ def persona_picker() -> User:
     keys = list(DEMO_PERSONAS)
     current = next(k for k, p in DEMO_PERSONAS.items() if p == user)
     st.sidebar.markdown("**Demo – ikke innlogget**")
+    wanted = st.query_params.get("persona")
+    if wanted is not None and wanted not in DEMO_PERSONAS:  # say so, instead of silently showing another persona
+        st.sidebar.warning(f"Personaen «{md(wanted)}» finnes ikke. Bruk {', '.join(DEMO_PERSONAS)}. Viser "
+                           f"{ROLE_TEXT[user.role]}.", icon=":material/warning:")
     chosen = st.sidebar.selectbox(
         "Vis som", keys, index=keys.index(current),
         format_func=lambda k: f"{ROLE_TEXT[k]} · enhet {DEMO_PERSONAS[k].unit_id}", key="persona_select",

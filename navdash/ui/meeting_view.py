@@ -6,6 +6,7 @@ from __future__ import annotations
 from navdash import fmt, meetings
 from navdash.snapshot import OfficeSnapshot, ParameterRow, Snapshot
 from navdash.text import escape
+from navdash.ui import links
 from navdash.ui.scorecard_view import STATUS_STYLE, VARIATION_SHORT, VARIATION_STYLE, badge, comment_html
 
 CSS = """
@@ -13,6 +14,7 @@ CSS = """
 .nd-meet td.concern-yes {font-weight: 600; color: #7a3b00;}
 .nd-meet td.list {min-width: 8rem;}
 .nd-meet tbody th {text-align: left; font-weight: 600; white-space: nowrap;}
+.nd-meet .nd-ind {display: block;}
 </style>
 """
 
@@ -33,10 +35,11 @@ def _status_badge(row: ParameterRow) -> str:
 
 
 def _ids(rows: tuple[ParameterRow, ...], key: str, value: str) -> str:
+    """The parameters with `value` in `key`, each with its MK ID and name (an ID alone says nothing to most)."""
     found = [r for r in rows if getattr(r, key) == value]
     if not found:
         return "–"
-    return ", ".join(f'<span title="{escape(r.name)}">{escape(r.indicator_id)}</span>' for r in found)
+    return "".join(f'<span class="nd-ind">{escape(r.indicator_id)} {escape(r.name)}</span>' for r in found)
 
 
 def overview_html(snapshot: Snapshot, open_points: dict[str, int], only_concern: bool) -> str:
@@ -60,23 +63,27 @@ def overview_html(snapshot: Snapshot, open_points: dict[str, int], only_concern:
         concern_cls = "concern-yes" if office.concern else ""
         concern = ("<span aria-hidden=\"true\">▼ </span>" if office.concern else "") + _ids(
             rows, "variation", meetings.CONCERN)
+        card = links.anchor(links.url("malekort", enhet=office.unit_id, periode=snapshot.period),
+                            f"{office.unit_id} {office.name}")  # the row opens the office's målekort
         body.append(
-            f"<tr><th scope=\"row\">{e(office.unit_id)} {e(office.name)}</th>"
+            f"<tr><th scope=\"row\">{card}</th>"
             f"<td class=\"list {concern_cls}\">{concern}</td>"
             f"<td class=\"list\">{_ids(rows, 'variation', meetings.IMPROVEMENT)}</td>"
             f"<td class=\"list\">{_ids(rows, 'status', 'ikke_oppfylt')}</td>"
             f"<td>{e(changed_text)}</td><td class=\"num\">{open_points.get(office.unit_id, 0)}</td></tr>")
-    caption = f"Kontorene i {e(snapshot.fylke_name)}, {e(snapshot.period_label)} (i enhetsrekkefølge)"
+    caption = f"Kontorene i {e(snapshot.fylke_name)}, {e(snapshot.period_label)} (i enhetstreets rekkefølge)"
     return (f'<div class="nd-scroll"><table class="nd-table nd-meet"><caption>{caption}</caption>{head}'
             f"<tbody>{''.join(body)}</tbody></table></div>")
 
 
 def office_html(office: OfficeSnapshot, comments: dict[str, meetings.Comment]) -> str:
     e = escape
+    # The målekort's order: parameter, target, signal, year to date, then the period.
     head = ("<thead><tr><th scope=\"col\">MK ID</th><th scope=\"col\">Styringsparameter</th>"
-            "<th scope=\"col\" class=\"num\">Denne perioden</th><th scope=\"col\" class=\"num\">Hittil i år</th>"
-            "<th scope=\"col\" class=\"num\">Hittil i fjor</th><th scope=\"col\">Signal</th>"
-            "<th scope=\"col\">Mål</th><th scope=\"col\">Endret siden forrige møte</th></tr></thead>")
+            "<th scope=\"col\">Mål</th><th scope=\"col\">Signal</th>"
+            "<th scope=\"col\" class=\"num\">Hittil i år</th><th scope=\"col\" class=\"num\">Hittil i fjor</th>"
+            "<th scope=\"col\" class=\"num\">Denne perioden</th><th scope=\"col\">Endret siden forrige møte</th>"
+            "</tr></thead>")
     body = []
     for r in office.rows:
         comment = comments.get(r.indicator_id)
@@ -89,11 +96,11 @@ def office_html(office: OfficeSnapshot, comments: dict[str, meetings.Comment]) -
             base = f'<span class="n">{fmt.number(this.numerator)} av {fmt.number(this.denominator)}</span>'
         body.append(
             f"<tr><th scope=\"row\">{e(r.indicator_id)}</th><td class=\"name\">{e(r.name)}{note}</td>"
-            f"<td class=\"num\">{e(this.text(r.measure))}{base}</td>"
+            f"<td class=\"goal\">{e(r.target_text)} {_status_badge(r)}</td>"
+            f"<td class=\"signal\">{_variation_badge(r)}</td>"
             f"<td class=\"num\">{e(r.ytd.text(r.measure))}</td>"
             f"<td class=\"num\">{e(r.ytd_last.text(r.measure))}</td>"
-            f"<td class=\"signal\">{_variation_badge(r)}</td>"
-            f"<td class=\"goal\">{e(r.target_text)} {_status_badge(r)}</td>"
+            f"<td class=\"num\">{e(this.text(r.measure))}{base}</td>"
             f"<td>{e(r.changes)}</td></tr>")
     caption = f"Styringsparametere for {e(office.unit_id)} {e(office.name)}"
     return (f'<div class="nd-scroll"><table class="nd-table nd-meet"><caption>{caption}</caption>{head}'

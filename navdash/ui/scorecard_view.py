@@ -6,8 +6,6 @@ every value its base; all text from the database goes through `navdash.text.esca
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
-
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -15,6 +13,7 @@ from navdash import disclosure, fmt
 from navdash.aggregate import Combined
 from navdash.scorecard import IndicatorDetail, Row, Signal, TargetStatus, TargetView
 from navdash.text import escape
+from navdash.ui import links
 
 # Colours carry meaning only together with a symbol and a word; text stays dark for contrast.
 VARIATION_STYLE = {
@@ -117,7 +116,7 @@ def target_html(targets: list[TargetView], statuses: list[TargetStatus]) -> str:
     return "".join(parts)
 
 
-def value_html(c: Combined, measure: str) -> str:
+def value_html(c: Combined, measure: str, aggregation: str = "") -> str:
     if disclosure.is_withheld(c):
         return (f'<span class="nd-withheld" title="{escape(disclosure.WITHHELD_REASON)}">'
                 f"{disclosure.WITHHELD_TEXT}</span>")
@@ -126,7 +125,8 @@ def value_html(c: Combined, measure: str) -> str:
         base = f"{fmt.number(c.numerator)} av {fmt.number(c.denominator)}"
         return f'{text}<span class="n" title="Teller / nevner">{base}</span>'
     if c.periods and c.periods > 1:
-        return f'{text}<span class="n">snitt av {c.periods} perioder</span>' if c.value is not None else text
+        how = "sum" if aggregation == "sum" else "snitt"  # a count over the year is a sum, not an average
+        return f'{text}<span class="n">{how} av {c.periods} perioder</span>' if c.value is not None else text
     return text
 
 
@@ -136,7 +136,7 @@ def figure_text(c: Combined, measure: str) -> str:
 
 
 def row_link(unit_id: str, period: str, indicator_id: str) -> str:
-    return "/malekort?" + urlencode({"enhet": unit_id, "periode": period, "indikator": indicator_id})
+    return links.url("malekort", enhet=unit_id, periode=period, indikator=indicator_id)
 
 
 def table_html(rows: list[Row], unit_id: str, period_key: str, caption: str, with_targets: bool,
@@ -169,7 +169,7 @@ def table_html(rows: list[Row], unit_id: str, period_key: str, caption: str, wit
             period_note += comment_html(*comments[r.indicator_id])
         if practices.get(r.indicator_id):
             n = practices[r.indicator_id]
-            href = "/erfaringer?" + urlencode({"indikator": r.indicator_id})
+            href = links.url("erfaringer", indikator=r.indicator_id)
             period_note += (f'<a class="nd-practice" href="{escape(href)}" target="_self">'
                             f'Se {n} {"erfaring" if n == 1 else "erfaringer"}</a>')
         cells = [f'<th scope="row"><a href="{escape(link)}" target="_self">{escape(r.indicator_id)}</a></th>',
@@ -177,12 +177,12 @@ def table_html(rows: list[Row], unit_id: str, period_key: str, caption: str, wit
         if with_targets:
             cells += [f'<td class="goal">{target_html(r.targets, r.statuses)}</td>',
                       f'<td class="signal">{signal_html(r.signal)}</td>']
-        cells += [f'<td class="num">{value_html(r.ytd, r.measure)}</td>',
-                  f'<td class="num">{value_html(r.ytd_last, r.measure)}</td>',
-                  f'<td class="num">{fmt.measure_change(r.change_ytd, r.measure)}</td>',
-                  f'<td class="num">{value_html(r.this_period, r.measure)}</td>',
-                  f'<td class="num">{value_html(r.last_period, r.measure)}</td>',
-                  f'<td class="num">{fmt.measure_change(r.change_period, r.measure)}</td>']
+        cells += [f'<td class="num">{value_html(r.ytd, r.measure, r.aggregation)}</td>',
+                  f'<td class="num">{value_html(r.ytd_last, r.measure, r.aggregation)}</td>',
+                  f'<td class="num">{fmt.change_between(r.ytd.value, r.ytd_last.value, r.measure)}</td>',
+                  f'<td class="num">{value_html(r.this_period, r.measure, r.aggregation)}</td>',
+                  f'<td class="num">{value_html(r.last_period, r.measure, r.aggregation)}</td>',
+                  f'<td class="num">{fmt.change_between(r.this_period.value, r.last_period.value, r.measure)}</td>']
         out.append("<tr>" + "".join(cells) + "</tr>")
     out.append("</tbody></table></div>")
     return "".join(out)

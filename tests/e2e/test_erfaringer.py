@@ -39,7 +39,8 @@ def test_erfaringer_deep_link_form_and_accessibility(page, erf_server):
     assert not main.get_by_text("Jobbklubb", exact=True).count()  # filtered away: it did not name B.47
     assert main.get_by_text("Fire veiledere følger bare unge under 30 år.", exact=False).is_visible()
     link = main.get_by_role("link", name="B.49", exact=True).first
-    assert link.get_attribute("href").endswith("/erfaringer?indikator=B.49")
+    assert link.get_attribute("href").endswith("/erfaringer?indikator=B.49&persona=leder")
+    assert link.get_attribute("target") == "_self"
     errors = [e for e in page.console_errors if "status of 404" not in e]
     assert not errors, errors
     screenshot(page, "erfaringer")

@@ -24,7 +24,8 @@ def test_mal_deep_link_renders_and_is_accessible(page, server, e2e_db):
     assert main.get_by_text("NAV Frogner (0312)", exact=False).first.is_visible()
     assert main.get_by_text("flere i arbeid og aktivitet og færre på stønad", exact=False).first.is_visible()
     link = main.get_by_role("link", name="B.15", exact=True).first
-    assert link.get_attribute("href").endswith("/malekort?enhet=0312&periode=2021-12&indikator=B.15")
+    assert link.get_attribute("href").endswith("/malekort?enhet=0312&periode=2021-12&indikator=B.15&persona=leder")
+    assert link.get_attribute("target") == "_self"
     if e2e_db.kind == "demo":
         assert page.get_by_role("heading", name="1. Tett oppfølging av unge under 30 år").is_visible()
         assert main.get_by_text("Høyst 5,5 % (NAV Frogners eget mål)").is_visible()
