@@ -35,18 +35,19 @@ def work() -> None:
     office's goals for an ansatt, the data status for an analytiker."""
     unit = user.unit_id
     name = names.get(unit, unit)
+    work = access.work_page(user)
     with st.container(border=True):
         st.subheader("Ditt arbeid")
-        if user.role == "leder" and unit in names:
+        if work == "malekort" and unit in names:
             st.markdown(f"Som NAV-leder begynner du i målekortet for {md(name)}: resultatene, målene og signalene "
                         "for siste komplette måned.")
             links.page_link("malekort", f"**Gå til målekortet for {md(name)}**", enhet=unit,
                             periode=data.latest_complete_month(db, version, unit))
-        elif user.role == "fylkesleder" and access.can_open(user, "styringsdialog"):
+        elif work == "styringsdialog" and access.can_open(user, "styringsdialog"):
             st.markdown(f"Som fylkesledelse leder du månedsmøtet for {md(name)}: alle kontorene i én oversikt, "
                         "kommentarer og oppfølgingspunkter.")
             links.page_link("styringsdialog", f"**Gå til månedsmøtet for {md(name)}**")
-        elif user.role == "analytiker":
+        elif work == "last_opp":
             st.markdown("Som analytiker holder du dataene ved like: hva som er lastet inn og når står rett under, "
                         "og hver måneds fullstendighet lenger ned.")
             if access.can_open(user, "last_opp"):
@@ -167,7 +168,7 @@ def unit_tree() -> None:
 
 # The order follows the reader's work: an analytiker's work is the data status, so it comes first.
 work()
-if user.role == "analytiker":
+if access.work_page(user) == "last_opp":
     freshness()
     completeness()
     pages()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 
 import streamlit as st
 
@@ -109,19 +109,6 @@ def published_text(iso: str) -> str:
         return f"{datetime.fromisoformat(iso):%d.%m.%Y kl. %H:%M}"
     except ValueError:
         return "ukjent tid"
-
-
-def _closed() -> None:
-    """The page behind every address while the frame refuses to open the app: nothing."""
-
-
-def close_navigation(url_paths: Iterable[str | None]) -> None:
-    """Register every page address with an empty page and no menu, for a run that stops before the real navigation.
-
-    Without this, a stop before `st.navigation` leaves Streamlit with only app.py as a page, and a deep link such
-    as /malekort would be answered with Streamlit's English "Page not found" dialog."""
-    st.navigation([st.Page(_closed, title="navdash", url_path=url or None, default=url is None)
-                   for url in url_paths], position="hidden")
 
 
 def refusal(user: access.User, page: str, title: str) -> Callable[[], None]:

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -181,10 +181,21 @@ def current_user() -> User | None:
 URL_PATHS: list[str | None] = [None]  # app.py lists every page's address here, for the stop screens
 
 
-def _no_pages() -> None:
-    from navdash.ui import frame
+def _closed() -> None:
+    """The page behind every address while the frame refuses to open the app: nothing."""
 
-    frame.close_navigation(URL_PATHS)
+
+def close_navigation(url_paths: Iterable[str | None]) -> None:
+    """Register every page address with an empty page and no menu, for a run that stops before the real navigation.
+
+    Without this, a stop before `st.navigation` leaves Streamlit with only app.py as a page, and a deep link such
+    as /malekort would be answered with Streamlit's English "Page not found" dialog."""
+    st.navigation([st.Page(_closed, title="navdash", url_path=url or None, default=url is None)
+                   for url in url_paths], position="hidden")
+
+
+def _no_pages() -> None:
+    close_navigation(URL_PATHS)
 
 
 def _stop_with(message: str) -> None:
