@@ -1,4 +1,4 @@
-"""The command line: `python -m navdash init|import|export|pakke|bench`."""
+"""The command line: `python -m navdash init|import|export|pakke|serve|bench`."""
 
 from __future__ import annotations
 
@@ -62,6 +62,14 @@ def _main(argv: list[str] | None) -> int:
     p_bench.add_argument("--workdir", type=Path, help="mappe for midlertidige filer")
     p_bench.add_argument("--signaler", action="store_true",
                          help="bare signalene: falske alarmer og oppdagede endringer på syntetiske data")
+    p_bench.add_argument("--last", action="store_true",
+                         help="bare sidevisninger under last: kald og varm side, samtidige økter med 1 og 2 "
+                              "prosesser, fylkesmøtet med 24 ledere")
+
+    p_serve = sub.add_parser("serve", help="kjør appen i flere prosesser bak HAProxy (faste sesjoner)")
+    p_serve.add_argument("--prosesser", type=int, default=2, help="antall Streamlit-prosesser (standard 2)")
+    p_serve.add_argument("--port", type=int, default=8501, help="porten HAProxy lytter på (standard 8501)")
+    p_serve.add_argument("--adresse", default="127.0.0.1", help="adressen HAProxy lytter på (standard 127.0.0.1)")
 
     args = parser.parse_args(argv)
     db = store.db_path()
@@ -129,9 +137,18 @@ def _main(argv: list[str] | None) -> int:
         print(f"Skrev {len(written) - 1} PDF-er og index.html til {args.ut} ({made.stamp}).")
         return 0
 
+    if args.command == "serve":
+        from navdash import serve
+
+        return serve.main(args.prosesser, args.port, args.adresse)
+
     if args.command == "bench":
         from navdash import bench, bench_signals
 
+        if args.last:
+            from navdash import bench_load
+
+            return bench_load.run(small=args.small, workdir=args.workdir)
         code = 0 if args.signaler else bench.run(small=args.small, workdir=args.workdir)
         print("\n".join(bench_signals.run(bench_signals.SMALL_OFFICES if args.small else bench_signals.OFFICES)[1]))
         return code

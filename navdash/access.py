@@ -144,21 +144,18 @@ def can_open(user: User | None, page: str) -> bool:
     return user is not None and page in PAGES_BY_ROLE.get(user.role, frozenset())
 
 
-def work_page(user: User) -> str:
-    """The page where the user's own work is, for the start page's lead: a leder's målekort, a fylkesleder's
-    meeting, an analytiker's data uploads, everyone else's goals."""
-    if user.role == "leder":
-        return "malekort"
-    if user.role == "fylkesleder":
-        return "styringsdialog"
-    if sees_every_unit(user):
-        return "last_opp"
-    return "mal"
-
-
 # ---------------------------------------------------------------------------------------------------------
 # Changing
 # ---------------------------------------------------------------------------------------------------------
+
+
+def work_page(user: User | None) -> str:
+    """The page where the user's own work is, which the start page leads to: a NAV-leder's målekort, the fylke's
+    meeting, the data upload for an analytiker, the goals for everyone else."""
+    if user is None:
+        return "mal"
+    page = {"leder": "malekort", "fylkesleder": "styringsdialog", "analytiker": "last_opp"}.get(user.role, "mal")
+    return page if can_open(user, page) else "mal"
 
 
 def can_edit_priorities(user: User, unit_id: str) -> bool:

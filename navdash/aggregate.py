@@ -133,7 +133,17 @@ def unit_series(
         "last_year": last_year,
         "level_measures": list(LEVEL_MEASURES),
     }
-    return con.execute(SERIES_SQL, params).df()
+    has_leaves = con.execute("WITH RECURSIVE" + _TREE_CTES + " SELECT EXISTS (SELECT 1 FROM leaves)",
+                             {"unit": unit}).fetchone()[0]
+    return con.execute(SERIES_SQL if has_leaves else _OWN_SERIES_SQL, params).df()
+
+
+# An office (a unit with no units below it) has no computed rows; with the join to its empty set of leaves written
+# out as false, DuckDB drops the scans of every office's values that computing them needs (8x faster for an office).
+_BELOW_FROM = """    FROM "values" v JOIN leaves l USING (unit_id) JOIN wanted w USING (indicator_id)
+    WHERE v.year BETWEEN $first_year AND $last_year"""
+_OWN_SERIES_SQL = SERIES_SQL.replace(_BELOW_FROM, _BELOW_FROM + " AND false")
+assert SERIES_SQL.count(_BELOW_FROM) == 1
 
 
 MONTH_COVERAGE_SQL = "WITH RECURSIVE" + _TREE_CTES + """,

@@ -175,8 +175,32 @@ def hidden_cells(cells: Mapping[str, float | None], tree: _Tree, employees: Mapp
     return hidden, primary
 
 
-def build_mask(con: duckdb.DuckDBPyConnection, clearance: Clearance) -> Mask:
-    """The figures hidden from viewers with this clearance, in the newest published data."""
+@dataclass(frozen=True)
+class Basis:
+    """What every clearance's mask is computed from, read once per published data version and shared by all
+    viewers: the tree, the employees, and the bases of the (indicator, period) pairs where anything can be hidden.
+
+    A pair can only hide something when a unit in it is small: a loaded base below 5 (and not 0), or an employee
+    count below 5 for a medarbeider indicator. A total computed from the units under it is small only when one of
+    them is (a sum of bases of 0 or at least 5 is 0 or at least 5; negative bases are kept, to be safe), so every
+    other pair hides nothing for any clearance and is left out here.
+
+    `uncleared` holds each pair's result for a viewer cleared for nothing. A clearance changes a pair's result only
+    when it clears a unit hidden there: a cleared unit that is neither small nor picked to protect another changes
+    nothing in `hidden_cells` (the picks before it are the same, and it was never reached). So a viewer's mask is
+    the uncleared one, recomputed only for the pairs where one of the viewer's units is hidden.
+    """
+
+    personal: frozenset[str]
+    catalogue: Mapping[str, Catalogue]
+    parents: Mapping[str, str | None]
+    employees: Mapping[str, int | None]
+    tree: _Tree
+    pairs: Mapping[tuple[str, str], Mapping[str, float | None]]  # (indicator, period) -> unit -> base
+    uncleared: Mapping[tuple[str, str], tuple[frozenset[str], int]]  # pair -> (hidden units, how many small)
+
+
+def basis(con: duckdb.DuckDBPyConnection) -> Basis:
     catalogue = {
         i: Catalogue(a, m, p) for i, a, m, p in con.execute(
             "SELECT indicator_id, aggregation, measure, perspective FROM indicators WHERE personal").fetchall()
@@ -184,22 +208,49 @@ def build_mask(con: duckdb.DuckDBPyConnection, clearance: Clearance) -> Mask:
     units = con.execute("SELECT unit_id, parent_id, employees FROM units").fetchall()
     parents = {u: p for u, p, _e in units}
     employees = {u: (int(e) if e is not None else None) for u, _p, e in units}
-    tree = _Tree(parents)
-    cleared = clearance.units(parents)
+    small_staff = any(e is not None and 0 < e < THRESHOLD for e in employees.values())
+    staff = [i for i, c in catalogue.items() if c.perspective == "medarbeider"] if small_staff else []
     rows = con.execute(
-        """SELECT indicator_id, period, unit_id, numerator, denominator, value FROM "values"
-           WHERE list_contains(?, indicator_id) ORDER BY indicator_id, period""", [list(catalogue)]).fetchall()
-    by_key: dict[tuple[str, str], dict[str, float | None]] = {}
+        """WITH personal AS (SELECT indicator_id, aggregation, measure FROM indicators
+                             WHERE list_contains(?, indicator_id)),
+                pairs AS (
+                    SELECT DISTINCT v.indicator_id, v.period FROM "values" v JOIN personal i USING (indicator_id)
+                    WHERE (i.aggregation = 'forholdstall' AND v.denominator < ? AND v.denominator <> 0)
+                       OR (i.aggregation <> 'forholdstall' AND i.measure = 'antall' AND v.value < ? AND v.value <> 0)
+                       OR list_contains(?, v.indicator_id))
+           SELECT v.indicator_id, v.period, v.unit_id, v.numerator, v.denominator, v.value
+           FROM "values" v JOIN pairs USING (indicator_id, period)
+           ORDER BY v.indicator_id, v.period""", [list(catalogue), THRESHOLD, THRESHOLD, staff]).fetchall()
+    pairs: dict[tuple[str, str], dict[str, float | None]] = {}
     for ind, period, unit, num, den, val in rows:
-        by_key.setdefault((ind, period), {})[unit] = base(num, den, val, catalogue[ind])
+        pairs.setdefault((ind, period), {})[unit] = base(num, den, val, catalogue[ind])
+    tree = _Tree(parents)
+    uncleared = {}
+    for (ind, period), cells in pairs.items():
+        found, small = hidden_cells(cells, tree, employees, catalogue[ind], frozenset())
+        uncleared[(ind, period)] = (frozenset(found), small)
+    return Basis(frozenset(catalogue), catalogue, parents, employees, tree, pairs, uncleared)
+
+
+def mask_from(shared: Basis, clearance: Clearance) -> Mask:
+    """The figures hidden from viewers with this clearance: the uncleared result, recomputed only for the pairs where
+    the clearance shows a unit that is hidden from everyone else."""
     hidden: set[Cell] = set()
     primary = 0
     if not clearance.everything:
-        for (ind, period), cells in by_key.items():
-            found, small = hidden_cells(cells, tree, employees, catalogue[ind], cleared)
+        cleared = clearance.units(shared.parents)
+        for (ind, period), (found, small) in shared.uncleared.items():
+            if not cleared.isdisjoint(found):
+                found, small = hidden_cells(shared.pairs[(ind, period)], shared.tree, shared.employees,
+                                            shared.catalogue[ind], cleared)
             hidden.update((u, ind, period) for u in found)
             primary += small
-    return Mask(clearance.key, frozenset(catalogue), frozenset(hidden), primary)
+    return Mask(clearance.key, shared.personal, frozenset(hidden), primary)
+
+
+def build_mask(con: duckdb.DuckDBPyConnection, clearance: Clearance) -> Mask:
+    """The figures hidden from viewers with this clearance, in the newest published data."""
+    return mask_from(basis(con), clearance)
 
 
 def mask_for(clearance: Clearance, db: object = None) -> Mask:

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite on a fresh machine: installs what the tests need, then runs pytest.
-# Browser tests need Debian's chromium (Playwright cannot download its own browser here).
+# Browser tests need Debian's chromium (Playwright cannot download its own browser here); the multi-process test
+# needs Debian's haproxy (the proxy `python -m navdash serve` puts in front of the Streamlit processes).
 # The application-database tests run against SQLite and PostgreSQL: a throwaway PostgreSQL cluster (Debian's
 # package) is started for the run and removed at the end; its URL is passed to the tests as NAVDASH_TEST_PG_URL.
 set -euo pipefail
@@ -11,6 +12,7 @@ if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium fonts-dejavu-core)
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
+command -v haproxy >/dev/null 2>&1 || [ -x /usr/sbin/haproxy ] || missing+=(haproxy)
 if [ "${#missing[@]}" -gt 0 ]; then
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"

@@ -96,3 +96,50 @@ def test_signal_bench_truth_is_planted_where_it_says():
         before = [v for v in s.shown[s.change_at - 12:s.change_at] if v is not None]  # type: ignore[operator]
         after = [v for v in s.shown[s.change_at:s.change_at + 12] if v is not None]  # type: ignore[operator]
         assert (sum(after) / len(after) - sum(before) / len(before)) * s.direction > 0
+
+
+def test_p95_is_the_nearest_rank():
+    import numpy as np
+
+    from navdash import bench_load
+
+    for n in (1, 3, 19, 20, 21, 72):
+        times = [((i * 37) % n) / 10 for i in range(n)]  # a shuffled 0, 0,1, … (n-1)/10
+        assert bench_load.p95(times) == float(np.percentile(times, 95, method="inverted_cdf"))
+
+
+def test_haproxy_config_is_sticky_and_passes_the_websocket():
+    from navdash import serve
+
+    config = serve.haproxy_config(("127.0.0.1", 8501), [("127.0.0.1", 9001), ("127.0.0.1", 9002)])
+    assert "bind 127.0.0.1:8501" in config
+    assert re.findall(r"server (p\d) 127\.0\.0\.1:(\d+) .*cookie (p\d)", config) == [("p1", "9001", "p1"),
+                                                                                  ("p2", "9002", "p2")]
+    assert f"cookie {serve.COOKIE} insert" in config and "timeout tunnel" in config
+    assert "option httpchk GET /_stcore/health" in config
+
+
+def test_load_bench_runs_at_tiny_scale(tmp_path: Path, capsys, monkeypatch):
+    """`bench --last --small`: every step runs against real servers behind the real proxy; figures not asserted."""
+    from navdash import bench_load
+    from navdash.__main__ import main
+
+    monkeypatch.delenv("NAVDASH_APPDB_URL", raising=False)
+    assert main(["bench", "--last", "--small", "--workdir", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    number = r"[\d\u00a0]+,\d"
+    assert re.search(rf"Tom Streamlit-side: kald {number} ms .*varm {number} ms", out), out
+    assert re.search(rf"Målekort for 0312 \(leder\): kald {number} ms = {number}× tom side .*varm {number} ms = "
+                     rf"{number}× tom side", out), out
+    for processes in bench_load.PROCESSES:
+        assert re.search(rf"Samtidige økter, {processes} prosess(er)?, p95 .*1: {number} ms, 2: {number} ms; "
+                         rf"p95\(2\) ÷ p95\(1\) = {number}×", out), out
+        meeting = re.search(rf"Fylkesmøtet, 4 ledere i NAV Oslo .*{processes} prosess(er)?: p95 kald {number} s .*"
+                            rf"etter en kommentar {number} s, varm {number} s", out)
+        assert meeting, out
+    # The comment is written to the application database: the analytic data version stays, and the comment shows.
+    comments = re.findall(r"Kommentaren: skrevet på [\d\u00a0]+,\d ms; dataversjon (\d+) → (\d+) \((\w+)\); vist på "
+                          r"målekortet for 0301 ved neste sidevisning: (\w+)", out)
+    assert len(comments) == len(bench_load.PROCESSES)
+    assert all(a == b and same == "uendret" and shown == "ja" for a, b, same, shown in comments), out
+    assert "Ingen sidevisninger feilet." in out

@@ -89,7 +89,8 @@ def test_choice_lives_in_the_url(demo_db, monkeypatch):
 def test_indicator_detail_from_the_url(demo_db, monkeypatch):
     at = app(demo_db, monkeypatch, PAGE, enhet="0312", periode="2021-12", indikator="B.47")
     assert len(at.get("plotly_chart")) == 1
-    assert [s.value for s in at.subheader if s.value.startswith("B.")] == [at.subheader[-2].value]  # the detail, before the downloads
+    # the detail is the only indicator heading, and the download section follows it
+    assert [s.value for s in at.subheader if s.value.startswith("B.")] == [at.subheader[-2].value]
     assert at.subheader[-2].value.startswith("B.47 ") and at.subheader[-1].value == "Last ned"
     table = at.dataframe[-1].value
     assert list(table.columns[:4]) == ["Periode", "Teller", "Nevner", "Verdi"]

@@ -4,28 +4,15 @@ arrows. Unit and month live in the URL."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from navdash import disclosure, fmt, quality, store
+from navdash import disclosure, fmt, quality
 from navdash.periods import parse_period
 from navdash.ui import data, norsk, pickers
 from navdash.ui.identity import current_user
 from navdash.ui.text import md
-
-
-@st.cache_data(show_spinner="Henter nøkkelinformasjonen …", max_entries=256)
-def load(db: str, version: int, unit_id: str, period: str, scope: str) -> tuple[quality.QualityView | None,
-                                                                                 pd.DataFrame]:
-    """Keyed by `scope` (data.scope): what the viewer may see of figures about fewer than 5 people."""
-    mask = data.mask(db, version, scope)
-    with store.reading(Path(db)) as con:
-        view = quality.build(con, unit_id, parse_period(period), mask)
-    return view, quality.side_by_side(view) if view else pd.DataFrame()
-
 
 DASH = ("solid", "dash", "dot")
 SYMBOL = ("circle", "square", "diamond")
@@ -65,7 +52,7 @@ user = current_user()
 unit_id, period_key, db, version = pickers.unit_and_month(user, what="enhet",
                                                              month_label="Til og med måned")
 
-view, together = load(db, version, unit_id, period_key, data.scope(user))
+view, together = data.quality_view(db, version, unit_id, period_key, data.scope(user))
 st.title(f"Kvalitet – nøkkelinformasjon for {view.unit.unit_id} {md(view.unit.name)}")
 st.markdown(f"Siste måling til og med **{parse_period(period_key).label()}**. Hver opplysning vises i sin egen "
             "periode: tertialmålinger som tertial (for eksempel 2022 T1), månedstall som måned.")

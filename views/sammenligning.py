@@ -16,7 +16,7 @@ db, version = data.source()
 user = current_user()
 st.title("Sammenligning uten rangering")
 
-inds = view.indicators(db, version)
+inds = data.comparable_indicators(db, version)
 if inds.empty:
     st.warning("Det finnes ingen andelsindikatorer med teller og nevner å sammenligne ennå.")
     st.stop()
@@ -37,7 +37,7 @@ indicator = pickers.url_select("Indikator", ids, param="indikator", key="sml_ind
                                format_func=lambda i: f"{i} {names[i]}", container=st.sidebar,
                                unknown=refuse_indicator)
 info = inds.set_index("indicator_id").loc[indicator]
-periods = view.periods(db, version, indicator)
+periods = data.comparable_periods(db, version, indicator)
 period = pickers.url_select("Periode", periods, param="periode", key="sml_periode", default=periods[0],
                             format_func=view.period_label, container=st.sidebar, unknown=refuse_period)
 monthly = parse_period(period).kind == "M"
@@ -59,7 +59,7 @@ groups = sorted(units["comparison_group"].dropna().unique())
 group = pickers.url_select("Eller en sammenligningsgruppe", [""] + groups, param="gruppe", key="sml_gruppe",
                            default="", format_func=lambda g: g or "Ingen (alle under enheten over)",
                            container=st.sidebar)
-cands = view.candidates(db, version, None if group else parent, group or None, period)
+cands = data.compare_candidates(db, version, None if group else parent, group or None, period)
 cand_ids = [u for u in cands["unit_id"] if u in visible]
 pickers.from_url("sml_enheter", "enheter",
                  lambda wanted: [u for u in (wanted or "").split(",") if u in cand_ids] or cand_ids)
@@ -84,8 +84,9 @@ if not chosen:
     st.info("Velg minst én enhet å sammenligne.")
     st.stop()
 chosen_sorted = sorted(chosen, key=lambda u: (units.set_index("unit_id")["name"][u] if order == "navn" else u))
-f, hist, withheld = view.funnel_and_history(db, version, tuple(chosen_sorted), indicator, period,
-                                            "additive" if adjust else None, data.scope(user), ytd)
+f, hist, withheld = data.funnel_and_history(db, version, tuple(chosen_sorted), indicator, period,
+                                            "additive" if adjust else None, view.history_length(period),
+                                            data.scope(user), ytd)
 unit_names = units.set_index("unit_id")["name"]
 scope = f"sammenligningsgruppen «{md(group)}»" if group else f"enhetene under {md(labels[parent])}"
 st.markdown(f"**{md(indicator)} {md(names[indicator])}** · {view.compared_label(period, ytd)} · {scope}. "

@@ -35,23 +35,22 @@ def work() -> None:
     office's goals for an ansatt, the data status for an analytiker."""
     unit = user.unit_id
     name = names.get(unit, unit)
-    work = access.work_page(user)
     with st.container(border=True):
         st.subheader("Ditt arbeid")
-        if work == "malekort" and unit in names:
+        work_page = access.work_page(user)
+        if work_page == "malekort" and unit in names:
             st.markdown(f"Som NAV-leder begynner du i målekortet for {md(name)}: resultatene, målene og signalene "
                         "for siste komplette måned.")
             links.page_link("malekort", f"**Gå til målekortet for {md(name)}**", enhet=unit,
                             periode=data.latest_complete_month(db, version, unit))
-        elif work == "styringsdialog" and access.can_open(user, "styringsdialog"):
+        elif work_page == "styringsdialog":
             st.markdown(f"Som fylkesledelse leder du månedsmøtet for {md(name)}: alle kontorene i én oversikt, "
                         "kommentarer og oppfølgingspunkter.")
             links.page_link("styringsdialog", f"**Gå til månedsmøtet for {md(name)}**")
-        elif work == "last_opp":
+        elif work_page == "last_opp":
             st.markdown("Som analytiker holder du dataene ved like: hva som er lastet inn og når står rett under, "
                         "og hver måneds fullstendighet lenger ned.")
-            if access.can_open(user, "last_opp"):
-                links.page_link("last_opp", "**Gå til opplastingen av data**")
+            links.page_link("last_opp", "**Gå til opplastingen av data**")
         else:
             st.markdown(f"Her ser du målene som gjelder for {md(name)}, hvem som satte dem og hvorfor, og "
                         "enhetens egne prioriteringer.")

@@ -31,22 +31,22 @@ if user is None:  # app.py's gate stops before this; a page must not trust that 
     st.stop()
 db, version = data.source()
 st.title("Medarbeiderundersøkelser")
-names_list = survey_view.surveys(db, version)
+names_list = data.surveys(db, version)
 if not names_list:
     st.info("Det er ikke lastet inn resultater fra medarbeiderundersøkelser ennå.")
     st.stop()
 
 name = choose("Undersøkelse", names_list, "undersokelse", names_list[-1], str)
-all_rounds = survey_view.rounds(db, version, name)
+all_rounds = data.survey_rounds(db, version, name)
 round_ = choose("Runde", all_rounds, "runde", all_rounds[-1], str)
 try:
-    k = survey_view.threshold(db, version, name)
-    table = survey_view.published(db, version, name)  # the one gate: everything below is drawn from this table
+    k = data.survey_threshold(db, version, name)
+    table = data.survey_published(db, version, name)  # the one gate: everything below is drawn from this table
 except ValueError as exc:  # survey.SurveyShapeError, or an invalid threshold setting: nothing is shown
     st.error(md(str(exc)))
     st.stop()
 hidden = survey.hidden_text(k)
-units = survey_view.units(db, version)
+units = data.survey_units(db, version)
 names = dict(zip(units["unit_id"], units["name"], strict=True))
 with_answers = set(table["unit_id"])
 # The units this user may see that have answers, in tree order, never by results.

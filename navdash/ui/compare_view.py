@@ -1,4 +1,4 @@
-"""Drawing the comparison page: cached reads, the funnel plot, small multiples and the table, never ranked.
+"""Drawing the comparison page: the funnel plot, small multiples and the table, never ranked.
 
 Units appear in the order they are given (enhetsnummer, which follows the unit tree, or name); no chart or table
 here sorts by value. Every marker carries a symbol and, outside the limits, the unit's name, so colour is never
@@ -8,18 +8,16 @@ the only carrier of meaning.
 from __future__ import annotations
 
 import math
-from pathlib import Path
 
 import pandas as pd
 import plotly.graph_objects as go
-import streamlit as st
 from plotly.subplots import make_subplots
 
-from navdash import compare, disclosure, fmt, store
+from navdash import compare, disclosure, fmt
 from navdash.compare import Funnel
 from navdash.periods import Period, parse_period
 from navdash.text import escape
-from navdash.ui import data, links
+from navdash.ui import links
 
 HISTORY = {"M": 24, "T": 9, "Y": 5}  # periods in the small multiples: two years of months, three of tertials
 SYMBOL = {"over": "triangle-up", "innenfor": "circle", "under": "triangle-down"}
@@ -48,36 +46,9 @@ RANKING_NOTE = ("Tabellen står i rekkefølge etter enhetstreet eller navn, ikke
                 "og enheter inne i trakten er ikke forskjellige fra hverandre.")
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
-def indicators(db: str, version: int) -> pd.DataFrame:
-    with store.reading(Path(db)) as con:
-        return compare.comparable_indicators(con)
-
-
-@st.cache_data(show_spinner=False, max_entries=64)
-def periods(db: str, version: int, indicator: str) -> list[str]:
-    with store.reading(Path(db)) as con:
-        return compare.periods_with_data(con, indicator)
-
-
-@st.cache_data(show_spinner=False, max_entries=256)
-def candidates(db: str, version: int, parent: str | None, group: str | None, period: str) -> pd.DataFrame:
-    with store.reading(Path(db)) as con:
-        return compare.units_under(con, parent, group, parse_period(period))
-
-
-@st.cache_data(show_spinner="Beregner traktdiagrammet …", max_entries=256)
-def funnel_and_history(db: str, version: int, units: tuple[str, ...], indicator: str, period: str,
-                       adjust: str | None, scope: str, ytd: bool = False) -> tuple[Funnel, pd.DataFrame, list[str]]:
-    """The funnel (for the period, or year to date with `ytd`) and each unit's history as the viewer (`scope`, see
-    data.scope) may see them, and the units whose compared figure is withheld ("færre enn 5")."""
-    end = parse_period(period)
-    mask = data.mask(db, version, scope)
-    with store.reading(Path(db)) as con:
-        f = compare.funnel_for(con, list(units), indicator, end, adjust=adjust, mask=mask, ytd=ytd)
-        hist = compare.history(con, list(units), indicator, end, HISTORY[end.kind], mask=mask)
-    summed = compare.compared_periods(end, ytd)
-    return f, hist, [u for u in units if mask.hides(u, indicator, summed)]
+def history_length(period: str) -> int:
+    """How many periods the small multiples show for a period of this kind."""
+    return HISTORY[parse_period(period).kind]
 
 
 def period_label(key: str) -> str:

@@ -1,4 +1,4 @@
-"""Cached access to the core for pages.
+"""Cached access to the core for pages: every `st.cache_data` loader of the app lives here, and nowhere else.
 
 `st.cache_data` is shared by every session in the process, so every cached function takes the data version
 (which changes with each publish) and the database path as arguments: a new import is never hidden behind an
@@ -56,13 +56,18 @@ def unit_parents(db: str, version: int) -> dict[str, str | None]:
     return overview.unit_parents(Path(db))
 
 
-@st.cache_data(show_spinner=False, max_entries=256)
+@st.cache_data(show_spinner=False, max_entries=64)
+def all_unit_options(db: str, version: int) -> list[tuple[str, str]]:
+    """Every unit for a picker, in tree order: computed once per data version and shared by every user."""
+    return overview.unit_options(Path(db))
+
+
 def unit_options(db: str, version: int, scope: str) -> list[tuple[str, str]]:
-    """The units the user may pick, in tree order. `scope` is the user's cache key (role and unit), so a cached
-    list is only ever served to users who may see exactly those units."""
+    """The units the user may pick, in tree order: the shared list filtered to what `scope` (the user's role and
+    unit, `User.cache_key`) may see. Filtering is a set lookup per unit, so nothing here is cached per user."""
     role, _, unit = scope.partition(":")
-    visible = access.visible_units(access.User("", role, unit), overview.unit_parents(Path(db)))
-    return [(u, label) for u, label in overview.unit_options(Path(db)) if u in visible]
+    visible = access.visible_units(access.User("", role, unit), unit_parents(db, version))
+    return [(u, label) for u, label in all_unit_options(db, version) if u in visible]
 
 
 def visible_units(user: access.User | None) -> frozenset[str]:
@@ -83,9 +88,18 @@ def scope(user: access.User | None) -> str:
     return access.clearance(user).key
 
 
-@st.cache_data(show_spinner=False, max_entries=32)
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _mask_basis(db: str, version: int) -> disclosure.Basis:
+    """What every viewer's mask is computed from: read once per data version and shared, never copied (a
+    resource: it is only read)."""
+    with store.reading(Path(db)) as con:
+        return disclosure.basis(con)
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
 def mask(db: str, version: int, scope: str) -> disclosure.Mask:
-    return disclosure.mask_for(access.clearance_from_key(scope), Path(db))
+    """The figures hidden from one clearance: the shared basis with only the viewer's own units recomputed."""
+    return disclosure.mask_from(_mask_basis(db, version), access.clearance_from_key(scope))
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
@@ -183,3 +197,104 @@ def meeting_snapshot(db: str, version: int, scope: str, meeting_id: int, opened_
     if not snapshot.demo and meta(db, version).get("demo") == "ja":  # stored before snapshots carried the mark
         snapshot = dataclasses.replace(snapshot, demo=True)
     return meetings.protected(snapshot, mask(db, version, scope))
+
+
+# --- the comparison page ---------------------------------------------------------------------------------------
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def comparable_indicators(db: str, version: int) -> pd.DataFrame:
+    from navdash import compare
+
+    with store.reading(Path(db)) as con:
+        return compare.comparable_indicators(con)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def comparable_periods(db: str, version: int, indicator: str) -> list[str]:
+    from navdash import compare
+
+    with store.reading(Path(db)) as con:
+        return compare.periods_with_data(con, indicator)
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def compare_candidates(db: str, version: int, parent: str | None, group: str | None, period: str) -> pd.DataFrame:
+    from navdash import compare
+    from navdash.periods import parse_period
+
+    with store.reading(Path(db)) as con:
+        return compare.units_under(con, parent, group, parse_period(period))
+
+
+@st.cache_data(show_spinner="Beregner traktdiagrammet …", max_entries=256)
+def funnel_and_history(db: str, version: int, units: tuple[str, ...], indicator: str, period: str,
+                       adjust: str | None, history: int, scope: str, ytd: bool = False):  # noqa: ANN201
+    """The funnel (for the period, or year to date with `ytd`) and each unit's last `history` periods as the viewer
+    (`scope`) may see them, and the units whose compared figure is withheld ("færre enn 5"). Returns
+    (Funnel, DataFrame, list)."""
+    from navdash import compare
+    from navdash.periods import parse_period
+
+    end = parse_period(period)
+    hidden = mask(db, version, scope)
+    with store.reading(Path(db)) as con:
+        f = compare.funnel_for(con, list(units), indicator, end, adjust=adjust, mask=hidden, ytd=ytd)
+        hist = compare.history(con, list(units), indicator, end, history, mask=hidden)
+    summed = compare.compared_periods(end, ytd)
+    return f, hist, [u for u in units if hidden.hides(u, indicator, summed)]
+
+
+# --- the survey page -------------------------------------------------------------------------------------------
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def surveys(db: str, version: int) -> list[str]:
+    from navdash import survey
+
+    return survey.surveys(db)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def survey_rounds(db: str, version: int, name: str) -> list[str]:
+    from navdash import survey
+
+    return survey.rounds(db, name)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def survey_units(db: str, version: int) -> pd.DataFrame:
+    from navdash import survey
+
+    return survey.unit_table(db)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def survey_threshold(db: str, version: int, name: str) -> int:
+    from navdash import survey
+
+    return survey.threshold_of(Path(db), name)
+
+
+@st.cache_data(show_spinner="Henter undersøkelsen …", max_entries=32)
+def survey_published(db: str, version: int, name: str) -> pd.DataFrame:
+    """The published table is the same for every user (it is what anyone may see), so one cache entry serves all.
+    Raises survey.SurveyShapeError (not cached) when the stored counts are not a shape it can protect."""
+    from navdash import survey
+
+    return survey.published(Path(db), name)
+
+
+# --- the quality page ------------------------------------------------------------------------------------------
+
+
+@st.cache_data(show_spinner="Henter nøkkelinformasjonen …", max_entries=256)
+def quality_view(db: str, version: int, unit_id: str, period: str, scope: str):  # noqa: ANN201 - (view, frame)
+    """A unit's quality key information and the side-by-side table, keyed by `scope`: what the viewer may see of
+    figures about fewer than 5 people."""
+    from navdash import quality
+    from navdash.periods import parse_period
+
+    with store.reading(Path(db)) as con:
+        view = quality.build(con, unit_id, parse_period(period), mask(db, version, scope))
+    return view, quality.side_by_side(view) if view else pd.DataFrame()

@@ -1,4 +1,4 @@
-"""Streamlit pieces of the survey page: cached reads, the diverging bars and the tables.
+"""Pieces of the survey page: the diverging bars and the tables.
 
 Everything drawn here comes from `navdash.survey`'s published table, where hidden figures carry no numbers, only
 the reason. Nothing here computes a figure from stored counts.
@@ -6,11 +6,8 @@ the reason. Nothing here computes a figure from stored counts.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pandas as pd
 import plotly.graph_objects as go
-import streamlit as st
 
 from navdash import fmt, survey
 from navdash.survey import ALL, ANSWER_TEXT, Selection
@@ -29,36 +26,6 @@ CSS = """
 .nd-table td.first {border-left: 1px solid #d0d0d0;}
 </style>
 """
-
-
-# --- cached reads: keyed by database path and data version, so a new import is seen at once ---------------------
-
-
-@st.cache_data(show_spinner=False, max_entries=32)
-def surveys(db: str, version: int) -> list[str]:
-    return survey.surveys(db)
-
-
-@st.cache_data(show_spinner=False, max_entries=32)
-def rounds(db: str, version: int, name: str) -> list[str]:
-    return survey.rounds(db, name)
-
-
-@st.cache_data(show_spinner=False, max_entries=32)
-def units(db: str, version: int) -> pd.DataFrame:
-    return survey.unit_table(db)
-
-
-@st.cache_data(show_spinner=False, max_entries=32)
-def threshold(db: str, version: int, name: str) -> int:
-    return survey.threshold_of(Path(db), name)
-
-
-@st.cache_data(show_spinner="Henter undersøkelsen …", max_entries=32)
-def published(db: str, version: int, name: str) -> pd.DataFrame:
-    """The published table is the same for every user (it is what anyone may see), so one cache entry serves all.
-    Raises survey.SurveyShapeError (not cached) when the stored counts are not a shape it can protect."""
-    return survey.published(Path(db), name)
 
 
 # --- formatting ------------------------------------------------------------------------------------------------
