@@ -154,12 +154,14 @@ reporters AS (
 ),
 delivered AS (
     SELECT v.period, count(DISTINCT v.unit_id) AS reported
-    FROM "values" v JOIN leaves l USING (unit_id) WHERE v.period_kind = 'M' GROUP BY v.period
+    FROM "values" v JOIN leaves l USING (unit_id)
+    WHERE v.period_kind = 'M' AND ($period IS NULL OR v.period = $period) GROUP BY v.period
 ),
-own AS (SELECT DISTINCT v.period FROM "values" v JOIN members USING (unit_id) WHERE v.period_kind = 'M')
+own AS (SELECT DISTINCT v.period FROM "values" v JOIN members USING (unit_id)
+        WHERE v.period_kind = 'M' AND ($period IS NULL OR v.period = $period))
 SELECT m.period, coalesce(any_value(d.reported), 0) AS reported, count(r.unit_id) AS expected,
        m.period IN (SELECT period FROM own) AS loaded
-FROM months m LEFT JOIN delivered d USING (period)
+FROM (SELECT * FROM months WHERE $period IS NULL OR period = $period) m LEFT JOIN delivered d USING (period)
 LEFT JOIN reporters r ON (r.valid_from IS NULL OR r.valid_from <= last_day(make_date(CAST(m.year AS INTEGER),
                                                                                      CAST(m.period_no AS INTEGER), 1)))
                      AND (r.valid_to IS NULL OR r.valid_to >= make_date(CAST(m.year AS INTEGER),
@@ -192,9 +194,10 @@ class MonthCoverage:
         return f"{self.reported} av {self.expected} kontorer"
 
 
-def month_coverage(con: duckdb.DuckDBPyConnection, unit: str) -> list[MonthCoverage]:
-    """Every month with results anywhere, newest first, with how many of the unit's offices have delivered it."""
-    rows = con.execute(MONTH_COVERAGE_SQL, {"unit": unit}).fetchall()
+def month_coverage(con: duckdb.DuckDBPyConnection, unit: str, period: str | None = None) -> list[MonthCoverage]:
+    """Every month with results anywhere (or only `period`, a month key), newest first, with how many of the unit's
+    offices have delivered it."""
+    rows = con.execute(MONTH_COVERAGE_SQL, {"unit": unit, "period": period}).fetchall()
     return [MonthCoverage(period, int(reported), int(expected), bool(loaded))
             for period, reported, expected, loaded in rows]
 

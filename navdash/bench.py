@@ -240,8 +240,8 @@ def run_child(step: str, db: Path, csv_path: Path) -> dict[str, Any]:
         capture_output=True, text=True, env=env, cwd=root,
     )
     for line in reversed(proc.stdout.splitlines()):
-        if line.startswith(RESULT_MARK):
-            return json.loads(line[len(RESULT_MARK):])
+        if RESULT_MARK in line:  # DuckDB's progress bar may share the line
+            return json.loads(line[line.index(RESULT_MARK) + len(RESULT_MARK):])
     raise RuntimeError(f"målingen «{step}» feilet (kode {proc.returncode}):\n{proc.stderr[-4000:]}")
 
 

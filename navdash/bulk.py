@@ -16,13 +16,14 @@ from __future__ import annotations
 
 import codecs
 import csv
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import duckdb
 
 if TYPE_CHECKING:
-    from navdash.ingest import RowCheck, Table
+    from navdash.ingest import RowCheck, Staging, Table
 
 # Cell formats, as RE2 patterns (DuckDB). Each accepts only text the row model parses to the same value.
 _SPACE = "[ \t]*"
@@ -169,13 +170,16 @@ def csv_is_plain(path: Path, encoding: str) -> bool:
     return not tail.endswith(b"\r")
 
 
-def validate_values(con: duckdb.DuckDBPyConnection, path: Path, table: Table, check: RowCheck) -> bool:
+def validate_values(con: duckdb.DuckDBPyConnection, path: Path, table: Table, check: RowCheck, *,
+                    max_cell_chars: int, staging: Callable[..., Staging]) -> bool:
     """Validate and stage a `verdier` CSV file in SQL. False (nothing reported) when the file is not one the SQL
-    path reads exactly as the csv module does; the caller then goes row by row."""
+    path reads exactly as the csv module does; the caller then goes row by row. `max_cell_chars` and `staging` (the
+    staging table's writer) are the row-by-row import's own, passed in so both paths share them."""
     layout = table.csv
     if layout is None or not csv_is_plain(path, layout.encoding):
         return False
     spec, report = check.spec, check.report
+    con.execute("SET enable_progress_bar = false")  # the command line prints one line, not DuckDB's bar
     try:
         con.execute(
             "CREATE OR REPLACE TEMP TABLE _lines AS SELECT line FROM read_csv(?, columns={'line': 'VARCHAR'}, "
@@ -192,7 +196,7 @@ def validate_values(con: duckdb.DuckDBPyConnection, path: Path, table: Table, ch
     cells = {col: f"c[{i + 1}]" for i, col in enumerate(check.columns) if col in FIELDS}
     blank_row = f"regexp_full_match(line, {_lit(_blank_row(sep))})"
     # Rows the cell limits or the header width may refuse go to the row model as they are.
-    odd = (f"length(line) > {check.max_cell_chars} "
+    odd = (f"length(line) > {max_cell_chars} "
            f"OR (len(c) > {width} AND trim(array_to_string(c[{width + 1}:], ''), ' \t') <> '')")
     source = f"""(SELECT rowid + 2 AS _row, c, {odd} AS _odd
                   FROM (SELECT rowid, line, string_split(line, {_lit(sep)}) AS c FROM _lines
@@ -208,7 +212,7 @@ def validate_values(con: duckdb.DuckDBPyConnection, path: Path, table: Table, ch
             FROM ({checked_rows_sql(source, cells, ', _odd')})""",
         [units, indicators, check.ctx.today])
     report.rows += con.execute(f"SELECT count(*) FROM {spec.staging} WHERE NOT _slow").fetchone()[0]
-    _check_slow_rows(con, spec, check, sep)
+    _check_slow_rows(con, spec, check, sep, staging)
     con.execute("DROP TABLE _lines")
     return True
 
@@ -217,7 +221,8 @@ def _blank_row(sep: str) -> str:
     return "[ \t" + ("\\t" if sep == "\t" else sep) + "]*"
 
 
-def _check_slow_rows(con: duckdb.DuckDBPyConnection, spec: Any, check: RowCheck, sep: str) -> None:
+def _check_slow_rows(con: duckdb.DuckDBPyConnection, spec: Any, check: RowCheck, sep: str,
+                     staging: Callable[..., Staging]) -> None:
     """The rows SQL did not pass, through the row model in file order: it reports them, or they are staged."""
     cur = con.execute(
         f"""SELECT s._row, l.line FROM {spec.staging} s JOIN _lines l ON l.rowid + 2 = s._row
@@ -231,7 +236,7 @@ def _check_slow_rows(con: duckdb.DuckDBPyConnection, spec: Any, check: RowCheck,
     con.execute(f"DELETE FROM {spec.staging} WHERE _slow")
     con.execute(f"ALTER TABLE {spec.staging} DROP COLUMN _slow")
     if accepted and check.report.ok:
-        staging = check.staging(con)
+        staged = staging(con, spec, create=False)
         for values, row_no in accepted:
-            staging.add(values, row_no)
-        staging.flush()
+            staged.add(values, row_no)
+        staged.flush()

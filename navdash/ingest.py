@@ -735,7 +735,8 @@ IMPORTS: dict[str, KindImport] = {
         check_references=_check_values, stamps_import=True,
         export_columns=("unit_id", "indicator_id", "period", "numerator", "denominator", "value"),
         export_order=("unit_id", "indicator_id", "year", "period_kind", "period_no"),
-        bulk=bulk.validate_values,
+        bulk=lambda con, path, table, check: bulk.validate_values(
+            con, path, table, check, max_cell_chars=MAX_CELL_CHARS, staging=Staging),
     ),
     "enheter": KindImport(
         KINDS["enheter"], "units",
@@ -870,8 +871,6 @@ class RowCheck:
     a row with problems (reported).
     """
 
-    max_cell_chars = MAX_CELL_CHARS  # for the SQL path (navdash.bulk), which does not import this module
-
     def __init__(self, spec: KindImport, columns: list[str], ctx: ValidationContext, report: ImportReport,
                  scope: Scope):
         self.spec, self.columns, self.ctx, self.report, self.scope = spec, columns, ctx, report, scope
@@ -908,10 +907,6 @@ class RowCheck:
             report.add(row_no, *outside)
             return None
         return self.spec.to_db(item)
-
-    def staging(self, con: duckdb.DuckDBPyConnection) -> Staging:
-        """The staging table of this kind that the SQL path (navdash.bulk) created, to append rows to."""
-        return Staging(con, self.spec, create=False)
 
 
 class Staging:

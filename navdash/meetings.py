@@ -188,7 +188,7 @@ def build_snapshot(con: duckdb.DuckDBPyConnection, fylke_id: str, period: str,
         data_version=int(meta.get("data_version", 0)), offices=tuple(offices),
         previous_period=previous.period if previous else None,
         previous_meeting_id=previous.meeting_id if previous else None,
-        published_at=meta.get("published_at"), demo=meta.get("demo") == "ja")
+        published_at=meta.get("published_at"), demo=meta.get("demo") == "ja", chance_rate=CHANCE_FLAG_RATE)
 
 
 M, F, FH, C, CR = appdb.meetings, appdb.followups, appdb.followup_history, appdb.comments, appdb.comment_replies
@@ -574,8 +574,14 @@ def _binomial_quantile(n: int, p: float, q: float) -> int:
     return n
 
 
-def chance_flags(snapshot: Snapshot, rate: float = CHANCE_FLAG_RATE) -> ChanceFlags:
-    """Count the signals and special-cause flags in a meeting's snapshot, and what chance alone would give."""
+def chance_flags(snapshot: Snapshot, rate: float | None = None) -> ChanceFlags:
+    """Count the signals and special-cause flags in a meeting's snapshot, and what chance alone would give.
+
+    The counts come from the frozen rows; the rate is the one frozen with the meeting (``Snapshot.chance_rate``),
+    so a later change of the rules does not rewrite a past meeting's statement.  Older snapshots without it, and
+    an explicit ``rate``, use that rate instead."""
+    if rate is None:
+        rate = getattr(snapshot, "chance_rate", None) or CHANCE_FLAG_RATE
     variations = [r.variation for o in snapshot.offices for r in o.rows if r.variation]
     flagged = sum(1 for v in variations if v != "common_cause")
     concern = sum(1 for v in variations if v == CONCERN)

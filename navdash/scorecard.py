@@ -51,6 +51,7 @@ RULE_TEXT = {
     "trend": "7 punkter på rad som stiger eller synker",
     "two_in_three": "2 av 3 punkter nær en kontrollgrense på samme side",
     "shift": "7 punkter på rad på samme side av gjennomsnittet",
+    "residual_shift": f"{signals.RESIDUAL_RUN} måneder på rad over (eller under) det måneden før tilsier",
 }
 IMPROVEMENT = {"hoy_er_bra": "increase", "lav_er_bra": "decrease", "noytral": "neutral"}
 SET_BY_TEXT = {"direktorat": "Direktoratet", "fylke": "Fylket", "kontor": "Kontoret", "partnerskap": "Partnerskapet"}
@@ -550,6 +551,9 @@ def build(con: duckdb.DuckDBPyConnection, unit_id: str, period: Period,
     first_year = min(period.year - SEASON_HISTORY_YEARS, int(ref_years) if ref_years else period.year - 2)
     series = aggregate.unit_series(con, unit_id, first_year=first_year, last_year=period.year)
     series = disclosure.withhold_rows(series, mask, unit_id)  # hidden months stay out of the signal, too
+    # Plain Python strings: the card filters and iterates these columns per indicator, and Arrow-backed strings
+    # make every comparison and iteration several times slower.
+    series = series.astype({c: object for c in ("indicator_id", "period", "period_kind", "source") if c in series})
     targets = targets_for(con, unit, period.year)
     change_points = signals.load_change_points(con, unit_id)
     seasons = signals.season_settings(con)
@@ -586,8 +590,8 @@ def build(con: duckdb.DuckDBPyConnection, unit_id: str, period: Period,
                               and "beregnet" in sources)
         row.data_source = sources.pop() if len(sources) == 1 else "blandet"
         row.coverage_note = gaps.get(this.key)
-        monthly = monthly_series(rows, period, ind.aggregation, ind.measure) if kind == "M" else None
         if ind.role == "styringsparameter":
+            monthly = monthly_series(rows, period, ind.aggregation, ind.measure) if kind == "M" else None
             row.targets = targets.get(ind.indicator_id, [])
             ytd_gaps = [p for p in ytd_periods + aggregate.same_periods_last_year(ytd_periods) if p.key in gaps]
             for t in row.targets:
@@ -632,7 +636,7 @@ def build(con: duckdb.DuckDBPyConnection, unit_id: str, period: Period,
     own = con.execute('SELECT count(*) FROM "values" WHERE unit_id = ? AND year = ?', [unit_id, period.year]).fetchone()
     has_children = con.execute("SELECT count(*) FROM units WHERE parent_id = ?", [unit_id]).fetchone()[0] > 0
     loaded = bool(own and own[0])
-    coverage = next((c for c in aggregate.month_coverage(con, unit_id) if c.period == period.key), None)
+    coverage = next(iter(aggregate.month_coverage(con, unit_id, period.key)), None)
     return Scorecard(unit, period, steering, key_info, context,
                      computed_from_offices=has_children and not loaded, loaded_for_unit=loaded, coverage=coverage)
 

@@ -151,6 +151,7 @@ class Snapshot:
     opened_at: str | None = None  # ISO time, as stored
     published_at: str | None = None  # when the data version was published (ISO); None in older snapshots
     demo: bool = False  # built from the demo data
+    chance_rate: float | None = None  # per-signal false-alarm rate the meeting was opened with; None in older ones
     meeting_id: int | None = field(default=None, compare=False)  # set when loaded; not part of the stored JSON
 
     def with_offices(self, offices: list[OfficeSnapshot] | tuple[OfficeSnapshot, ...]) -> Snapshot:

@@ -68,6 +68,7 @@ __all__ = [
     "SpcResult",
     "analyse",
     "compute_limits",
+    "point_type_for",
 ]
 
 MIN_POINTS = 12
@@ -96,7 +97,9 @@ PointType = Literal[
     "special_cause_neither",
 ]
 AssuranceType = Literal["consistent_pass", "consistent_fail", "inconsistent"]
-Rule = Literal["outside_limits", "trend", "two_in_three", "shift"]
+Rule = Literal["outside_limits", "trend", "two_in_three", "shift", "residual_shift"]
+"""``residual_shift`` is navdash.signals' run rule on AR(1) residuals for autocorrelated series, not a rule of the
+reference."""
 ChartKind = Literal["xmr", "p", "p_laney", "u", "u_laney"]
 Model = Literal["xmr", "binomial", "poisson"]
 
@@ -370,6 +373,11 @@ def _two_in_three_members(close: Sequence[bool | None], side: Sequence[int | Non
                 if close[i]:
                     member[i] = True
     return member
+
+
+def point_type_for(high: bool, improvement: Improvement) -> PointType:
+    """The type of a special-cause point on the high (or low) side, given the polarity."""
+    return _point_type(high, _IMPROVEMENT_SIGN[improvement])
 
 
 def _point_type(high: bool, improvement_sign: int) -> PointType:

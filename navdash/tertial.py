@@ -23,7 +23,7 @@ from __future__ import annotations
 import io
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -34,6 +34,7 @@ import sqlalchemy as sa
 from navdash import access, appdb, meetings, scorecard, store, units
 from navdash import priorities as prio
 from navdash.periods import MONTH_NAMES, Period
+from navdash.snapshot import ParameterRow
 from navdash.text import spreadsheet_cell
 
 TERTIALS = (1, 2, 3)
@@ -101,7 +102,7 @@ def generate(con: duckdb.DuckDBPyConnection, unit_id: str, year: int, tertial: i
         raise ReportProblem(f"Enheten «{unit_id}» finnes ikke.")
     period = last_month(year, tertial)
     card = scorecard.build(con, unit_id, period)
-    rows = [meetings._row_snapshot(r) for r in card.steering] if card else []
+    rows = [asdict(ParameterRow.of(r)) for r in card.steering] if card else []
     goals = [{"indicator_id": r.indicator_id, "name": r.name, "goal": r.targets[0].text}
              for r in (card.steering if card else []) if r.targets]
     row = con.execute("SELECT value FROM meta WHERE key = 'data_version'").fetchone()
@@ -408,9 +409,9 @@ def export_xlsx(reports: Sequence[Report]) -> bytes:
     for report in reports:
         body = report.body
         who = [body["unit_id"], body["unit_name"], report.status_text]
-        for r in body["parameters"]:
-            put(sheets["Målekort"], [*who, r["indicator_id"], r["name"], meetings.figure_text(r["ytd"], r["measure"]),
-                                     r["target_text"], r["status_text"], r["variation_text"]])
+        for r in map(ParameterRow.from_dict, body["parameters"]):
+            put(sheets["Målekort"], [*who, r.indicator_id, r.name, r.ytd.text(r.measure), r.target_text,
+                                     r.status_text, r.variation_text])
         for p in body["priorities"]:
             put(sheets["Prioriteringer"], [*who, p["no"], p["title"], p.get("done", "")])
         for r in body["risks"]:

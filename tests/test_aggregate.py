@@ -183,3 +183,7 @@ def test_one_early_office_file_does_not_complete_the_month(demo_db):
         rogaland = {c.period: c for c in aggregate.month_coverage(con, "1100")}
         assert (rogaland["2019-06"].expected, rogaland["2022-06"].expected) == (23, 20)
         assert rogaland["2019-06"].complete and rogaland["2022-06"].complete
+        # Asking for one month gives exactly that month's entry of the full list (the målekort asks for one).
+        for unit, month in (("0300", "2023-01"), ("1100", "2019-06"), ("0312", "2022-12"), ("0300", "2031-01")):
+            full = [c for c in aggregate.month_coverage(con, unit) if c.period == month]
+            assert aggregate.month_coverage(con, unit, month) == full

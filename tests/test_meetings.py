@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date, datetime
 from types import SimpleNamespace
 
@@ -183,6 +184,21 @@ def test_chance_flags_count_the_signals_shown_and_what_chance_gives():
     assert c.low == next(k for k, v in enumerate(cdf) if v >= 0.025)
     assert c.high == next(k for k, v in enumerate(cdf) if v >= 0.975)
     assert "Møtet viser 400 signaler" in c.text and "1,7\u00a0%" in c.text and "simulert" in c.text
+
+
+def test_chance_statement_is_frozen_with_the_meeting(demo_db, monkeypatch):
+    opened_with = meetings.CHANCE_FLAG_RATE
+    meeting_id = meetings.open_meeting(demo_db, FYLKESLEDER, "0300", "2022-12")
+    snap = meetings.load_meeting(demo_db, meeting_id).snapshot
+    assert snap.chance_rate == opened_with
+    before = meetings.chance_flags(snap)
+    variations = [r.variation for o in snap.offices for r in o.rows if r.variation]
+    assert (before.signals, before.flagged) == (len(variations), sum(v != "common_cause" for v in variations))
+    monkeypatch.setattr(meetings, "CHANCE_FLAG_RATE", opened_with * 3)  # the rules change after the meeting
+    again = meetings.chance_flags(meetings.load_meeting(demo_db, meeting_id).snapshot)
+    assert again == before and again.text == before.text
+    older = Snapshot.from_json({**json.loads(snap.to_json()), "chance_rate": None})
+    assert meetings.chance_flags(older).rate == opened_with * 3  # a snapshot from before is counted anew
 
 
 def test_the_same_month_is_one_meeting_even_when_two_open_it_at_once(demo_db):

@@ -42,6 +42,11 @@ def texts(at: AppTest) -> str:
     return "\n".join(parts)
 
 
+def priority_heads(at: AppTest) -> list:
+    """The subheaders of the priorities (the employees' proposals have a subheader of their own)."""
+    return [s for s in at.subheader if s.value != "Forslag fra kontoret"]
+
+
 def form_keys(unit: str, year: int, no: int) -> dict[str, str]:
     return {f: f"mal_{f}_{unit}_{year}_{no}" for f in ("tittel", "begrunnelse", "indikatorer")}
 
@@ -62,8 +67,8 @@ def test_deep_link_shows_the_units_goals_for_the_year(demo_db: Path):
     assert "flere i arbeid og aktivitet og færre på stønad" in body
     for main_goal in goals.MAIN_GOALS:
         assert f"**{main_goal}**" in body
-    assert [h.value for h in at.header][1:4] == ["Fra mål- og disponeringsbrevet", "Lagt til av fylket",
-                                                 "Enhetens egne mål"]
+    assert [h.value for h in at.header][1:5] == ["Hvor mange mål enheten har", "Fra mål- og disponeringsbrevet",
+                                                 "Lagt til av fylket", "Enhetens egne mål"]
     central, county, local = (m.value for m in at.markdown if m.value.startswith("| MK"))
     assert same_tab_link("/malekort?enhet=0312&periode=2021-12&indikator=B.15&persona=leder", "B.15") in central
     assert "Anbefaling" in central and "Direktoratet (Norge)" in central  # M.SF 6,1 % is a recommendation
@@ -71,7 +76,7 @@ def test_deep_link_shows_the_units_goals_for_the_year(demo_db: Path):
     assert "Fylket (NAV Oslo)" in county
     assert "Høyst 5,5 %" in local and "Kontoret (NAV Frogner)" in local
     assert "NAV Rogaland" not in county  # another fylke's additions do not apply
-    assert len(at.subheader) == 4 and "Tett oppfølging av unge under 30 år" in at.subheader[0].value
+    assert len(priority_heads(at)) == 4 and "Tett oppfølging av unge under 30 år" in priority_heads(at)[0].value
     assert same_tab_link("/malekort?enhet=0312&periode=2021-12&indikator=B.47&persona=leder", "B.47") in body
     assert at.query_params["enhet"] == "0312" and at.query_params["aar"] == "2021"
 
@@ -102,7 +107,7 @@ def test_unknown_unit_in_the_url_says_so_and_falls_back(demo_db: Path):
 def test_an_office_without_priorities(demo_db: Path):
     at = run_page(enhet="0313", aar="2021")
     assert [i.value for i in at.info] == ["NAV St. Hanshaugen har ikke registrert prioriteringer for 2021."]
-    assert len(at.subheader) == 0
+    assert len(priority_heads(at)) == 0
     assert "Ingen endringer registrert for 2021." in texts(at)
     assert "Enheten har ikke satt egne resultatkrav for 2021." in texts(at)
 
@@ -119,8 +124,8 @@ def test_leader_edits_priorities_in_the_form(demo_db: Path):
     submit(at)
 
     assert [s.value for s in at.success] == ["Prioriteringene er lagret: 1 endret, 1 slettet."]
-    assert [s.value for s in at.subheader][0] == "1\\. Ungdomsteam for unge under 30 år"  # "1." would be a list
-    assert len(at.subheader) == 3
+    assert [s.value for s in priority_heads(at)][0] == "1\\. Ungdomsteam for unge under 30 år"  # "1." would be a list
+    assert len(priority_heads(at)) == 3
     view = goals.view(demo_db, "0312", 2021)
     assert [i.indicator_id for i in view.priorities[0].indicators] == ["B.47", "B.49"]
     assert view.priorities[0].changed_by == DEMO_PERSONAS["leder"].name
@@ -148,14 +153,16 @@ def test_leader_is_told_every_problem_and_nothing_is_saved(demo_db: Path):
     assert "Antall prioriteringer" in message and "du har fylt ut 2" in message
     assert "Prioritering 2, tittel" in message
     assert (fingerprint(demo_db), app_fingerprint(demo_db)) == before
-    assert len(at.subheader) == 4
+    assert len(priority_heads(at)) == 4
     assert at.text_area(key=form_keys("0312", 2021, 2)["begrunnelse"]).value == "Begrunnelse uten tittel"  # kept
 
 
 def test_employee_reads_everything_but_gets_no_form(demo_db: Path):
     at = run_page(enhet="0312", aar="2021", persona="ansatt")
-    assert len(at.subheader) == 4  # the priorities are open to everyone
-    assert not at.text_input and not at.text_area and not at.multiselect
+    assert len(priority_heads(at)) == 4  # the priorities are open to everyone
+    # The only form is the one every employee has: proposing a priority for the leader to decide on.
+    assert [t.label for t in at.text_input] == ["Tittel på forslaget"]
+    assert [t.label for t in at.text_area] == ["Hvorfor bør kontoret prioritere dette?"] and not at.multiselect
     assert not [b for b in at.button if b.label == "Lagre prioriteringene"]
     assert "Bare lederen for kontoret kan endre kontorets prioriteringer." in texts(at)
 

@@ -97,6 +97,18 @@ def test_indicator_detail_from_the_url(demo_db, monkeypatch):
     assert table.iloc[0]["Periode"] == "desember 2021"
 
 
+def test_detail_of_an_autocorrelated_series_names_the_residual_rules(demo_db, monkeypatch):
+    from navdash import scorecard, signals
+    from navdash.periods import parse_period
+
+    detail = scorecard.indicator_detail("0312", "B.14", parse_period("2022-12"), db=demo_db)
+    assert detail.analysis.autocorrelated  # the months of 0312's B.14 hang together in the demo
+    at = app(demo_db, monkeypatch, PAGE, enhet="0312", periode="2022-12", indikator="B.14")
+    shown = plain(" ".join(c.value for c in at.caption) + " ".join(m.value for m in at.markdown))
+    assert "Månedene henger sammen" in shown
+    assert f"{signals.RESIDUAL_RUN} måneder på rad over (eller under) det måneden før tilsier" in shown
+
+
 def test_unknown_unit_and_period_in_the_url_are_explained(demo_db, monkeypatch):
     at = app(demo_db, monkeypatch, PAGE, enhet="9999", periode="2031-01")
     errors = plain(" ".join(e.value for e in at.error))

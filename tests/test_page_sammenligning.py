@@ -85,7 +85,7 @@ def test_overdispersion_adjustment_is_stated(demo_db, monkeypatch):
     at = app(demo_db, monkeypatch, PAGE, indikator="B.15", periode="2021-12", under="0300", juster="additiv")
     text = " ".join(c.value for c in at.caption)
     assert "additiv tilfeldig effekt" in text and "φ = 2,17" in text
-    assert at.toggle[0].value is True
+    assert at.toggle(key="sml_juster").value is True and at.toggle(key="sml_hittil").value is False
 
 
 def test_tertial_indicator_shows_tertials(demo_db, monkeypatch):

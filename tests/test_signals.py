@@ -7,11 +7,12 @@ import io
 import math
 from datetime import date
 from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
 
-from navdash import ingest, scorecard, signals, store
+from navdash import ingest, scorecard, signals, spc, store
 from navdash.periods import Period, parse_period
 from navdash.signals import ChangePoint
 
@@ -142,12 +143,112 @@ def test_autocorrelation_widens_limits_and_drops_run_rules() -> None:
     a = signals.analyse_series(ms, out, None, ms[-1], measure="skar", aggregation="snitt_per_periode",
                                improvement="increase", season="nei")
     assert a.autocorrelated and a.widen > 1.3
-    assert all(set(p.rules) <= {"outside_limits"} for p in a.result.points)
+    # The ordinary run rules are off; the rules are those read on the residuals.
+    assert all(set(p.rules) <= {"outside_limits", "residual_shift"} for p in a.result.points)
     iid = [50 + float(v) for v in rng.normal(size=72)]
     b = signals.analyse_series(ms, iid, None, ms[-1], measure="skar", aggregation="snitt_per_periode",
                                improvement="increase", season="nei")
     assert not b.autocorrelated and b.widen == 1.0
+    # The chart caption says what was done, in words that name the residual rule.
+    from navdash.ui import scorecard_view
+
+    assert a.autocorrelation_text is not None and b.autocorrelation_text is None
+    assert "henger sammen" in a.autocorrelation_text
+    assert f"{signals.RESIDUAL_RUN} måneder på rad" in a.autocorrelation_text
+    assert a.autocorrelation_text in scorecard_view.chart_notes(SimpleNamespace(analysis=a))
+    assert not any("henger sammen" in n for n in scorecard_view.chart_notes(SimpleNamespace(analysis=b)))
     assert signals.sd_to_mr_ratio([1.0, 2.0, 1.0, 2.0]) == 1.0  # alternating: never narrower than XmR
+
+
+def ar1(rng: np.random.Generator, n: int, phi: float, shift_at: int | None = None, shift: float = 0.0) -> list[float]:
+    """50 + an AR(1) process with unit marginal variance, plus a lasting step of `shift` from `shift_at` on."""
+    x, out = float(rng.normal()), []
+    for i in range(n):
+        x = phi * x + float(rng.normal(0, math.sqrt(1 - phi**2)))
+        out.append(50 + x + (shift if shift_at is not None and i >= shift_at else 0.0))
+    return out
+
+
+def test_ar1_residuals_by_hand() -> None:
+    xs = [1.0, 2.0, None, 4.0, 5.0, 7.0]
+    assert signals.ar1_residuals(xs, 0.5) == [None, 2 - 0.5, None, None, 5 - 2.0, 7 - 2.5]
+    # No residual across a change point: the first residual of the segment starting at 4 is at 5.
+    assert signals.ar1_residuals(xs, 0.5, start=4) == [None, None, None, None, None, 7 - 2.5]
+
+
+def _residual_types(values: list[float], phi: float) -> list[tuple[str, tuple[str, ...]]]:
+    result = spc.analyse(values, "increase", widen=1.5, run_rules=False)
+    out = signals.residual_rules(result, values, phi, "increase")
+    return [(p.point_type, p.rules) for p in out.points]
+
+
+def test_residual_run_needs_every_one_of_the_last_nine_months_on_one_side() -> None:
+    assert signals.RESIDUAL_RUN == 9
+    # phi = 0: the residuals are the values themselves from the second month on, so the median is counted by hand:
+    # 7 zeros, 8 ones and 9 twos make 24 residuals with median 1.
+    base = [0.0, 1.0] * 8
+    types = _residual_types(base + [2.0] * 9, 0.0)
+    assert types[-1] == ("special_cause_improvement", ("residual_shift",))
+    assert types[-10][0] == "common_cause"  # the run is 9 long, not 10
+    assert _residual_types(base + [0.0] + [2.0] * 8, 0.0)[-1] == ("common_cause", ())  # 8 is not enough
+    low = _residual_types([1.0, 2.0] * 8 + [0.0] * 9, 0.0)
+    assert low[-1] == ("special_cause_concern", ("residual_shift",))
+
+
+def test_outside_the_limits_needs_a_jump_from_the_month_before() -> None:
+    calm = [0.0, 1.0] * 11
+    jump = _residual_types(calm + [0.0, 30.0], 0.0)
+    assert jump[-1] == ("special_cause_improvement", ("outside_limits",))
+    # phi = 1: the residual is the step from the month before.  A value far above the limits reached in small
+    # steps is outside the limits of the values but no jump, so it is not flagged by that rule.
+    drift = calm + [2.0, 3.0, 4.0, 5.0]
+    result = spc.analyse(drift, "increase", widen=1.0, run_rules=False)
+    assert "outside_limits" in result.points[-1].rules
+    assert signals.residual_rules(result, drift, 1.0, "increase").points[-1].rules == ()
+
+
+def test_planted_shift_in_an_ar1_series_is_caught() -> None:
+    """A lasting step of 2.5 standard deviations in an AR(1) series with phi = 0.7, judged each of the 12 months
+    after it.  The residuals move by (1 - phi) * 2.5 / sqrt(1 - phi^2) = 1.05 of their standard deviation, so each
+    is above the old median with probability about 0.85 and 9 in a row about 0.23 at any one month; with four
+    chances (months 9-12) and the jump itself, at least 40 % of 40 simulations must be caught, some by the run."""
+    ms = months("2016-01", 84)
+    caught = by_run = 0
+    for seed in range(40):
+        rng = np.random.default_rng(1000 + seed)
+        values = ar1(rng, 84, 0.7, shift_at=72, shift=2.5)
+        found = run = False
+        for t in range(72, 84):
+            a = signals.analyse_series(ms, values, None, ms[t], measure="skar", aggregation="snitt_per_periode",
+                                       improvement="increase", season="nei")
+            hit = a.result.variation_type == "special_cause_improvement"
+            run = run or (hit and not found and "residual_shift" in a.result.points[-1].rules)
+            found = found or hit
+        caught += found
+        by_run += run
+    assert caught >= 16
+    assert by_run >= 1
+
+
+def test_ar1_series_without_a_change_rarely_raises_a_flag() -> None:
+    """200 unchanged AR(1) series, the last month of each judged once.  Nominal chance of a flag: at most 0.27 %
+    outside 3-sigma limits plus 2 x 0.5^9 = 0.39 % for the residual run, about 0.66 %.  Limits estimated from 24 months
+    are less exact than known ones, so twice the nominal rate is allowed, and the test fails only if more flags
+    arise than a binomial with that rate gives in 1 of 1000 runs."""
+    from scipy import stats
+
+    ms = months("2017-01", 72)
+    flags = autocorrelated = 0
+    for seed in range(200):
+        rng = np.random.default_rng(5000 + seed)
+        a = signals.analyse_series(ms, ar1(rng, 72, 0.7), None, ms[-1], measure="skar",
+                                   aggregation="snitt_per_periode", improvement="increase", season="nei")
+        flags += a.result.variation_type != "common_cause"
+        autocorrelated += a.autocorrelated
+    nominal = 0.0027 + 2 * 0.5**signals.RESIDUAL_RUN
+    allowed = stats.binom.isf(0.001, 200, 2 * nominal)
+    assert autocorrelated >= 180  # the method must see the autocorrelation to be tested here
+    assert flags <= allowed
 
 
 def test_lag1_autocorrelation_by_hand() -> None:

@@ -267,10 +267,8 @@ def chart_notes(detail: IndicatorDetail) -> list[str]:
     if analysis.result.too_little_data:
         notes.append("For lite grunnlag for et signal: for få hendelser per måned til at kontrollgrensene sier noe.")
     notes.append(analysis.season.text)
-    if analysis.autocorrelated:
-        notes.append(f"Månedene henger sammen (autokorrelasjon {fmt.number(analysis.autocorrelation, 2)}): "
-                     f"kontrollgrensene er {fmt.number(analysis.widen, 1)} ganger så brede, og bare regelen om punkter "
-                     "utenfor grensene brukes.")
+    if analysis.autocorrelation_text:
+        notes.append(analysis.autocorrelation_text)
     for _, cp in analysis.change_points:
         from navdash.periods import parse_period
 

@@ -7,7 +7,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from navdash import meetings, tertial
+from navdash import tertial
+from navdash.snapshot import ParameterRow
 from navdash.text import escape
 from navdash.ui.meeting_view import _status_badge, _variation_badge
 
@@ -53,11 +54,11 @@ def parameters_html(body: dict[str, Any]) -> str:
             '<th scope="col" class="num">Hittil i år</th><th scope="col">Signal</th><th scope="col">Mål</th>'
             "</tr></thead>")
     body_rows = [
-        f"<tr><th scope=\"row\">{e(r['indicator_id'])}</th><td class=\"name\">{e(r['name'])}</td>"
-        f"<td class=\"num\">{e(meetings.figure_text(r['ytd'], r['measure']))}</td>"
+        f"<tr><th scope=\"row\">{e(r.indicator_id)}</th><td class=\"name\">{e(r.name)}</td>"
+        f"<td class=\"num\">{e(r.ytd.text(r.measure))}</td>"
         f"<td class=\"signal\">{_variation_badge(r)}</td>"
-        f"<td class=\"goal\">{e(r['target_text'])} {_status_badge(r)}</td></tr>"
-        for r in body["parameters"]]
+        f"<td class=\"goal\">{e(r.target_text)} {_status_badge(r)}</td></tr>"
+        for r in map(ParameterRow.from_dict, body["parameters"])]
     return _table(f"Styringsparametere per {body['period_label']}", head, body_rows)
 
 

@@ -116,5 +116,11 @@ def test_detail_chart_shows_season_and_change_points_at_two_widths(page, server,
         assert chart.locator("text", has_text="Endring: Gjenåpning").count() == 1
         assert page.get_by_text("Endringspunkt april 2021").first.is_visible()
         screenshot(page, f"malekort-endringspunkt-{width}")
+        # B.14 for NAV Frogner: the months hang together, so the caption names the residual rules.
+        goto_app(page, server + "/malekort?enhet=0312&periode=2022-12&indikator=B.14", text="Målekort for 0312")
+        note = page.get_by_text("Månedene henger sammen").first
+        note.scroll_into_view_if_needed()
+        assert note.is_visible()
+        screenshot(page, f"malekort-autokorrelasjon-{width}")
     violations = axe_violations(page)
     assert not violations, format_violations(violations)
