@@ -27,6 +27,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
+from navdash import units as unit_tree
 from navdash.access import Clearance
 from navdash.aggregate import Combined
 from navdash.periods import Period
@@ -122,20 +123,9 @@ def is_small(persons: float | None, employees: int | None, ind: Catalogue) -> bo
 class _Tree:
     def __init__(self, parents: Mapping[str, str | None]):
         self.parents = dict(parents)
-        self.children: dict[str, list[str]] = {}
-        for unit, parent in self.parents.items():
-            if parent is not None:
-                self.children.setdefault(parent, []).append(unit)
-        for kids in self.children.values():
-            kids.sort()
-        depth: dict[str, int] = {}
-        for unit in self.parents:
-            d, current, seen = 0, self.parents.get(unit), {unit}
-            while current is not None and current not in seen:
-                seen.add(current)
-                d += 1
-                current = self.parents.get(current)
-            depth[unit] = d
+        self.children: dict[str, list[str]] = {
+            parent: sorted(kids) for parent, kids in unit_tree.children(self.parents).items() if parent is not None}
+        depth = {unit: len(unit_tree.ancestors(unit, self.parents)) for unit in self.parents}
         # deepest first: children are settled before their parent is looked at
         self.bottom_up = sorted(self.parents, key=lambda u: (-depth[u], u))
 

@@ -355,6 +355,12 @@ def test_meeting_register_and_audit_rules(role, unit, fylke, runs, writes, answe
     assert access.sees_every_unit(user) is (role == "analytiker")
 
 
+@pytest.mark.parametrize(("role", "page"), [("ansatt", "mal"), ("leder", "malekort"),
+                                           ("fylkesleder", "styringsdialog"), ("analytiker", "last_opp")])
+def test_the_start_page_leads_each_role_to_its_work(role, page):
+    assert access.work_page(access.User("", role, "0312")) == page
+
+
 def test_nobody_is_granted_anything():
     assert not access.can_run_meeting(None, "0300") and not access.can_write_for(None, "0300", PARENTS)
     assert not access.can_answer(None, "0312") and not access.can_register(None, "0312", PARENTS)

@@ -11,11 +11,12 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 
-from navdash import access, disclosure, meetings, scorecard, store, units
+from navdash import access, disclosure, meetings, scorecard, store
+from navdash import units as tree
 from navdash.exports.pdf import DEMO_MARK, Document
 from navdash.exports.scorecard import section
 from navdash.exports.sections import UnitSection, data_stamp, draw
@@ -55,12 +56,16 @@ class PackageError(ValueError):
 
 
 def _tree(con, root: str | None) -> list[tuple[str, str, int]]:  # noqa: ANN001 - a DuckDB connection
-    """(unit_id, name, depth) of the active units under `root` (all units when None), in the unit tree's order."""
-    nodes = units.nodes(con, active_only=True)
+    """(unit_id, name, depth) of the active units under `root` (all units when None), in the unit tree's order
+    (navdash.units). An active unit whose parent is closed stands at the top, so no unit is left out."""
+    nodes = tree.nodes(con, active_only=True)
+    ids = {n.unit_id for n in nodes}
+    nodes = [n if n.parent_id in ids else replace(n, parent_id=None) for n in nodes]
     if root is None:
-        return [(n.unit_id, n.name, depth) for n, depth in units.walk(nodes)]
-    top = next(n for n in nodes if n.unit_id == root)
-    return [(top.unit_id, top.name, 0)] + [(n.unit_id, n.name, depth) for n, depth in units.walk(nodes, below=root)]
+        walked = tree.walk(nodes)
+    else:
+        walked = [(n, 0) for n in nodes if n.unit_id == root] + tree.walk(nodes, below=root)
+    return [(n.unit_id, n.name, depth) for n, depth in walked]
 
 
 def build(db: Path | None, month: str, fylke: str | None = None) -> MonthlyPackage:
