@@ -62,7 +62,7 @@ def test_start_page_on_units_without_values_shows_dashes(units_only_template: Pa
     never = freshness[freshness["Data"] != "Enheter"]
     assert set(never["Sist importert"]) == {"–"} and set(never["Fil"]) == {"–"}
     assert freshness.loc[freshness["Data"] == "Enheter", "Fil"].item() == "enheter.csv"
-    assert at.metric[2].value == "– – –"
+    assert (at.metric[2].label, at.metric[2].value) == ("Siste måned med tall", "–")
 
 
 def test_damaged_database_shows_one_norwegian_line(tmp_path: Path, monkeypatch):
