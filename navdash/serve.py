@@ -94,7 +94,8 @@ def healthy(url: str) -> bool:
         return False
 
 
-def _stop(proc: subprocess.Popen) -> None:
+def stop(proc: subprocess.Popen) -> None:
+    """Stop one server process: politely, then by force after 10 s."""
     if proc.poll() is not None:
         return
     proc.terminate()
@@ -153,7 +154,7 @@ def cluster(processes: int, *, port: int = 0, host: str = "127.0.0.1", logs: Pat
         yield Cluster(url=url, backends=backends, config=config)
     finally:
         for proc in reversed(procs):
-            _stop(proc)
+            stop(proc)
 
 
 def _prepare_store(env: dict[str, str]) -> None:

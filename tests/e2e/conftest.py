@@ -14,17 +14,16 @@ Every test under tests/e2e is marked `e2e`.
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+
+from navdash.serve import free_port, healthy, stop
 
 ROOT = Path(__file__).resolve().parents[2]
 E2E = Path(__file__).resolve().parent
@@ -99,31 +98,6 @@ def e2e_db(tmp_path_factory: pytest.TempPathFactory) -> E2EDatabase:
 # --- the server ---------------------------------------------------------------------------------------------------
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _healthy(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
-            return r.status == 200 and r.read().decode().strip() == "ok"
-    except (urllib.error.URLError, OSError):
-        return False
-
-
-def _stop(proc: subprocess.Popen) -> None:
-    if proc.poll() is not None:
-        return
-    proc.terminate()
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait(timeout=10)
-
-
 @pytest.fixture(scope="session")
 def server(e2e_db: E2EDatabase, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """Base URL (http://127.0.0.1:<port>) of the app served against `e2e_db`, shared by the session."""
@@ -139,7 +113,7 @@ def fresh_server(e2e_db: E2EDatabase, tmp_path_factory: pytest.TempPathFactory) 
 def serve(db: Path, logs: Path, args: tuple[str, ...] = (), env: dict[str, str] | None = None) -> Iterator[str]:
     """Start `streamlit run app.py` on a free loopback port against `db`; yield its URL; stop it by its PID.
     `args` are extra command-line options, `env` extra environment variables."""
-    port = _free_port()
+    port = free_port()
     url = f"http://127.0.0.1:{port}"
     env = {**os.environ, "NAVDASH_DB": str(db), "PYTHONUNBUFFERED": "1", **(env or {})}
     cmd = [
@@ -162,7 +136,7 @@ def serve(db: Path, logs: Path, args: tuple[str, ...] = (), env: dict[str, str] 
 
     try:
         deadline = time.monotonic() + SERVER_START_TIMEOUT
-        while not _healthy(url):
+        while not healthy(url):
             if proc.poll() is not None:
                 pytest.fail(f"streamlit-serveren stoppet med kode {proc.returncode} før den svarte:\n{output()}")
             if time.monotonic() > deadline:
@@ -173,7 +147,7 @@ def serve(db: Path, logs: Path, args: tuple[str, ...] = (), env: dict[str, str] 
             time.sleep(0.2)
         yield url
     finally:
-        _stop(proc)
+        stop(proc)
 
 
 # --- the browser --------------------------------------------------------------------------------------------------
@@ -311,3 +285,10 @@ def format_violations(violations: list[dict], max_nodes: int = 5) -> str:
         if len(v["nodes"]) > max_nodes:
             lines.append(f"    … og {len(v['nodes']) - max_nodes} til")
     return "\n".join(lines)
+
+
+def choose_kind(page, label: str, columns: str) -> None:
+    """Pick the kind of file on the upload page and wait until its columns are shown."""
+    page.get_by_role("combobox", name="Hva inneholder filen?").click()
+    page.get_by_role("option").filter(has_text=label).first.click()
+    wait_rendered(page, f"Kolonner: {columns}")

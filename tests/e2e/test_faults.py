@@ -12,7 +12,15 @@ import pytest
 
 from navdash import ingest, store
 from tests.conftest import DATA
-from tests.e2e.conftest import axe_violations, format_violations, goto_app, screenshot, serve, wait_rendered
+from tests.e2e.conftest import (
+    axe_violations,
+    choose_kind,
+    format_violations,
+    goto_app,
+    screenshot,
+    serve,
+    wait_rendered,
+)
 
 
 @pytest.fixture
@@ -81,6 +89,7 @@ def test_zip_bomb_upload_is_refused_on_the_page(page, server, tmp_path):
 def test_long_cell_upload_names_row_and_column(page, server, tmp_path):
     goto_app(page, f"{server}/?persona=analytiker", text="Mål og resultater i NAV")  # see test_last_opp
     goto_app(page, f"{server}/last-opp?persona=analytiker", text="Last opp data")
+    choose_kind(page, "Enheter", "enhet, navn, type")  # the analytiker starts on Verdier
     f = tmp_path / "lang.csv"
     f.write_text("enhet,navn,type,overordnet\n0391," + "x" * 200_000 + ",kontor,0300\n", encoding="utf-8")
     page.locator('input[type="file"]').set_input_files(str(f))

@@ -96,7 +96,8 @@ def test_funnel_point_opens_the_units_malekort(page, server, e2e_db):
     point = chart.locator(".scatterlayer .trace.scatter .points path.point").last
     point.wait_for()
     point.click(force=True)
-    wait_rendered(page, "Målekort for")
+    wait_rendered(page, "Målekort for", allow_dialog=True)  # the compared indicator opens in the detail dialog
+    assert "B.15" in page.get_by_role("dialog").inner_text()
     q = _query(page.url)
     assert q["periode"] == ["2022-12"] and q["indikator"] == ["B.15"] and q["persona"] == ["fylkesleder"]
     assert q["enhet"][0].startswith("03")

@@ -9,7 +9,15 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.conftest import axe_violations, format_violations, goto_app, screenshot, serve, wait_rendered
+from tests.e2e.conftest import (
+    axe_violations,
+    choose_kind,
+    format_violations,
+    goto_app,
+    screenshot,
+    serve,
+    wait_rendered,
+)
 
 RULES = Path(__file__).resolve().parent.parent.parent / "docs" / "eksempler" / "valideringsregler.csv"
 
@@ -20,12 +28,6 @@ def own_server(e2e_db, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str
     db = tmp_path_factory.mktemp("e2e-rules") / "navdash.duckdb"
     shutil.copyfile(e2e_db.path, db)
     yield from serve(db, tmp_path_factory.mktemp("e2e-rules-server"))
-
-
-def choose_kind(page, label: str, columns: str) -> None:
-    page.get_by_role("combobox", name="Hva inneholder filen?").click()
-    page.get_by_role("option").filter(has_text=label).first.click()
-    wait_rendered(page, f"Kolonner: {columns}")
 
 
 def test_rules_are_loaded_and_refuse_values_that_break_them(page, own_server, tmp_path):
