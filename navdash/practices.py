@@ -24,7 +24,6 @@ from navdash import access, appdb, store, units
 from navdash.periods import Period, PeriodError, parse_period
 from navdash.schemas import (
     IndicatorId,
-    PeriodField,
     RequiredText,
     RowProblems,
     Text,
@@ -66,6 +65,14 @@ def _db(db: DbPath) -> Path | None:
 # ---------------------------------------------------------------------------------------------------------
 
 
+def _required_period(value: object) -> Period:
+    """A period typed into the form, also as the app writes it (`mars 2022`); refused when missing."""
+    period = _optional_period(value)
+    if period is None:
+        raise ValueError("mangler verdi")  # the same words as every other required field
+    return period
+
+
 def _optional_period(value: object) -> Period | None:
     if is_blank(value):
         return None
@@ -97,7 +104,7 @@ class PracticeItem(BaseModel):
     indikatorer: Annotated[tuple[IndicatorId, ...], BeforeValidator(_indicators)] = ()
     effekt: Text = None
     tema: Text = None
-    fra: PeriodField
+    fra: Annotated[Period, BeforeValidator(_required_period)]
     til: Annotated[Period | None, BeforeValidator(_optional_period)] = None
     kontakt: Text = None
 

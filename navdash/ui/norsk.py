@@ -61,6 +61,7 @@ TEXTS: dict[str, str] = {
     "Previous month.": "Forrige måned.",
     "Next month.": "Neste måned.",
     "Choose a date": "Velg en dato",
+    "Choose date": "Velg dato",
     # file uploader
     "Upload": "Last opp",
     "Browse files": "Velg fil",
