@@ -15,7 +15,8 @@ from tests.e2e.conftest import axe_violations, format_violations, goto_app, scre
 def _open_meeting(page, server: str, month: str, label: str) -> None:
     goto_app(page, f"{server}/styringsdialog?persona=fylkesleder&maned={month}", text="Månedsmøtet – 0300 NAV Oslo")
     page.get_by_role("button", name=f"Åpne møtet for {label}").click()
-    wait_rendered(page, "Kontorene i NAV Oslo")
+    # The page may already show an earlier meeting (opened by another test); wait for the one just opened.
+    wait_rendered(page, f"Kontorene i NAV Oslo, {label}")
 
 
 def test_fylkesleder_opens_the_meeting_and_downloads_the_pack(page, server, e2e_db):
