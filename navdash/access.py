@@ -158,6 +158,14 @@ def work_page(user: User | None) -> str:
     return page if can_open(user, page) else "mal"
 
 
+def landing_page(user: User | None) -> str:
+    """The page that opening the app (its root address) lands on: the work page, except for the analytiker, whose
+    daily work is the data status (what is loaded, how complete each month is), which the start page leads with."""
+    if sees_every_unit(user):
+        return "start"
+    return work_page(user)
+
+
 def can_edit_priorities(user: User, unit_id: str) -> bool:
     """Only the leader of an office edits that office's local priorities."""
     return user.role == "leder" and user.unit_id == unit_id

@@ -31,8 +31,8 @@ class PageInfo:
         return f"views/{self.key}.py"
 
     @property
-    def url_path(self) -> str | None:
-        return links.URL_PATHS[self.key] or None
+    def url_path(self) -> str:
+        return links.URL_PATHS[self.key]
 
 
 PAGES: tuple[PageInfo, ...] = (
@@ -71,10 +71,12 @@ def persona() -> str | None:
 
 
 def _context(params: dict[str, object]) -> dict[str, str]:
+    """`params` with a value, and the demo persona unless `params` names one (the landing keeps a persona name the
+    app does not know, so the page it lands on can say so)."""
     out = {k: str(v) for k, v in params.items() if v is not None and v != ""}
     who = persona()
     if who is not None:
-        out["persona"] = who
+        out.setdefault("persona", who)
     return out
 
 

@@ -25,7 +25,7 @@ def _query(url: str) -> dict[str, list[str]]:
 def test_start_page_leads_each_role(page, server, e2e_db, persona):
     if e2e_db.kind != "demo":
         pytest.skip("the personas' units are in the demo database only")
-    goto_app(page, f"{server}/?persona={persona}", text=TITLE)
+    goto_app(page, f"{server}/oversikt?persona={persona}", text=TITLE)
     main = page.get_by_test_id("stMain")
     lead = main.get_by_role("link", name=LEADS[persona]).first
     assert lead.is_visible()
@@ -63,7 +63,7 @@ def test_restricted_page_explains_in_norwegian(page, server):
 def test_tree_link_opens_the_units_malekort_and_keeps_the_persona(page, server, e2e_db):
     if e2e_db.kind != "demo":
         pytest.skip("the personas' units are in the demo database only")
-    goto_app(page, f"{server}/?persona=fylkesleder", text=TITLE)
+    goto_app(page, f"{server}/oversikt?persona=fylkesleder", text=TITLE)
     page.get_by_text("NAV Oslo (0300)", exact=False).first.click()  # the fylke's expander
     link = page.get_by_test_id("stMain").get_by_role("link", name="NAV Grünerløkka", exact=True).first
     assert link.get_attribute("target") == "_self"

@@ -31,7 +31,7 @@ def own_server(e2e_db, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str
 
 
 def test_rules_are_loaded_and_refuse_values_that_break_them(page, own_server, tmp_path):
-    goto_app(page, f"{own_server}/?persona=analytiker", text="Mål og resultater i NAV")  # see test_last_opp
+    goto_app(page, f"{own_server}/oversikt?persona=analytiker", text="Mål og resultater i NAV")  # see test_last_opp
     goto_app(page, f"{own_server}/last-opp?persona=analytiker", text="Last opp data")
     choose_kind(page, "Valideringsregler", "venstre")
     page.locator('input[type="file"]').set_input_files(str(RULES))
