@@ -372,7 +372,8 @@ class Comparison:
     """One indicator compared between units over a period or year to date, by the catalogue's aggregation rule.
 
     `values` has one row per unit in the order given (never by value): numerator, denominator and the combined
-    value (`aggregate.combine_values`: ratio of sums, sum, or mean per period). With `ytd`, a unit that lacks any
+    value (`aggregate.combine_values`: ratio of sums, sum, or mean per period; a share in percent), the number of
+    periods in it, and `last_year`, the value over the same periods a year before. With `ytd`, a unit that lacks any
     of the periods the others have (`lacking`) gets no value: unequal periods are not compared. `funnel` is the
     funnel for shares with numerators and denominators; None for other kinds, which are compared as plain values.
     """

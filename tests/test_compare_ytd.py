@@ -179,3 +179,58 @@ def test_units_within_a_classification(demo_db):
     assert list(small["unit_id"]) == sorted(expected) and len(small) > 3
     assert list(central["unit_id"]) == sorted(rows[rows["centrality"] == "1"]["unit_id"])
     assert all(u.startswith("03") for u in central["unit_id"])
+
+
+# --- the page: year to date for a count, within a classification ----------------------------------------------
+
+
+def test_page_compares_a_count_year_to_date_within_a_size_class(demo_db, monkeypatch):
+    keys = [f"2022-{m:02d}" for m in range(1, 10)]
+    raw = _raw(demo_db, "B.31")
+    with store.reading(demo_db) as con:
+        small = [u for (u,) in con.execute(
+            """SELECT unit_id FROM units WHERE size_class = 'Liten (under 20 ansatte)'
+               AND (valid_to IS NULL OR valid_to >= DATE '2022-01-01') ORDER BY unit_id""").fetchall()]
+    at = app(demo_db, monkeypatch, PAGE, indikator="B.31", periode="2022-09", hittil="ja", innenfor="storrelse",
+             gruppe="Liten (under 20 ansatte)", persona="analytiker")
+    assert not at.exception
+    head = next(plain(m.value) for m in at.markdown if m.value.startswith("**B.31"))
+    assert "Hittil i år, januar–september 2022, 9 måneder" in head
+    assert "Størrelse: «Liten (under 20 ansatte)»" in head
+    assert any("snittet per måned for 9 måneder" in plain(m.value) for m in at.markdown)
+    assert any("ingen trakt" in i.value for i in at.info)
+    table = at.dataframe[0].value
+    assert list(table["Enhetsnr"]) == small and len(small) >= 5  # the group, in tree order, never by value
+    assert "Andel" not in table.columns
+    for unit, shown in zip(table["Enhetsnr"], table["Verdi"], strict=True):
+        assert shown == fmt.measure_value(_expected(raw, unit, keys, "snitt_per_periode"), "antall"), unit
+    assert at.query_params["innenfor"] == "storrelse" and at.query_params["hittil"] == "ja"
+    labels = {b.proto.label: b.proto for b in at.get("download_button")}
+    assert "Last ned sammenligningen (Excel)" in labels
+
+
+def test_page_draws_the_funnel_within_a_centrality_class_year_to_date(demo_db, monkeypatch):
+    keys = [f"2022-{m:02d}" for m in range(1, 13)]
+    raw = _raw(demo_db, "B.15")
+    at = app(demo_db, monkeypatch, PAGE, indikator="B.15", periode="2022-12", hittil="ja", innenfor="sentralitet",
+             gruppe="2", persona="analytiker")
+    assert at.sidebar.radio(key="sml_innenfor").value == "sentralitet"
+    table = at.dataframe[0].value
+    assert list(table["Enhetsnr"]) == ["1102", "1103", "1124", "1127"]
+    rows = raw[raw["unit_id"].isin(table["Enhetsnr"]) & raw["period"].isin(keys)]
+    group_line = next(plain(m.value) for m in at.markdown if m.value.startswith("Gruppens andel"))
+    assert f"**{fmt.percent(rows['numerator'].sum() / rows['denominator'].sum() * 100)}**" in group_line
+    assert "Samme periode i fjor" in table.columns and "Eget nivå før" not in table.columns
+
+
+def test_page_names_a_unit_lacking_months_and_leaves_it_out(demo_db, monkeypatch):
+    with store.writing(demo_db, who="test") as con:
+        con.execute("""DELETE FROM "values" WHERE unit_id = '0312' AND indicator_id = 'B.15'
+                       AND period IN ('2022-03', '2022-04')""")
+    at = app(demo_db, monkeypatch, PAGE, indikator="B.15", periode="2022-12", hittil="ja", under="0300")
+    warning = " ".join(plain(w.value) for w in at.warning)
+    assert "NAV Frogner mangler 2 måneder (mars 2022, april 2022)" in warning
+    table = at.dataframe[0].value
+    frogner = table[table["Enhetsnr"] == "0312"].iloc[0]
+    assert frogner["Teller"] == "ikke sammenlignet: mangler 2 måneder (mars 2022, april 2022)"
+    assert frogner["Andel"] == ""

@@ -122,7 +122,7 @@ else:
     st.markdown(f"Hver enhets tall er {view.rule_text(c)}.")
 if withheld:
     st.caption(f"{disclosure.WITHHELD_TEXT.capitalize()} personer i grunnlaget, eller skjult for at et slikt tall "
-               "ikke skal kunne regnes ut (vises ikke og er ikke med i gruppens andel): "
+               "ikke skal kunne regnes ut (vises ikke" + (" og er ikke med i gruppens andel): " if f else "): ")
                + ", ".join(md(unit_names[u]) for u in withheld) + ".")
 if c.lacking:
     st.warning("Ikke med i sammenligningen fordi tallene ikke dekker de samme periodene som de andres (ulike "

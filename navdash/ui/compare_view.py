@@ -176,20 +176,18 @@ def small_multiples(hist: pd.DataFrame, order: list[tuple[str, str]], current: s
     return fig
 
 
-RULE_TEXT = {
-    "forholdstall": "summen av tellerne delt på summen av nevnerne",
-    "sum": "summen over periodene",
-    "snitt_per_periode": "snittet per periode",
-}
-
-
 def rule_text(c: compare.Comparison) -> str:
     """How each unit's figure is made from its periods, by the catalogue's rule, as the målekort does it."""
     if len(c.periods) <= 1:
         return "enhetens tall for perioden"
-    kind = compare.PERIOD_WORDS[c.kind][0]
-    rule = RULE_TEXT.get(c.aggregation, "snittet per periode").replace("periode", kind)
-    return f"{rule} for {compare.count_periods(len(c.periods), c.kind)}, som «hittil i år» i målekortet"
+    count = compare.count_periods(len(c.periods), c.kind)
+    if c.aggregation == "forholdstall":
+        rule = f"summen av tellerne delt på summen av nevnerne for {count}"
+    elif c.aggregation == "sum":
+        rule = f"summen av {count}"
+    else:
+        rule = f"snittet per {compare.PERIOD_WORDS[c.kind][0]} for {count}"
+    return f"{rule}, som «hittil i år» i målekortet"
 
 
 def _lacking_rows(c: compare.Comparison, columns: list[str]) -> list[dict[str, str]]:
@@ -256,7 +254,7 @@ def value_table(c: compare.Comparison, withheld: list[tuple[str, str]] = (),
     rows = []
     for u, name, value, last in zip(c.values["unit_id"], c.values["name"], c.values["value"],
                                     c.values["last_year"], strict=True):
-        if u in c.lacking:
+        if u in c.lacking or (u not in hidden and math.isnan(value)):  # lacking periods, or no figures at all
             continue
         now = None if u in hidden or math.isnan(value) else value
         then = None if u in hidden or math.isnan(last) else last
