@@ -30,7 +30,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from navdash import aggregate, disclosure
+from navdash import aggregate, disclosure, fmt
 from navdash import units as unit_tree
 from navdash.periods import Period, parse_period
 
@@ -392,6 +392,22 @@ class Comparison:
     @property
     def kind(self) -> str:
         return self.periods[0].kind if self.periods else parse_period(self.period).kind
+
+    @property
+    def decimals(self) -> int | None:
+        """Decimals to show beyond the measure's own: a count averaged over periods (1,4 a month) keeps one, since
+        small offices' means would otherwise round to the same whole number. None: the measure's default."""
+        return 1 if self.aggregation == "snitt_per_periode" and self.measure == "antall" and len(self.periods) > 1 \
+            else None
+
+    def value_text(self, value: float | None) -> str:
+        return fmt.measure_value(value, self.measure, self.decimals)
+
+    def change_text(self, now: float | None, then: float | None) -> str:
+        """The change as the reader can check it from the values shown (rounded as they are)."""
+        if self.decimals is None or now is None or then is None:
+            return fmt.change_between(now, then, self.measure)
+        return fmt.signed(round(now, self.decimals) - round(then, self.decimals), self.decimals)
 
     def label(self) -> str:
         """What is compared: «juni 2021», or «Hittil i år, januar–desember 2022, 12 måneder»."""

@@ -203,7 +203,7 @@ def test_page_compares_a_count_year_to_date_within_a_size_class(demo_db, monkeyp
     assert list(table["Enhetsnr"]) == small and len(small) >= 5  # the group, in tree order, never by value
     assert "Andel" not in table.columns
     for unit, shown in zip(table["Enhetsnr"], table["Verdi"], strict=True):
-        assert shown == fmt.measure_value(_expected(raw, unit, keys, "snitt_per_periode"), "antall"), unit
+        assert shown == fmt.measure_value(_expected(raw, unit, keys, "snitt_per_periode"), "antall", 1), unit
     assert at.query_params["innenfor"] == "storrelse" and at.query_params["hittil"] == "ja"
     labels = {b.proto.label: b.proto for b in at.get("download_button")}
     assert "Last ned sammenligningen (Excel)" in labels

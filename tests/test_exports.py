@@ -279,7 +279,7 @@ def test_comparison_export_of_counts_has_values_and_last_year():
     e = comparison.export(c, pd.DataFrame(), (), ["0313", "0312"], "Fått jobben", "x", 1, None, False)
     rows = _table(load_workbook(io.BytesIO(comparison.workbook(e)))["Sammenligning"])
     assert [r["Enhetsnr"].value for r in rows[:2]] == ["0313", "0312"]
-    assert rows[1]["Verdi"].value == 41.5 and rows[1]["Verdi"].number_format == "#,##0"
+    assert rows[1]["Verdi"].value == 41.5 and rows[1]["Verdi"].number_format == "#,##0.0"  # a mean of counts
     assert rows[1]["Endring"].value == pytest.approx(41.5 - 38.25)
     assert rows[0]["Samme periode i fjor"].value is None
     _valid_pdf(comparison.pdf(e))

@@ -149,7 +149,7 @@ if f is None:  # counts and averages: no binomial funnel, each unit's value in t
     st.plotly_chart(view.value_figure(c, chosen_sorted, user.unit_id), width="stretch",
                     config=norsk.PLOTLY_CONFIG)
     st.subheader("Enhetene")
-    st.info(view.RANKING_NOTE, icon=":material/info:")
+    st.info(view.VALUE_RANKING_NOTE, icon=":material/info:")
     table = view.value_table(c, [(u, unit_names[u]) for u in withheld], chosen_sorted)
     st.caption("Velg en rad for å åpne enhetens målekort.")
     picked = st.dataframe(table, hide_index=True, width="stretch", height=36 * (len(table) + 1) + 4,

@@ -113,10 +113,11 @@ def workbook(e: ComparisonExport) -> bytes:
         if item is None or isinstance(item, str):
             rows.append([unit_id, names[unit_id], _not_compared(item)])
         elif c.funnel is None:
-            rows.append([unit_id, item.name, xlsx.Cell(xlsx.stored(item.value, c.measure),
-                                                       xlsx.value_format(c.measure)),
-                         xlsx.Cell(xlsx.stored(_none(item.last_year), c.measure), xlsx.value_format(c.measure)),
-                         xlsx.change(_change(item.value, item.last_year), c.measure)])
+            shape = xlsx.DECIMAL if c.decimals else xlsx.value_format(c.measure)
+            rows.append([unit_id, item.name, xlsx.Cell(xlsx.stored(item.value, c.measure), shape),
+                         xlsx.Cell(xlsx.stored(_none(item.last_year), c.measure), shape),
+                         xlsx.Cell(_change(item.value, item.last_year),
+                                   xlsx.SIGNED_DECIMAL if c.decimals else xlsx.change_format(c.measure))])
         else:
             lo, hi = item.limits[0.998]
             own = e.own.get(unit_id)
@@ -158,9 +159,8 @@ def pdf(e: ComparisonExport, *, compress: bool = True) -> bytes:
         if item is None or isinstance(item, str):
             rows.append([unit_id, names[unit_id], _not_compared(item), *[""] * (width - 3)])
         elif c.funnel is None:
-            rows.append([unit_id, item.name, fmt.measure_value(_none(item.value), c.measure),
-                         fmt.measure_value(_none(item.last_year), c.measure),
-                         fmt.change_between(_none(item.value), _none(item.last_year), c.measure)])
+            rows.append([unit_id, item.name, c.value_text(_none(item.value)), c.value_text(_none(item.last_year)),
+                         c.change_text(_none(item.value), _none(item.last_year))])
         else:
             lo, hi = item.limits[0.998]
             own = e.own.get(unit_id)

@@ -41,6 +41,9 @@ forklare dem, og rekkefølgen mellom dem sier ingenting. Bare en enhet utenfor 9
 *under forventet variasjon*, og også da er det et spørsmål å undersøke (oppgaver, brukergruppe, registrering),
 ikke en dom. En enhet som skiller seg ut i god retning kan være en å lære av.
 """
+VALUE_RANKING_NOTE = ("Tabellen står i rekkefølge etter enhetstreet eller navn, ikke etter resultat. Du kan sortere "
+                      "en kolonne ved å klikke på den, men en rangering villeder: enhetene er ulike i størrelse og "
+                      "oppgaver, og plassene skifter av tilfeldige grunner.")
 RANKING_NOTE = ("Tabellen står i rekkefølge etter enhetstreet eller navn, ikke etter resultat. Du kan sortere en "
                 "kolonne ved å klikke på den, men en rangering villeder: plassene skifter av tilfeldige grunner, "
                 "og enheter inne i trakten er ikke forskjellige fra hverandre.")
@@ -259,10 +262,14 @@ def value_table(c: compare.Comparison, withheld: list[tuple[str, str]] = (),
         now = None if u in hidden or math.isnan(value) else value
         then = None if u in hidden or math.isnan(last) else last
         rows.append(dict(zip(columns, [
-            u, name, disclosure.WITHHELD_TEXT if u in hidden else fmt.measure_value(now, c.measure),
-            "" if u in hidden else fmt.measure_value(then, c.measure),
-            "" if u in hidden else fmt.change_between(now, then, c.measure)], strict=True)))
+            u, name, disclosure.WITHHELD_TEXT if u in hidden else c.value_text(now),
+            "" if u in hidden else c.value_text(then), "" if u in hidden else c.change_text(now, then)],
+            strict=True)))
     return _in_order(rows + _lacking_rows(c, columns), order)
+
+
+def _number(x: float) -> float | None:
+    return None if x is None or math.isnan(x) else float(x)
 
 
 def value_figure(c: compare.Comparison, order: list[str], own_unit: str | None = None) -> go.Figure:
@@ -276,13 +283,14 @@ def value_figure(c: compare.Comparison, order: list[str], own_unit: str | None =
     fig.add_trace(go.Scatter(
         x=[vals.at[u, "last_year"] for u in shown], y=names, mode="markers", name="Samme periode i fjor",
         marker={"symbol": "circle-open", "size": 9, "color": "#6f6f6f"},
-        hovertemplate="%{y}: %{customdata} i fjor<extra></extra>",
-        customdata=[fmt.measure_value(vals.at[u, "last_year"], c.measure) for u in shown]))
+        hovertemplate="%{y}: %{customdata} samme periode i fjor<extra></extra>",
+        customdata=[c.value_text(_number(vals.at[u, "last_year"])) for u in shown]))
     fig.add_trace(go.Scatter(
-        x=[vals.at[u, "value"] for u in shown], y=names, mode="markers", name="Perioden",
+        x=[vals.at[u, "value"] for u in shown], y=names, mode="markers",
+        name="Hittil i år" if c.ytd else parse_period(c.period).label(),
         marker={"symbol": "circle", "size": 10, "color": "#00347d"},
         hovertemplate="%{y}: %{customdata}<extra></extra>",
-        customdata=[fmt.measure_value(vals.at[u, "value"], c.measure) for u in shown]))
+        customdata=[c.value_text(_number(vals.at[u, "value"])) for u in shown]))
     fig.update_layout(separators=", ", height=max(240, 26 * len(shown) + 110), plot_bgcolor="white",
                       margin={"l": 10, "r": 10, "t": 20, "b": 10}, legend={"orientation": "h", "y": -0.12},
                       yaxis={"autorange": "reversed", "type": "category"},
