@@ -449,7 +449,7 @@ def compare_units(con: duckdb.DuckDBPyConnection, parent_or_units: str | Sequenc
     def figures(periods: Sequence[Period]) -> pd.DataFrame:
         vals = unit_values(con, ids, indicator, [q.key for q in periods])
         if mask is not None:
-            vals = vals[[not mask.hides(u, indicator, periods) for u in vals["unit_id"]]]
+            vals = vals[np.array([not mask.hides(u, indicator, periods) for u in vals["unit_id"]], dtype=bool)]
         return vals.dropna(subset=["numerator", "denominator", "value"], how="all")
 
     has = figures(in_range)
