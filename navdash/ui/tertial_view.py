@@ -44,8 +44,8 @@ def risk_badge(risk: dict[str, Any]) -> str:
     if not risk.get("score"):
         return '<span class="nd-who">Ikke vurdert</span>'
     colour, background = BAND_STYLE[risk["band"]]
-    return (f'<span class="nd-risk" style="color:{colour};background:{background}">{risk["score"]} · '
-            f"{escape(tertial.BAND_TEXT[risk['band']])}</span>")
+    return (f'<span class="nd-risk" style="color:{colour};background:{background}">'
+            f"{escape(tertial.risk_text(risk))}</span>")
 
 
 def parameters_html(body: dict[str, Any]) -> str:
@@ -127,11 +127,10 @@ def overview_html(rows: Sequence[tuple[str, str, tertial.Report | None]], label:
                        "<td>–</td><td class=\"num\">–</td><td class=\"num\">–</td><td class=\"num\">–</td>"
                        "<td class=\"num\">–</td></tr>")
             continue
-        bands = [r.get("band") for r in report.body["risks"]]
+        counts = tertial.band_counts(report.body)
         out.append(f"<tr><th scope=\"row\">{e(unit_id)} {e(name)}</th><td>{e(report.status_text)}</td>"
                    f"<td>{report.updated_at:%d.%m.%Y %H:%M}</td>"
-                   + "".join(f"<td class=\"num\">{bands.count(b)}</td>" for b in ("hoy", "middels", "lav", None))
-                   + "</tr>")
+                   + "".join(f"<td class=\"num\">{counts[b]}</td>" for b in tertial.BANDS) + "</tr>")
     return _table(f"Kontorenes tertialrapporter, {label} (i enhetsrekkefølge)", head, out)
 
 
