@@ -7,9 +7,9 @@ from pathlib import Path
 
 import streamlit as st
 
-from navdash import access, store, upload
+from navdash import access, fmt, ingest, store, upload
 from navdash.schemas import KINDS
-from navdash.ui import data
+from navdash.ui import data, downloads
 from navdash.ui.identity import current_user
 from navdash.ui.text import md
 
@@ -53,13 +53,39 @@ with st.expander(f"Filformatet for {KINDS[kind].label}, med eksempelfil"):
                            mime="text/csv", icon=":material/download:")
     st.download_button("Last ned hele beskrivelsen av filformatene", (DOCS / "filformater.md").read_bytes(),
                        file_name="filformater.md", mime="text/markdown", icon=":material/description:")
+WARNINGS_SHOWN = 200  # rows of the warnings table on the page; the downloads hold all of them
+
+
+def show_warnings(report: ingest.ImportReport) -> None:
+    """The validation rules' warnings as a table (unit, period, rule, both sides), and all of them to download."""
+    n = report.warning_count
+    if not n:
+        return
+    st.warning(f"Valideringsreglene gir {fmt.number(n)} {'advarsel' if n == 1 else 'advarsler'}. Advarsler stopper "
+               "ikke importen, men se over tallene under.")
+    st.dataframe(upload.warnings_table(report, WARNINGS_SHOWN), hide_index=True, width="stretch")
+    kept = len(report.rule_warnings)
+    if n > WARNINGS_SHOWN:
+        st.caption(f"Tabellen viser de første {fmt.number(WARNINGS_SHOWN)} av {fmt.number(n)} advarslene"
+                   + (f"; filene under har de første {fmt.number(kept)}." if kept < n else
+                      "; last ned alle under."))
+    stem = f"advarsler-{Path(report.file_name).stem}"
+    row = st.container(horizontal=True)
+    row.download_button("Last ned advarslene (Excel)", lambda: upload.warnings_xlsx(report), file_name=f"{stem}.xlsx",
+                        mime=downloads.XLSX, on_click="ignore", icon=":material/table_view:")
+    row.download_button("Last ned advarslene (CSV)", lambda: upload.warnings_csv(report), file_name=f"{stem}.csv",
+                        mime="text/csv", on_click="ignore", icon=":material/download:")
+
+
 uploaded = st.file_uploader("Velg en CSV- eller Excel-fil", type=["csv", "xlsx"], key=f"fil_{kind}")
 if uploaded is not None:
     content = uploaded.getvalue()
     digest = hashlib.sha256(content).hexdigest()[:16]
     done_key = f"importert_{digest}_{kind}"
     if st.session_state.get(done_key):
-        st.success(md(st.session_state[done_key]))
+        done = st.session_state[done_key]
+        st.success(md(done.summary()))
+        show_warnings(done)
     else:
         try:
             checked = upload.check_upload(db_path, user, kind, content, uploaded.name)
@@ -85,6 +111,7 @@ if uploaded is not None:
                 st.caption(f"… og {hidden} feil til.")
         else:
             st.success(md(report.summary()))
+            show_warnings(report)
             if st.button("Bekreft import", type="primary"):
                 bar = st.progress(0.0, text="Importerer …")
                 total = max(report.rows, 1)
@@ -98,7 +125,7 @@ if uploaded is not None:
                     st.stop()
                 bar.progress(1.0, text="Ferdig")
                 if result.ok:  # shown once more without the button: the file is in, there is nothing to confirm
-                    st.session_state[done_key] = result.summary()
+                    st.session_state[done_key] = result
                     st.rerun()
                 else:  # the database changed between the check and the import
                     st.error(md(result.full_report(), keep_lines=True))
