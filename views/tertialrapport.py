@@ -9,7 +9,7 @@ import streamlit as st
 
 from navdash import access, tertial
 from navdash.appdb import AppDbError
-from navdash.ui import data, downloads, pickers, tertial_view
+from navdash.ui import data, downloads, layout, pickers, tertial_view
 from navdash.ui.identity import current_user
 from navdash.ui.saving import saving
 from navdash.ui.scorecard_view import CSS as SCORECARD_CSS
@@ -210,7 +210,7 @@ term = pickers.url_select("Tertial", list(tertial.TERTIALS), param="tertial", ke
                           default=latest_term if year == latest_year else 3, container=st.sidebar,
                           format_func=lambda t: tertial.tertial_label(year, t))
 label = tertial.tertial_label(year, term)
-st.html(SCORECARD_CSS + tertial_view.CSS)
+st.html(layout.PAGE_CSS + SCORECARD_CSS + tertial_view.CSS)
 
 desk = access.tertial_report_desk(user)
 try:

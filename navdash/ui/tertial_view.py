@@ -22,7 +22,10 @@ CSS = """
 <style>
 .nd-tr td.risk {white-space: nowrap;}
 .nd-tr tbody th {text-align: left;}
-.nd-tr td.measures {min-width: 12rem;}
+/* A laptop with the sidebar open leaves about 690 px: the goal's wording and the measures wrap, the badges do not. */
+.nd-tr td.goal {white-space: normal; min-width: 9rem;}
+.nd-tr td.measures {min-width: 10rem; overflow-wrap: anywhere;}
+.nd-tr td.name {overflow-wrap: anywhere;}
 .nd-tr .nd-risk {display: inline-block; padding: 0.05rem 0.45rem; border-radius: 0.6rem; font-weight: 600;}
 .nd-tr ul {margin: 0; padding-left: 1.1rem;}
 .nd-tr-card h4 {margin: 0.8rem 0 0.2rem; font-size: 1rem;}
