@@ -63,7 +63,10 @@ def show_warnings(report: ingest.ImportReport) -> None:
         return
     st.warning(f"Valideringsreglene gir {fmt.number(n)} {'advarsel' if n == 1 else 'advarsler'}. Advarsler stopper "
                "ikke importen, men se over tallene under.")
-    st.dataframe(upload.warnings_table(report, WARNINGS_SHOWN), hide_index=True, width="stretch")
+    number = st.column_config.TextColumn(alignment="right")  # the sides are Norwegian-formatted text
+    st.dataframe(upload.warnings_table(report, WARNINGS_SHOWN), hide_index=True, width="stretch",
+                 column_config={"Venstre side": number, "Høyre side": number, "Rad i filen": number,
+                                "Beskrivelse": st.column_config.TextColumn(width="large")})
     kept = len(report.rule_warnings)
     if n > WARNINGS_SHOWN:
         st.caption(f"Tabellen viser de første {fmt.number(WARNINGS_SHOWN)} av {fmt.number(n)} advarslene"
