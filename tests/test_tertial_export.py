@@ -133,3 +133,9 @@ def test_the_page_offers_the_report_as_pdf_and_excel_built_only_when_pressed(dem
     assert set(buttons) == {f"Last ned {what} ({kind})" for kind in ("PDF", "Excel")
                             for what in ("kontorenes tertialrapporter", "tertialrapporten")}
     assert all(b.deferred_file_id and not b.url and b.ignore_rerun for b in buttons.values())
+
+
+def test_every_pdf_text_keeps_its_lines_and_loses_what_cannot_be_drawn():
+    doc = pdf_doc.Document("Tittel", "Stempel", False)
+    given = "a\r\nb\rc\u2028d\u2029e\tf\x07g\u202eh\u200b {nb} 漢 \ue000 æøå – ≈ ▼"
+    assert doc.safe(given) == f"a\nb\nc\nd\ne fgh {{{pdf_doc.JOINER}nb}} ? ? æøå – ≈ ▼"

@@ -8,6 +8,7 @@ page-count alias wherever it appears (so an invisible joiner breaks the alias in
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
@@ -25,6 +26,7 @@ ZEBRA = (247, 247, 247)
 PAGE_COUNT = "{nb}"  # fpdf2's alias for the number of pages, replaced wherever it is drawn
 JOINER = "\u2060"  # WORD JOINER: drawn with no width; `safe` puts one inside the alias in any text
 MISSING = "?"  # a character the font cannot draw
+_LINE_BREAKS = re.compile("\r\n|[\r\u2028\u2029]")
 
 
 class Document(FPDF):
@@ -49,16 +51,17 @@ class Document(FPDF):
         self.add_page()
 
     def safe(self, text: object) -> str:
-        """`text` as it can be drawn: line breaks kept (\\r\\n and \\r become \\n), tabs as spaces, other control and
-        format characters (direction overrides, zero-width marks) dropped, private-use characters and characters the
-        font has no glyph for as `MISSING`, and the page-count alias broken so that it prints as written."""
+        """`text` as it can be drawn: line breaks kept (\\r\\n, \\r and the Unicode line and paragraph separators
+        become \\n), tabs as spaces, other control and format characters (direction overrides, zero-width marks)
+        dropped, private-use characters and characters the font has no glyph for as `MISSING`, and the page-count
+        alias broken so that it prints as written."""
         out = []
-        for ch in str(text).replace("\r\n", "\n").replace("\r", "\n").replace("\t", " "):
+        for ch in _LINE_BREAKS.sub("\n", str(text)).replace("\t", " "):
             if ch == "\n" or ch == " ":
                 out.append(ch)
                 continue
             category = unicodedata.category(ch)
-            if category in ("Cc", "Cf", "Zl", "Zp"):
+            if category in ("Cc", "Cf"):
                 continue
             out.append(ch if category not in ("Co", "Cs", "Cn") and ord(ch) in self._glyphs else MISSING)
         return "".join(out).replace(PAGE_COUNT, PAGE_COUNT[0] + JOINER + PAGE_COUNT[1:])
