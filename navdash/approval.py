@@ -96,6 +96,14 @@ def public_until(months: list[str], approved: set[str] | dict[str, Approval]) ->
     return until
 
 
+def within(until: str | None, period: str) -> bool:
+    """Is the period (a month, tertial or year) shown under the cut-off `until` (see `cutoff`)?"""
+    if until is None:
+        return True
+    p = parse_period(period)
+    return until != store.NOTHING and f"{p.year}-{p.last_month:02d}" <= until
+
+
 def cutoff(db: Path | str | None, user: User | None) -> str | None:
     """The month the user's reads are cut off after (store.limit_reads): None when approval is off or the user sees
     unapproved months; otherwise `public_until` (store.NOTHING when nothing is approved yet)."""
@@ -109,7 +117,7 @@ def statuses(db: Path | str | None) -> list[MonthStatus]:
     months = months_with_values(db)
     done = approvals(db)
     until = public_until(months, done)
-    return [MonthStatus(m, done.get(m), until != store.NOTHING and m <= until) for m in reversed(months)]
+    return [MonthStatus(m, done.get(m), within(until, m)) for m in reversed(months)]
 
 
 def _require(user: User | None) -> User:

@@ -40,6 +40,7 @@ info = inds.set_index("indicator_id").loc[indicator]
 periods = data.comparable_periods(db, version, indicator)
 period = pickers.url_select("Periode", periods, param="periode", key="sml_periode", default=periods[0],
                             format_func=view.period_label, container=st.sidebar, unknown=refuse_period)
+pickers.approval_note(user, db, version, period, container=st.sidebar)
 monthly = parse_period(period).kind == "M"
 pickers.from_url("sml_hittil", "hittil", lambda wanted: wanted == "ja")
 ytd = monthly and st.sidebar.toggle("Hittil i år", key="sml_hittil",

@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 
 import streamlit as st
 
-from navdash import access, approval, store
+from navdash import access, approval
 from navdash.access import User
 from navdash.periods import parse_period
 from navdash.ui import data
@@ -107,13 +107,13 @@ def approval_note(user: User, db: str, version: int, period_key: str, container:
     if not (approval.required() and access.sees_unapproved_months(user)):
         return
     place = container or st
-    period = parse_period(period_key)
-    done = data.month_approvals(db).get(period.key)
-    until = data.public_until(db, version)
-    if until != store.NOTHING and f"{period.year}-{period.last_month:02d}" <= until:
-        place.caption(f":material/verified: Godkjent for alle{f' ({md(done.text)})' if done else ''}.")
+    done = data.month_approvals(db).get(period_key)
+    if approval.within(data.public_until(db, version), period_key):
+        place.caption(f":material/verified: Synlig for alle{f' – {md(done.text)}' if done else ''}.")
     elif done is not None:
         place.caption(f":material/visibility_off: Måneden er {md(done.text)}, men bare analytikere ser den til alle "
                       "månedene før den er godkjent.")
-    else:
+    elif parse_period(period_key).kind == "M":
         place.caption(":material/visibility_off: Måneden er ikke godkjent ennå – bare analytikere ser den.")
+    else:
+        place.caption(":material/visibility_off: Perioden er ikke godkjent ennå – bare analytikere ser den.")
