@@ -104,6 +104,14 @@ def within(until: str | None, period: str) -> bool:
     return until != store.NOTHING and f"{p.year}-{p.last_month:02d}" <= until
 
 
+def is_withheld(until: str | None, period: str) -> bool:
+    """Is `period` a valid period that the cut-off hides (False for text that is not a period at all)?"""
+    try:
+        return not within(until, period)
+    except ValueError:
+        return False
+
+
 def cutoff(db: Path | str | None, user: User | None) -> str | None:
     """The month the user's reads are cut off after (store.limit_reads): None when approval is off or the user sees
     unapproved months; otherwise `public_until` (store.NOTHING when nothing is approved yet)."""

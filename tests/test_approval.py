@@ -138,3 +138,20 @@ def test_with_approval_off_nobody_is_cut_off(small_db: Path, monkeypatch: pytest
     monkeypatch.setenv(paths.APPROVAL_ENV, "på")
     assert approval.cutoff(small_db, LEDER) == store.NOTHING
     assert approval.cutoff(small_db, None) == store.NOTHING
+
+
+def test_the_package_for_leaders_refuses_an_unapproved_month(small_db: Path, tmp_path: Path,
+                                                              monkeypatch: pytest.MonkeyPatch, capsys):
+    from navdash import __main__ as cli
+
+    monkeypatch.setenv("NAVDASH_DB", str(small_db))
+    monkeypatch.setenv(paths.APPROVAL_ENV, "på")
+    approval.approve(small_db, ANALYTIKER, "2021-01")
+    out = tmp_path / "pakke"
+    assert cli.main(["pakke", "--maaned", "2021-02", "--fylke", "0300", "--ut", str(out)]) == cli.EXIT_REFUSED
+    assert "2021-02 er ikke godkjent for visning ennå" in capsys.readouterr().err
+    assert not out.exists()
+    assert cli.main(["pakke", "--maaned", "2021-01", "--fylke", "0300", "--ut", str(out)]) == 0
+    assert (out / "index.html").exists()
+    monkeypatch.setenv(paths.APPROVAL_ENV, "av")
+    assert cli.main(["pakke", "--maaned", "2021-02", "--fylke", "0300", "--ut", str(tmp_path / "av")]) == 0
