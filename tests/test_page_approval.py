@@ -120,7 +120,10 @@ def test_the_analyst_approves_and_withdraws_on_the_upload_page_with_a_confirmati
                for w in at.warning)
     at.button(key="bekreft_godkjenning").click().run()
     assert sorted(approval.approvals(demo_db)) == sorted(months[3:])
-    assert any("Godkjent:" in s.value for s in at.success)
+    assert any(f"Godkjent: {len(months) - 3} måneder" in s.value for s in at.success)
+    table = at.dataframe[0].value
+    assert list(table["Synlig for alle"]) == ["Nei"] * 3 + ["Ja"] * (len(months) - 3)
+    assert f"Godkjent av {ANALYTIKER.name} " in table["Status"].iloc[3]  # the name as it is written
 
     at.selectbox(key="godkjenn_maaned").set_value(months[5]).run()
     at.button(key="trekk_tilbake").click().run()

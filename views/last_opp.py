@@ -41,6 +41,11 @@ def format_section(kind: str) -> str:
     return text[start:end if end > 0 else None].split("\n", 1)[1].strip()
 
 
+def first_upper(text: str) -> str:
+    """The first letter upper case, the rest as it is (a person's name keeps its own capitals)."""
+    return text[:1].upper() + text[1:]
+
+
 def approval_section(db: Path) -> None:
     """Godkjenning av måneder: every imported month with its status, and approving or withdrawing one after a
     confirmation. Shown to whoever approves (access.can_approve_months); a note only when approval is off."""
@@ -60,7 +65,7 @@ def approval_section(db: Path) -> None:
     if not months:
         st.caption("Det finnes ingen månedstall å godkjenne ennå.")
         return
-    st.dataframe([{"Måned": m.label.capitalize(), "Status": m.text.capitalize(),
+    st.dataframe([{"Måned": first_upper(m.label), "Status": first_upper(m.text),
                    "Synlig for alle": "Ja" if m.public else "Nei"} for m in months],
                  hide_index=True, width="stretch", height=min(36 * len(months) + 38, 320))
     by_key = {m.period: m for m in months}
@@ -70,12 +75,12 @@ def approval_section(db: Path) -> None:
     month = by_key[chosen]
     pending = st.session_state.get("godkjenning_venter")
     if pending is None or pending[1] != chosen:
-        approve_col, withdraw_col = st.columns(2)
-        if approve_col.button(f"Godkjenn til og med {month.label}", type="primary", icon=":material/verified:",
+        row = st.container(horizontal=True)  # side by side, and below each other on a narrow screen
+        if row.button(f"Godkjenn til og med {month.label}", type="primary", icon=":material/verified:",
                               key="godkjenn"):
             st.session_state["godkjenning_venter"] = ("godkjenn", chosen)
             st.rerun()
-        if withdraw_col.button("Trekk tilbake godkjenningen", disabled=month.approval is None,
+        if row.button("Trekk tilbake godkjenningen", disabled=month.approval is None,
                                icon=":material/undo:", key="trekk_tilbake"):
             st.session_state["godkjenning_venter"] = ("trekk", chosen)
             st.rerun()
@@ -90,24 +95,26 @@ def approval_section(db: Path) -> None:
     else:
         st.warning(f"Trekke tilbake godkjenningen av {month.label}? Måneden og alle senere måneder skjules igjen for "
                    "alle andre enn analytikere til den er godkjent på nytt.", icon=":material/help:")
-    yes_col, no_col = st.columns(2)
-    if yes_col.button("Ja, godkjenn" if action == "godkjenn" else "Ja, trekk tilbake", type="primary",
+    row = st.container(horizontal=True)
+    if row.button("Ja, godkjenn" if action == "godkjenn" else "Ja, trekk tilbake", type="primary",
                       key="bekreft_godkjenning"):
         st.session_state.pop("godkjenning_venter", None)
         try:
             if action == "godkjenn":
                 new = approval.approve(db, user, chosen)
-                text = (f"Godkjent: {', '.join(parse_period(p).label() for p in new)}." if new
-                        else f"{month.label.capitalize()} var allerede godkjent.")
+                text = (f"{first_upper(month.label)} var allerede godkjent." if not new
+                        else f"Godkjent: {parse_period(new[0]).label()}." if len(new) == 1
+                        else f"Godkjent: {len(new)} måneder, fra {parse_period(new[0]).label()} til og med "
+                             f"{parse_period(new[-1]).label()}.")
             else:
                 text = (f"Godkjenningen av {month.label} er trukket tilbake." if approval.withdraw(db, user, chosen)
-                        else f"{month.label.capitalize()} var ikke godkjent.")
+                        else f"{first_upper(month.label)} var ikke godkjent.")
         except (AppDbError, PermissionError, ValueError) as exc:
             st.error(md(str(exc)))
             return
         st.session_state["godkjenning_melding"] = text
         st.rerun()
-    if no_col.button("Avbryt", key="avbryt_godkjenning"):
+    if row.button("Avbryt", key="avbryt_godkjenning"):
         st.session_state.pop("godkjenning_venter", None)
         st.rerun()
 
