@@ -185,3 +185,13 @@ def test_no_page_shows_a_leader_anything_of_an_unapproved_month(demo_db, monkeyp
     analyst = app(demo_db, monkeypatch, page, persona="analytiker", enhet="0312")
     if page in ("views/malekort.py", "views/kvalitet.py", "views/sammenligning.py"):
         assert label(months[0]) in page_text(analyst) or hidden[1] in page_text(analyst)
+
+
+def test_the_start_page_says_up_to_which_month_the_numbers_are_approved(demo_db, monkeypatch, approval_on):
+    months = all_months(demo_db)
+    approval.approve(demo_db, ANALYTIKER, months[2])
+    leader = app(demo_db, monkeypatch, None, persona="leder")
+    assert f"Månedstallene er godkjent til og med {label(months[2])}." in [c.value for c in leader.caption]
+    analyst = app(demo_db, monkeypatch, None, persona="analytiker")
+    assert any(c.value.startswith(f"Ledere og ansatte ser månedstall til og med {label(months[2])}:")
+               for c in analyst.caption)
