@@ -545,7 +545,7 @@ def _value_db(r: ValueRow) -> tuple[Any, ...]:
 
 def _unit_db(r: UnitRow) -> tuple[Any, ...]:
     return (r.enhet, r.navn, r.type, r.overordnet, r.sammenligningsgruppe, r.ansatte, r.gyldig_fra, r.gyldig_til,
-            r.erstattet_av)
+            r.erstattet_av, r.storrelse, r.brukersammensetning, r.sentralitet)
 
 
 def _indicator_db(r: IndicatorRow) -> tuple[Any, ...]:
@@ -741,10 +741,11 @@ IMPORTS: dict[str, KindImport] = {
     "enheter": KindImport(
         KINDS["enheter"], "units",
         ("unit_id", "name", "type", "parent_id", "comparison_group", "employees", "valid_from", "valid_to",
-         "replaced_by"),
+         "replaced_by", "size_class", "user_mix", "centrality"),
         ("unit_id",),
-        ("name", "type", "parent_id", "comparison_group", "employees", "valid_from", "valid_to", "replaced_by"),
-        _unit_db, (S, S, S, S, S, I32, D, D, S),
+        ("name", "type", "parent_id", "comparison_group", "employees", "valid_from", "valid_to", "replaced_by",
+         "size_class", "user_mix", "centrality"),
+        _unit_db, (S, S, S, S, S, I32, D, D, S, S, S, S),
         check_references=_check_unit_references,
         # parents before children, so the export imports into an empty database
         export_order=("CASE type WHEN 'land' THEN 0 WHEN 'fylke' THEN 1 ELSE 2 END", "unit_id"),

@@ -16,6 +16,7 @@ def units(db: Path | None = None) -> pd.DataFrame:
     with store.reading(db) as con:
         return con.execute(
             """SELECT u.unit_id, u.name, u.type, u.parent_id, p.name AS parent_name, u.comparison_group,
+                      u.size_class, u.user_mix, u.centrality,
                       u.employees, u.valid_from, u.valid_to, u.replaced_by, r.name AS replaced_by_name,
                       CASE WHEN u.valid_to IS NULL THEN 'Aktiv'
                            WHEN u.replaced_by IS NOT NULL THEN 'Slått sammen med ' || r.name || ' fra '

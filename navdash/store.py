@@ -300,6 +300,17 @@ MIGRATIONS: list[tuple[int, str, str]] = [
         );
         """,
     ),
+    (
+        9,
+        "classifications of units besides the comparison group: size, user mix and centrality",
+        """
+        -- The units file's optional columns storrelse, brukersammensetning and sentralitet (SSB class 1-6, as text
+        -- like the other groups); comparisons can be drawn within any one group (navdash.units.CLASSIFICATIONS).
+        ALTER TABLE units ADD COLUMN size_class VARCHAR;
+        ALTER TABLE units ADD COLUMN user_mix VARCHAR;
+        ALTER TABLE units ADD COLUMN centrality VARCHAR;
+        """,
+    ),
 ]
 APP_RECORDS_MOVED = 7
 

@@ -288,30 +288,32 @@ def comparable_periods(db: str, version: int, indicator: str) -> list[str]:
 
 
 @_cached(show_spinner=False, max_entries=256)
-def compare_candidates(db: str, version: int, parent: str | None, group: str | None, period: str) -> pd.DataFrame:
+def compare_candidates(db: str, version: int, parent: str | None, group: str | None, period: str,
+                       classification: str = "sammenligningsgruppe") -> pd.DataFrame:
     from navdash import compare
     from navdash.periods import parse_period
 
     with store.reading(Path(db)) as con:
-        return compare.units_under(con, parent, group, parse_period(period))
+        return compare.units_under(con, parent, group, parse_period(period), classification)
 
 
-@_cached(show_spinner="Beregner traktdiagrammet …", max_entries=256)
-def funnel_and_history(db: str, version: int, units: tuple[str, ...], indicator: str, period: str,
-                       adjust: str | None, history: int, scope: str, ytd: bool = False):  # noqa: ANN201
-    """The funnel (for the period, or year to date with `ytd`) and each unit's last `history` periods as the viewer
-    (`scope`) may see them, and the units whose compared figure is withheld ("færre enn 5"). Returns
-    (Funnel, DataFrame, list)."""
+@_cached(show_spinner="Beregner sammenligningen …", max_entries=256)
+def comparison(db: str, version: int, units: tuple[str, ...], indicator: str, period: str,
+               adjust: str | None, history: int, scope: str, ytd: bool = False):  # noqa: ANN201
+    """The comparison (for the period, or year to date with `ytd`), each unit's last `history` periods of a share
+    as the viewer (`scope`) may see them, and the units whose compared figure is withheld ("færre enn 5").
+    Returns (Comparison, DataFrame, list)."""
     from navdash import compare
     from navdash.periods import parse_period
 
     end = parse_period(period)
     hidden = mask(db, version, scope)
     with store.reading(Path(db)) as con:
-        f = compare.funnel_for(con, list(units), indicator, end, adjust=adjust, mask=hidden, ytd=ytd)
-        hist = compare.history(con, list(units), indicator, end, history, mask=hidden)
+        c = compare.compare_units(con, list(units), indicator, end, adjust=adjust, mask=hidden, ytd=ytd)
+        hist = (compare.history(con, list(units), indicator, end, history, mask=hidden) if c.funnel is not None
+                else pd.DataFrame())
     summed = compare.compared_periods(end, ytd)
-    return f, hist, [u for u in units if hidden.hides(u, indicator, summed)]
+    return c, hist, [u for u in units if hidden.hides(u, indicator, summed)]
 
 
 # --- the survey page -------------------------------------------------------------------------------------------

@@ -37,14 +37,14 @@ def scorecard_buttons(card: object, db: str, version: int) -> None:
              lambda ext: f"malekort-{card.unit.unit_id}-{card.period.key}.{ext}")
 
 
-def comparison_buttons(f: object, hist: pd.DataFrame, withheld: Sequence[tuple[str, str]], order: Sequence[str],
-                       indicator_name: str, period_label: str, scope: str, db: str, version: int) -> None:
-    """PDF and Excel of the comparison table, in the page's order."""
+def comparison_buttons(c: object, hist: pd.DataFrame, withheld: Sequence[tuple[str, str]], order: Sequence[str],
+                       indicator_name: str, scope: str, db: str, version: int) -> None:
+    """PDF and Excel of the comparison table, in the page's order, for the period or year to date as shown."""
     meta = data.meta(db, version)
 
     def build() -> comparison.ComparisonExport:
-        return comparison.export(f, hist, withheld, order, indicator_name, period_label, scope, version,
+        return comparison.export(c, hist, withheld, order, indicator_name, scope, version,
                                  meta.get("published_at"), meta.get("demo") == "ja")
 
     buttons("Last ned sammenligningen", lambda: comparison.pdf(build()), lambda: comparison.workbook(build()),
-             lambda ext: f"sammenligning-{f.indicator_id}-{f.period}.{ext}")
+            lambda ext: comparison.file_name(c, ext))
