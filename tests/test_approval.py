@@ -155,3 +155,22 @@ def test_the_package_for_leaders_refuses_an_unapproved_month(small_db: Path, tmp
     assert (out / "index.html").exists()
     monkeypatch.setenv(paths.APPROVAL_ENV, "av")
     assert cli.main(["pakke", "--maaned", "2021-02", "--fylke", "0300", "--ut", str(tmp_path / "av")]) == 0
+
+
+def test_every_cached_loader_is_keyed_on_the_viewers_cut_off():
+    """A loader decorated with plain `st.cache_data` would serve an analytiker's months to a leader."""
+    import ast
+
+    source = (Path(__file__).resolve().parents[1] / "navdash" / "ui" / "data.py").read_text(encoding="utf-8")
+    plain, keyed = [], []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.FunctionDef):
+            for dec in node.decorator_list:
+                text = ast.unparse(dec)
+                if text.startswith("st.cache_data"):
+                    plain.append(node.name)
+                elif text.startswith("_cached"):
+                    keyed.append(node.name)
+    assert plain == ["_months_with_values"]  # read with every month on purpose: the cut-off is computed from it
+    assert {"scorecard", "months_with_data", "latest_complete_month", "quality_view", "comparable_periods"} <= set(
+        keyed)
