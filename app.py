@@ -21,6 +21,7 @@ frame.open_store()  # creates the demo database at first start; a damaged or mis
 frame.set_language()
 identity.URL_PATHS[:] = [None, *(p.url_path for p in links.PAGES)]
 user = identity.require_user()  # a login screen, a refusal or a configuration error stops the run here
+data.limit_reads(user)  # with approval of months on, only the months this user may see are read in this run
 identity.require_known_unit(user, data.unit_parents(*data.source()))
 # Every page's address is registered; a page the role may not open answers with a Norwegian refusal and is not in
 # the menu (never Streamlit's English "Page not found"). The root address is a hidden page that sends the reader on

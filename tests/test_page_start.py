@@ -28,7 +28,7 @@ def test_start_page_shows_tree_freshness_and_navigation(tmp_path: Path, monkeypa
     assert [h.value for h in at.header] == ["Sidene", "Data og ferskhet", "Fullstendighet per måned", "Enhetene"]
     freshness = at.dataframe[0].value
     assert list(freshness["Data"]) == ["Enheter", "Indikatorkatalog", "Verdier", "Resultatkrav",
-                                       "Medarbeiderundersøkelse", "Endringspunkter"]
+                                       "Medarbeiderundersøkelse", "Endringspunkter", "Valideringsregler"]
     rows = sum(1 for _ in open(demo.DEMO_DIR / "verdier.csv", encoding="utf-8")) - 1
     assert freshness.loc[freshness["Data"] == "Verdier", "Rader"].item() == f"{rows:,}".replace(",", "\u00a0")
     assert set(freshness["Fil"]) >= {"verdier.csv", "enheter.csv"}

@@ -41,6 +41,7 @@ info = inds.set_index("indicator_id").loc[indicator]
 periods = data.comparable_periods(db, version, indicator)
 period = pickers.url_select("Periode", periods, param="periode", key="sml_periode", default=periods[0],
                             format_func=view.period_label, container=st.sidebar, unknown=refuse_period)
+pickers.approval_note(user, db, version, period, container=st.sidebar)
 to_date = parse_period(period).kind in ("M", "T")  # a year is its own year to date
 pickers.from_url("sml_hittil", "hittil", lambda wanted: wanted == "ja")
 ytd = to_date and st.sidebar.toggle(
