@@ -51,7 +51,7 @@ def period_choices(page) -> list[str]:
 def test_the_analyst_approves_a_month_and_the_leader_then_sees_it(page, approval_server):
     url, months = approval_server
     newest, approved = months[0], months[1]
-    goto_app(page, f"{url}/?persona=analytiker", text="Mål og resultater i NAV")  # a fresh server: see test_last_opp
+    goto_app(page, f"{url}/oversikt?persona=analytiker", text="Mål og resultater i NAV")  # fresh: see test_last_opp
 
     goto_app(page, f"{url}/malekort?persona=leder&enhet=0312", text="Ingen måneder er godkjent for visning ennå")
     assert page.get_by_text(label(newest)).count() == 0
