@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from navdash import access, links, store
 from navdash.ui import links as ui_links
-from tests.pagetest import app, same_tab_link
+from tests.pagetest import APP, app, same_tab_link
 
 ANCHOR = re.compile(r'<a href="([^"]+)" target="_self">')
 
@@ -155,3 +155,17 @@ def test_oversikt_stays_reachable_after_landing(demo_db, monkeypatch, persona):
     at.run()  # a rerun (any widget on the page) stays on the start page: no second landing, no loop
     assert at.title[0].value == "Mål og resultater i NAV"
     assert not at.exception
+
+
+def test_coming_back_to_the_root_address_shows_the_overview(demo_db, monkeypatch):
+    at = app(demo_db, monkeypatch, persona="leder")
+    assert at.title[0].value == LANDS["leder"][0]  # the first visit lands on the own målekort
+    assert at.session_state["_navdash_landed"]
+    # The root address again in a session that has landed once (the browser's Back button from the work page).
+    monkeypatch.setenv("NAVDASH_DB", str(demo_db))
+    again = AppTest.from_file(APP, default_timeout=90)
+    again.session_state["_navdash_landed"] = True
+    again.query_params = {"persona": "leder"}
+    again.run()
+    assert not again.exception
+    assert again.title[0].value == "Mål og resultater i NAV"

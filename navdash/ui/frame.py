@@ -124,6 +124,11 @@ def landing(user: access.User) -> Callable[[], None]:
         unit = user.unit_id
         if unit not in data.unit_parents(db, version):  # an empty database: the start page says what to do
             page = "start"
+        # Only the first visit lands on the work page: a reader who comes back to the root address (the browser's
+        # Back button from the work page) wants the overview, not to be sent forward again.
+        if st.session_state.get("_navdash_landed"):
+            page = "start"
+        st.session_state["_navdash_landed"] = True
         params: dict[str, object] = {}
         if page == "malekort":
             params = {"enhet": unit, "periode": data.latest_complete_month(db, version, unit)}
