@@ -196,3 +196,17 @@ def test_the_start_page_says_up_to_which_month_the_numbers_are_approved(demo_db,
     analyst = app(demo_db, monkeypatch, START, persona="analytiker")
     assert any(c.value.startswith(f"Ledere og ansatte ser månedstall til og med {label(months[2])}:")
                for c in analyst.caption)
+
+
+def test_the_start_page_tells_a_leader_that_no_month_is_approved_yet(demo_db, monkeypatch, approval_on):
+    # The months are there but hidden: the page says they wait for approval, not that there are none or "– til –".
+    assert all_months(demo_db)
+    leader = app(demo_db, monkeypatch, START, persona="leder")
+    assert not leader.exception
+    text = page_text(leader)
+    assert "Ingen måneder er godkjent for visning ennå" in text
+    assert "Det finnes ingen månedstall ennå" not in text
+    assert "fra – til –" not in text
+    analyst = app(demo_db, monkeypatch, START, persona="analytiker")
+    assert "Ingen måneder er godkjent for visning ennå" not in page_text(analyst)
+    assert any(c.value.startswith("Ledere og ansatte ser ingen månedstall ennå") for c in analyst.caption)
