@@ -125,6 +125,12 @@ def test_the_analyst_approves_and_withdraws_on_the_upload_page_with_a_confirmati
     table = at.dataframe[0].value
     assert list(table["Synlig for alle"]) == ["Nei"] * 3 + ["Ja"] * (len(months) - 3)
     assert f"Godkjent av {ANALYTIKER.name} " in table["Status"].iloc[3]  # the name as it is written
+    # The picker moves on to the oldest month still waiting; an approved month cannot be approved once more.
+    assert at.selectbox(key="godkjenn_maaned").value == months[2]
+    assert not at.button(key="godkjenn").disabled
+    at.selectbox(key="godkjenn_maaned").set_value(months[4]).run()
+    assert at.button(key="godkjenn").disabled
+    assert not at.button(key="trekk_tilbake").disabled
 
     at.selectbox(key="godkjenn_maaned").set_value(months[5]).run()
     at.button(key="trekk_tilbake").click().run()
