@@ -312,3 +312,26 @@ def test_the_pdf_change_is_the_difference_of_the_printed_values(demo_db):
         assert expected in cells, (row.indicator_id, expected, cells)
         checked += 1
     assert checked, "no count in the demo målekort where rounding first and last differ"
+
+
+def test_a_long_running_title_stops_before_the_demo_mark():
+    # A comparison's title ("Sammenligning B.15 … – Hittil i år, januar–desember 2022, 12 måneder") ran into the
+    # demo mark at the top of every page. Widths are measured here with fontTools from the bundled font.
+    from fontTools.ttLib import TTFont
+    from pypdf import PdfReader
+
+    title = ("Sammenligning B.15 Andel arbeidssøkere med overgang til arbeid – Hittil i år, januar–desember 2022, "
+             "12 måneder, enhetene under 0300 NAV Oslo")
+    doc = pdf.Document(title, "Dataversjon 1", demo=True)
+    doc.paragraph("Innhold.")
+    drawn: list[tuple[str, float, float]] = []  # (text, x in pt, font size in pt)
+    page = PdfReader(io.BytesIO(doc.bytes())).pages[0]
+    page.extract_text(visitor_text=lambda text, cm, tm, font, size: text.strip() and drawn.append(
+        (text.strip(), tm[4] * cm[0] + cm[4], size * tm[0] * cm[0])))
+    head = next(d for d in drawn if d[0].startswith("Sammenligning B.15"))
+    mark = next(d for d in drawn if d[0] == pdf.DEMO_MARK)
+    regular = TTFont(str(pdf.FONT_DIR / "DejaVuSans.ttf"))
+    widths, cmap, em = regular["hmtx"].metrics, regular.getBestCmap(), regular["head"].unitsPerEm
+    head_width = sum(widths[cmap[ord(ch)]][0] for ch in head[0]) / em * head[2]
+    assert head[1] + head_width < mark[1], (head, mark)
+    assert head[0].endswith("…") and title.startswith(head[0].removesuffix("…").rstrip())
