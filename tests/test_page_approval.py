@@ -216,3 +216,18 @@ def test_the_start_page_tells_a_leader_that_no_month_is_approved_yet(demo_db, mo
     analyst = app(demo_db, monkeypatch, START, persona="analytiker")
     assert "Ingen måneder er godkjent for visning ennå" not in page_text(analyst)
     assert any(c.value.startswith("Ledere og ansatte ser ingen månedstall ennå") for c in analyst.caption)
+
+
+@pytest.mark.parametrize(("page", "persona"), [("views/tertialrapport.py", "leder"),
+                                               ("views/styringsdialog.py", "fylkesleder")])
+def test_a_page_without_approved_months_says_they_wait_for_approval(demo_db, monkeypatch, approval_on, page,
+                                                                    persona):
+    # The months are imported; a leader must not be told there are none and to upload values.
+    assert all_months(demo_db)
+    at = app(demo_db, monkeypatch, page, persona=persona)
+    assert not at.exception
+    text = page_text(at)
+    assert "Ingen måneder er godkjent for visning ennå" in text
+    assert "Last opp verdier først" not in text and "Det finnes ingen månedstall" not in text
+    monkeypatch.delenv(paths.APPROVAL_ENV)
+    assert "Ingen måneder er godkjent" not in page_text(app(demo_db, monkeypatch, page, persona=persona))
