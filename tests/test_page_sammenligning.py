@@ -129,3 +129,12 @@ def test_a_classification_opens_on_the_readers_own_group(demo_db, monkeypatch):
         assert at.sidebar.selectbox(key=f"sml_gruppe_{within}").value == own[column]
         assert "0312" in list(at.dataframe[0].value["Enhetsnr"])
     assert could_fail, "0312 is in the first group of every classification: the test could not fail"
+
+
+def test_the_verdict_stands_beside_the_share(demo_db, monkeypatch):
+    # At 1024 px the table shows about six columns before it scrolls; the verdict must be among them.
+    at = app(demo_db, monkeypatch, PAGE, indikator="B.15", periode="2022-12")
+    columns = list(at.dataframe[0].value.columns)
+    assert columns.index("Forventet variasjon") == columns.index("Andel") + 1 <= 5, columns
+    table = at.dataframe[0].value
+    assert table["Forventet variasjon"].str.match(r"(innenfor|over|under|nær)").all()
