@@ -89,7 +89,7 @@ def scope(user: access.User | None) -> str:
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
-def _mask_basis(db: str, version: int) -> disclosure.Basis:
+def mask_basis(db: str, version: int) -> disclosure.Basis:
     """What every viewer's mask is computed from: read once per data version and shared, never copied (a
     resource: it is only read)."""
     with store.reading(Path(db)) as con:
@@ -99,7 +99,7 @@ def _mask_basis(db: str, version: int) -> disclosure.Basis:
 @st.cache_data(show_spinner=False, max_entries=256)
 def mask(db: str, version: int, scope: str) -> disclosure.Mask:
     """The figures hidden from one clearance: the shared basis with only the viewer's own units recomputed."""
-    return disclosure.mask_from(_mask_basis(db, version), access.clearance_from_key(scope))
+    return disclosure.mask_from(mask_basis(db, version), access.clearance_from_key(scope))
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
