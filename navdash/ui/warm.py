@@ -88,7 +88,7 @@ def _watch(db: str) -> None:
 
     from navdash import store
 
-    while True:
+    while db in _watching:
         time.sleep(WATCH_SECONDS)
         try:
             version = store.data_version(Path(db))
