@@ -8,9 +8,11 @@ with sticky sessions in front of N `streamlit run app.py` processes), as in prod
 
 Measured, all in one run so the ratios hold on any machine:
 
-* an empty Streamlit page (one title) and the målekort of an office, each on a fresh process: the first load
-  (cold: the process imports the page's modules and fills its caches) and the median of the next loads (warm);
-  the målekort as a ratio to the empty page. Goals: warm within 1,5×, cold within 2,5×;
+* an empty Streamlit page (one title) and the målekort of an office, each on a fresh process started as
+  `navdash serve` starts it (with its warm-up session: the pages' modules imported and the caches every user
+  shares filled, navdash.ui.warm): the first user's load (cold: what is computed for this user's unit and
+  clearance) and the median of the next loads (warm); the målekort as a ratio to the empty page. Goals: warm
+  within 1,5×, cold within 2,5×;
 * 1, 5, 10 and 20 sessions at once, each loading an office's målekort (warm caches) a few times, with 1 and with 2
   processes: p95 and p95(20) ÷ p95(1). Goal: within 6× with 2 processes;
 * the fylke meeting: the 24 office leaders of NAV Oslo (0300) each open their own office's målekort at the same
@@ -149,7 +151,7 @@ def _cold_and_warm(r: _Run) -> list[str]:
                 warm[name] += [r.load(c.backends[0], query, page).seconds for _ in range(warm_n)]
     c_empty, c_card = statistics.median(cold["tom"]), statistics.median(cold["malekort"])
     w_empty, w_card = statistics.median(warm["tom"]), statistics.median(warm["malekort"])
-    runs = f"median av {repeat} ferske prosesser" if repeat > 1 else "én fersk prosess"
+    runs = (f"median av {repeat} ferske, oppvarmede prosesser" if repeat > 1 else "én fersk, oppvarmet prosess")
     return [
         f"Tom Streamlit-side: kald {n1(c_empty * 1000)} ms ({runs}), varm {n1(w_empty * 1000)} ms (median av "
         f"{len(warm['tom'])})",
