@@ -53,17 +53,24 @@ def p95(times: list[float]) -> float:
     return ordered[max(0, math.ceil(0.95 * len(ordered)) - 1)]
 
 
-def run(small: bool = False, workdir: Path | None = None) -> int:
+PARTS = ("sider", "okter", "mote")
+
+
+def run(small: bool = False, workdir: Path | None = None, parts: list[str] | None = None,
+        reuse: bool = False) -> int:
+    """The whole load bench, or only `parts` (of PARTS). `reuse`: the database an earlier run left in `workdir`
+    (its national data already imported) instead of generating and importing them again."""
     import logging
     import tempfile
 
     # The client reads Streamlit's protobufs; Streamlit's own warnings about running without a server are noise here.
     logging.getLogger("streamlit").setLevel(logging.ERROR)
 
+    parts = list(parts or PARTS)
     if workdir is None:
         with tempfile.TemporaryDirectory(prefix="navdash-last-") as tmp:
-            return _run(SMALL if small else FULL, Path(tmp), small)
-    return _run(SMALL if small else FULL, Path(workdir).resolve(), small)
+            return _run(SMALL if small else FULL, Path(tmp), small, parts, False)
+    return _run(SMALL if small else FULL, Path(workdir).resolve(), small, parts, reuse)
 
 
 class _Run:
@@ -112,28 +119,38 @@ class _Run:
         return path
 
 
-def _run(scale: Scale, work: Path, small: bool) -> int:
+def _run(scale: Scale, work: Path, small: bool, parts: list[str], reuse: bool) -> int:
     what = "liten kjøring" if small else "nasjonal skala"
     print(f"navdash bench --last ({what}): {scale.offices} kontorer, {scale.indicators} indikatorer, {scale.months} "
           f"måneder; klient: egen websocket-klient med Streamlits protokoll (ingen nettleser), på samme maskin",
           flush=True)
-    prep = bench.prepare(work, scale)
-    imported = bench.run_child("import", prep["db"], prep["csv"])
-    if not imported["ok"]:
-        print(imported["problems"])
-        return 1
+    if reuse and _imported(work / "navdash.duckdb", scale):
+        print(f"Bruker databasen fra en tidligere kjøring i {work}", flush=True)
+    else:
+        prep = bench.prepare(work, scale)
+        imported = bench.run_child("import", prep["db"], prep["csv"])
+        if not imported["ok"]:
+            print(imported["problems"])
+            return 1
     r = _Run(scale, work, small)
-    for line in _cold_and_warm(r):
-        print(line, flush=True)
-    for line in _sessions(r):
-        print(line, flush=True)
-    for line in _meeting(r):
-        print(line, flush=True)
+    steps = {"sider": _cold_and_warm, "okter": _sessions, "mote": _meeting}
+    for part in PARTS:
+        if part in parts:
+            for line in steps[part](r):
+                print(line, flush=True)
     if r.failures:
         print(f"{len(r.failures)} sidevisninger feilet, den første: {r.failures[0]}")
         return 1
     print("Ingen sidevisninger feilet.")
     return 0
+
+
+def _imported(db: Path, scale: Scale) -> bool:
+    """Does `db` hold every value of the bench's data set at `scale`?"""
+    if not db.exists():
+        return False
+    with store.reading(db) as con:
+        return con.execute('SELECT count(*) FROM "values"').fetchone()[0] == scale.rows
 
 
 def _cold_and_warm(r: _Run) -> list[str]:
