@@ -24,14 +24,15 @@ if warm.in_server():  # imports and shared caches in the background, once per pr
         st.stop()
 
 frame.set_language()
-identity.URL_PATHS[:] = [p.url_path for p in links.PAGES]
+identity.URL_PATHS[:] = [None, *(p.url_path for p in links.PAGES)]
 user = identity.require_user()  # a login screen, a refusal or a configuration error stops the run here
+data.limit_reads(user)  # with approval of months on, only the months this user may see are read in this run
 identity.require_known_unit(user, data.unit_parents(*data.source()))
 # Every page's address is registered; a page the role may not open answers with a Norwegian refusal and is not in
-# the menu (never Streamlit's English "Page not found").
-pages = [
-    st.Page(p.file, title=p.title, icon=p.icon, default=p.key == "start",
-            **({"url_path": p.url_path} if p.url_path else {}))
+# the menu (never Streamlit's English "Page not found"). The root address is a hidden page that sends the reader on
+# to their work page; "Oversikt" (the start page) has its own address, so choosing it in the menu stays there.
+pages = [st.Page(frame.landing(user), title="navdash", default=True, visibility="hidden")] + [
+    st.Page(p.file, title=p.title, icon=p.icon, url_path=p.url_path)
     if access.can_open(user, p.key) else
     st.Page(frame.refusal(user, p.key, p.title), title=p.title, icon=p.icon, url_path=p.url_path,
             visibility="hidden")

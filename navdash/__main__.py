@@ -134,8 +134,17 @@ def _main(argv: list[str] | None) -> int:
             print(f"Feil: databasen {db} finnes ikke; kjør «python -m navdash init» og importer tall først",
                   file=sys.stderr)
             return EXIT_STORE
+        from navdash import approval
+
+        # The package goes to leaders: with approval on, only the months everyone may see (navdash.approval).
+        until = approval.cutoff(db, None)
+        if until is not None and approval.is_withheld(until, args.maaned):
+            print(f"Feil: {args.maaned} er ikke godkjent for visning ennå (NAVDASH_GODKJENNING er på); en analytiker "
+                  "godkjenner måneden under «Last opp data» i appen", file=sys.stderr)
+            return EXIT_REFUSED
         try:
-            made = package.build(db, args.maaned, args.fylke)
+            with store.reads_limited(until):
+                made = package.build(db, args.maaned, args.fylke)
         except package.PackageError as exc:
             print(f"Feil: {exc}", file=sys.stderr)
             return EXIT_REFUSED

@@ -12,7 +12,8 @@ Figures about fewer than 5 identifiable people (navdash.disclosure) are shown in
 the fylkesleder above it and the analytiker (`clearance`); the ansatt sees "færre enn 5".
 
 Every permission rule is here: what a role sees, the pages it opens, what it may import, and who runs a fylke's
-meetings, writes follow-up points and comments, answers them, edits priorities and registers experiences. Anything
+meetings, writes follow-up points and comments, answers them, edits priorities, registers experiences and approves
+months. Anything
 not granted here is denied. Pages and core modules ask these functions; they never compare role names themselves
 (tests/test_structure.py fails on a role name compared anywhere else).
 """
@@ -158,6 +159,14 @@ def work_page(user: User | None) -> str:
     return page if can_open(user, page) else "mal"
 
 
+def landing_page(user: User | None) -> str:
+    """The page that opening the app (its root address) lands on: the work page, except for the analytiker, whose
+    daily work is the data status (what is loaded, how complete each month is), which the start page leads with."""
+    if sees_every_unit(user):
+        return "start"
+    return work_page(user)
+
+
 def can_edit_priorities(user: User, unit_id: str) -> bool:
     """Only the leader of an office edits that office's local priorities."""
     return user.role == "leder" and user.unit_id == unit_id
@@ -253,6 +262,17 @@ def can_register(user: User | None, unit_id: str, parents: Mapping[str, str | No
 def registers_anywhere(user: User | None) -> bool:
     """May the user register experiences for some unit at all (everyone but the ansatt)?"""
     return user is not None and user.role in ("leder", "fylkesleder", "analytiker")
+
+
+def sees_unapproved_months(user: User | None) -> bool:
+    """With approval on (navdash.approval), the analytiker sees an imported month at once, to check it; everyone
+    else sees it once it is approved."""
+    return sees_every_unit(user)
+
+
+def can_approve_months(user: User | None) -> bool:
+    """The analytiker approves a month for everyone, and withdraws the approval."""
+    return user is not None and user.role == "analytiker"
 
 
 def can_see_audit_log(user: User | None) -> bool:

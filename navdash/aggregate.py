@@ -28,6 +28,12 @@ LEVEL_MEASURES = ("prosent", "dager", "skar")
 LEVEL_MEAN_TEXT = ("snitt av kontorenes verdier der hvert kontor teller likt (filen har ikke teller og nevner, så "
                    "tallet er ikke en andel av alle sakene)")
 
+
+def level_mean(aggregation: str, measure: str) -> bool:
+    """Whether a unit's computed value is the mean of its offices' values rather than their sum (the rule
+    `SERIES_SQL` applies in SQL): a level (`LEVEL_MEASURES`) without numerator and denominator."""
+    return aggregation in ("sum", "snitt_per_periode") and measure in LEVEL_MEASURES
+
 # The unit, every unit merged into it (however many steps back, via enheter.erstattet_av), and the offices below
 # them. A merged office's rows count in its successor's history; a unit under a fylke counts once for the fylke.
 _TREE_CTES = """

@@ -2,9 +2,9 @@
 
 Meetings and their frozen snapshots, follow-up points and their history, comments and the office's replies, local
 priorities with their history and the employees' proposals, shared experiences (practices), tertial reports with
-every version, the audit log and the import log (with refused files) live here. The analytic DuckDB file changes
-only by import, so a comment never copies it, never bumps its data version and never invalidates anyone's cached
-målekort.
+every version, the approved months, the audit log and the import log (with refused files) live here. The analytic
+DuckDB file changes only by import, so a comment never copies it, never bumps its data version and never
+invalidates anyone's cached målekort.
 
 Where it lives:
 * by default a SQLite file beside the DuckDB file (`navdash.duckdb` -> `navdash.app.sqlite`), in WAL mode with a
@@ -240,6 +240,12 @@ tertial_report_versions = sa.Table(
     sa.Column("written_at", sa.DateTime, nullable=False),
     sa.UniqueConstraint("report_id", "version", name="uq_tertial_report_versions_version"),
     sqlite_autoincrement=True,
+)
+month_approvals = sa.Table(
+    "month_approvals", metadata,
+    sa.Column("period", sa.String(16), primary_key=True),  # an approved month, `2022-12`
+    sa.Column("approved_by", sa.Text, nullable=False),
+    sa.Column("approved_at", sa.DateTime, nullable=False),
 )
 legacy_imports = sa.Table(
     "legacy_imports", metadata,

@@ -30,7 +30,8 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from navdash import disclosure
+from navdash import aggregate, disclosure, fmt
+from navdash import units as unit_tree
 from navdash.periods import Period, parse_period
 
 COVERAGES = (0.95, 0.998)
@@ -256,9 +257,10 @@ def better(status: str, polarity: str) -> bool:
 # ---------------------------------------------------------------------------------------------------------
 
 UNITS_SQL = """
-SELECT unit_id, name, type, parent_id, comparison_group FROM units
-WHERE ($parent IS NULL OR parent_id = $parent) AND ($group IS NULL OR comparison_group = $group)
-  AND (valid_from IS NULL OR valid_from <= $end) AND (valid_to IS NULL OR valid_to >= $start)
+SELECT unit_id, name, type, parent_id, comparison_group, size_class, user_mix, centrality FROM units
+WHERE ($parent IS NULL OR parent_id = $parent) AND ($group IS NULL OR {column} = $group)
+  AND (valid_from IS NULL OR $end IS NULL OR valid_from <= $end)
+  AND (valid_to IS NULL OR $start IS NULL OR valid_to >= $start)
 ORDER BY unit_id
 """
 
@@ -274,48 +276,58 @@ leaves AS (
     WHERE t.unit_id <> t.root AND NOT EXISTS (SELECT 1 FROM units c WHERE c.parent_id = t.unit_id)
 ),
 own AS (
-    SELECT unit_id AS root, period, numerator, denominator, 'lastet' AS source FROM "values"
+    SELECT unit_id AS root, period, numerator, denominator, value, 'lastet' AS source FROM "values"
     WHERE indicator_id = $indicator AND list_contains($periods, period) AND list_contains($units, unit_id)
 ),
 below AS (
     SELECT l.root, v.period, sum(v.numerator) AS numerator, sum(v.denominator) AS denominator,
-           'beregnet' AS source
+           CASE WHEN $level_mean THEN avg(v.value) ELSE sum(v.value) END AS value, 'beregnet' AS source
     FROM "values" v JOIN leaves l USING (unit_id)
     WHERE v.indicator_id = $indicator AND list_contains($periods, v.period)
     GROUP BY l.root, v.period
 )
-SELECT root AS unit_id, period, numerator, denominator, source FROM own
+SELECT root AS unit_id, period, numerator, denominator, value, source FROM own
 UNION ALL
-SELECT b.root, b.period, b.numerator, b.denominator, b.source FROM below b
+SELECT b.root, b.period, b.numerator, b.denominator, b.value, b.source FROM below b
 WHERE NOT EXISTS (SELECT 1 FROM own o WHERE o.root = b.root AND o.period = b.period)
 """
 
 
 def comparable_indicators(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """Indicators a funnel is valid for: shares with a numerator and a denominator (binomial counts)."""
+    """Indicators with values for more than one unit, with `funnel` true for shares with a numerator and a
+    denominator (binomial counts, drawn in a funnel); the others are compared as plain values."""
     return con.execute(
-        """SELECT indicator_id, name, role, polarity, measure,
-                  (SELECT any_value(period_kind) FROM "values" v WHERE v.indicator_id = i.indicator_id) AS kind
-           FROM indicators i WHERE aggregation = 'forholdstall' AND measure = 'prosent'
-             AND EXISTS (SELECT 1 FROM "values" v WHERE v.indicator_id = i.indicator_id
-                         AND v.denominator IS NOT NULL)
+        """SELECT indicator_id, name, role, polarity, measure, aggregation,
+                  (SELECT any_value(period_kind) FROM "values" v WHERE v.indicator_id = i.indicator_id) AS kind,
+                  aggregation = 'forholdstall' AND measure = 'prosent'
+                  AND EXISTS (SELECT 1 FROM "values" v WHERE v.indicator_id = i.indicator_id
+                              AND v.denominator IS NOT NULL) AS funnel
+           FROM indicators i
+           WHERE (SELECT count(DISTINCT unit_id) FROM "values" v WHERE v.indicator_id = i.indicator_id) > 1
            ORDER BY indicator_id"""
     ).df()
 
 
 def units_under(con: duckdb.DuckDBPyConnection, parent: str | None = None, group: str | None = None,
-                period: Period | None = None) -> pd.DataFrame:
-    """Units under a parent and/or in a comparison group that existed during the period, by enhetsnummer."""
+                period: Period | None = None, classification: str = "sammenligningsgruppe") -> pd.DataFrame:
+    """Units under a parent and/or in one group of a classification (a column of the units file, see
+    `units.CLASSIFICATIONS`; the comparison group unless told) that existed during the period, by enhetsnummer."""
+    column = unit_tree.CLASSIFICATION_BY_COLUMN[classification].db_column  # a known name, never the caller's text
     start = period.start if period else None
     end = period.end if period else None
-    return con.execute(UNITS_SQL, {"parent": parent, "group": group, "start": start, "end": end}).df()
+    return con.execute(UNITS_SQL.format(column=column),
+                       {"parent": parent, "group": group, "start": start, "end": end}).df()
 
 
 def unit_values(con: duckdb.DuckDBPyConnection, units: Sequence[str], indicator: str,
                 periods: Sequence[str], mask: disclosure.Mask | None = None) -> pd.DataFrame:
-    """Numerator and denominator per unit and period: loaded for the unit, or summed from its offices. Figures the
-    mask's viewer may not see are left out, so no group value or limit is computed from them either."""
-    df = con.execute(VALUES_SQL, {"units": list(units), "indicator": indicator, "periods": list(periods)}).df()
+    """Numerator, denominator and value per unit and period: loaded for the unit, or computed from its offices
+    (numerators, denominators and counts summed; a level without them averaged, as `aggregate.level_mean`). Figures
+    the mask's viewer may not see are left out, so no group value or limit is computed from them either."""
+    row = con.execute("SELECT aggregation, measure FROM indicators WHERE indicator_id = ?", [indicator]).fetchone()
+    mean = aggregate.level_mean(*row) if row else False
+    df = con.execute(VALUES_SQL, {"units": list(units), "indicator": indicator, "periods": list(periods),
+                                  "level_mean": mean}).df()
     if mask is None:
         return df
     shown = disclosure.withhold_rows(df.assign(indicator_id=indicator), mask)
@@ -328,38 +340,165 @@ def _names(con: duckdb.DuckDBPyConnection, units: Sequence[str]) -> dict[str, st
 
 
 def compared_periods(period: Period, ytd: bool = False) -> list[Period]:
-    """The periods a comparison sums: the period itself, or with `ytd` every month of the year up to a month (a
-    tertial or a year is already its own year to date)."""
-    return period.year_to_date_months() if ytd and period.kind == "M" else [period]
+    """The periods a comparison combines: the period itself, or with `ytd` the periods of its kind from the start
+    of the year up to it, as the målekort's «hittil i år» (`aggregate.year_to_date_periods`): months from January,
+    tertials from T1; a year is its own year to date."""
+    if not ytd:
+        return [period]
+    return aggregate.year_to_date_periods(period, period.kind) or [period]
 
 
-def funnel_for(con: duckdb.DuckDBPyConnection, parent_or_units: str | Sequence[str], indicator: str,
-               period: str | Period, *, method: str = "exact", adjust: str | None = None,
-               mask: disclosure.Mask | None = None, ytd: bool = False) -> Funnel:
-    """The funnel for one indicator and period: a parent's id compares the units directly under it that existed
-    in the period; a sequence of ids compares exactly those units, in that order.
+PERIOD_WORDS = {"M": ("måned", "måneder"), "T": ("tertial", "tertialer"), "Y": ("år", "år")}
 
-    With `ytd` each unit's share is year to date: its numerators over the months from January summed and divided
-    by its denominators summed, as the målekort's «hittil i år». A unit whose figure for any of those months the
-    viewer may not see has no year-to-date figure either (`disclosure.Mask.hides` over the months)."""
+
+def count_periods(n: int, kind: str) -> str:
+    """«1 måned», «2 måneder», «3 tertialer»."""
+    one, many = PERIOD_WORDS[kind]
+    return f"{n} {one if n == 1 else many}"
+
+
+def span_label(periods: Sequence[Period]) -> str:
+    """«januar–desember 2022», «2022 T1–T3», «juni 2021» for one period."""
+    first, last = periods[0], periods[-1]
+    if first == last:
+        return first.label()
+    if first.kind == "M":
+        return f"{first.label().split(' ')[0]}–{last.label()}"
+    return f"{first.label()}–T{last.number}" if first.kind == "T" else f"{first.label()}–{last.label()}"
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """One indicator compared between units over a period or year to date, by the catalogue's aggregation rule.
+
+    `values` has one row per unit in the order given (never by value): numerator, denominator and the combined
+    value (`aggregate.combine_values`: ratio of sums, sum, or mean per period; a share in percent), the number of
+    periods in it, and `last_year`, the value over the same periods a year before. With `ytd`, a unit that lacks any
+    of the periods the others have (`lacking`) gets no value: unequal periods are not compared. `funnel` is the
+    funnel for shares with numerators and denominators; None for other kinds, which are compared as plain values.
+    """
+
+    indicator_id: str
+    period: str  # the chosen period's key
+    ytd: bool
+    aggregation: str
+    measure: str
+    periods: tuple[Period, ...]  # the periods combined: those in range with figures for at least one unit
+    empty: tuple[Period, ...]  # periods in range that no compared unit has figures for
+    values: pd.DataFrame
+    lacking: dict[str, tuple[Period, ...]]  # unit -> the compared periods it has no figures for
+    funnel: Funnel | None
+
+    @property
+    def kind(self) -> str:
+        return self.periods[0].kind if self.periods else parse_period(self.period).kind
+
+    @property
+    def decimals(self) -> int | None:
+        """Decimals to show beyond the measure's own: a count averaged over periods (1,4 a month) keeps one, since
+        small offices' means would otherwise round to the same whole number. None: the measure's default."""
+        return 1 if self.aggregation == "snitt_per_periode" and self.measure == "antall" and len(self.periods) > 1 \
+            else None
+
+    def value_text(self, value: float | None) -> str:
+        return fmt.measure_value(value, self.measure, self.decimals)
+
+    def change_text(self, now: float | None, then: float | None) -> str:
+        """The change as the reader can check it from the values shown (rounded as they are)."""
+        if self.decimals is None or now is None or then is None:
+            return fmt.change_between(now, then, self.measure)
+        return fmt.signed(round(now, self.decimals) - round(then, self.decimals), self.decimals)
+
+    def label(self) -> str:
+        """What is compared: «juni 2021», or «Hittil i år, januar–desember 2022, 12 måneder»."""
+        if not self.ytd:
+            return parse_period(self.period).label()
+        if not self.periods:
+            return f"Hittil i år til og med {parse_period(self.period).label()}, ingen perioder med tall"
+        text = f"Hittil i år, {span_label(self.periods)}, {count_periods(len(self.periods), self.kind)}"
+        if self.empty:
+            text += " med tall (uten tall for noen enhet: " + ", ".join(p.label() for p in self.empty) + ")"
+        return text
+
+    def lacking_text(self, unit_id: str) -> str:
+        """«mangler 2 måneder (mars 2022, april 2022)»."""
+        gone = self.lacking.get(unit_id, ())
+        return (f"mangler {count_periods(len(gone), self.kind)} (" + ", ".join(p.label() for p in gone) + ")"
+                if gone else "")
+
+
+def compare_units(con: duckdb.DuckDBPyConnection, parent_or_units: str | Sequence[str], indicator: str,
+                  period: str | Period, *, method: str = "exact", adjust: str | None = None,
+                  mask: disclosure.Mask | None = None, ytd: bool = False) -> Comparison:
+    """Compare one indicator between units: a parent's id compares the units directly under it that existed in
+    the period; a sequence of ids compares exactly those units, in that order.
+
+    With `ytd` each unit's figure combines the periods from the start of the year (`compared_periods`) by the
+    catalogue's rule, the same rule as the målekort's «hittil i år». A unit whose figure for any of those periods
+    the viewer may not see has no figure either (`disclosure.Mask.hides` over the periods)."""
     p = parse_period(period) if isinstance(period, str) else period
     if isinstance(parent_or_units, str):
         ids = list(units_under(con, parent_or_units, period=p)["unit_id"])
     else:
         ids = list(parent_or_units)
     names = _names(con, ids)
-    summed = compared_periods(p, ytd)
-    vals = unit_values(con, ids, indicator, [q.key for q in summed])
-    if mask is not None:
-        vals = vals[[not mask.hides(u, indicator, summed) for u in vals["unit_id"]]]
-    vals = vals.groupby("unit_id")[["numerator", "denominator"]].sum(min_count=1)
+    row = con.execute("SELECT aggregation, measure FROM indicators WHERE indicator_id = ?", [indicator]).fetchone()
+    aggregation, measure = row if row else ("forholdstall", "prosent")
+    in_range = compared_periods(p, ytd)
+
+    def figures(periods: Sequence[Period]) -> pd.DataFrame:
+        vals = unit_values(con, ids, indicator, [q.key for q in periods])
+        if mask is not None:
+            vals = vals[np.array([not mask.hides(u, indicator, periods) for u in vals["unit_id"]], dtype=bool)]
+        return vals.dropna(subset=["numerator", "denominator", "value"], how="all")
+
+    has = figures(in_range)
+    present = set(has["period"])
+    periods = tuple(q for q in in_range if q.key in present)
+    empty = tuple(q for q in in_range if q.key not in present)
+    now, lacking = _combine_units(has, ids, periods, aggregation, measure)
+    before, _ = _combine_units(figures([q.same_period_last_year() for q in periods]), ids,
+                               [q.same_period_last_year() for q in periods], aggregation, measure)
     frame = pd.DataFrame({
-        "unit_id": ids,
-        "name": [names.get(u, u) for u in ids],
-        "numerator": [vals["numerator"].get(u, np.nan) for u in ids],
-        "denominator": [vals["denominator"].get(u, np.nan) for u in ids],
+        "unit_id": ids, "name": [names.get(u, u) for u in ids],
+        "numerator": [_nan(now[u].numerator) for u in ids], "denominator": [_nan(now[u].denominator) for u in ids],
+        "value": [_nan(now[u].value) for u in ids], "periods": [now[u].periods for u in ids],
+        "last_year": [_nan(before[u].value) for u in ids],
     })
-    return funnel(frame, indicator, p.key, method=method, adjust=adjust)
+    shares = aggregation == "forholdstall" and measure == "prosent" and frame["denominator"].notna().any()
+    f = funnel(frame, indicator, p.key, method=method, adjust=adjust) if shares else None
+    return Comparison(indicator, p.key, ytd, aggregation, measure, periods, empty, frame, lacking, f)
+
+
+def _combine_units(has: pd.DataFrame, ids: Sequence[str], periods: Sequence[Period], aggregation: str,
+                   measure: str) -> tuple[dict[str, aggregate.Combined], dict[str, tuple[Period, ...]]]:
+    """Each unit's figure over the periods by the catalogue's rule (`aggregate.combine_values`), and the units
+    that have some of the periods but not all: they get no figure, since unequal periods are not compared."""
+    found = set(zip(has["unit_id"], has["period"], strict=True))
+    per_unit = {u: aggregate.by_period(rows.assign(n_units=1)) for u, rows in has.groupby("unit_id")}
+    out, lacking = {}, {}
+    for u in ids:
+        numbers = per_unit.get(u, {})
+        gone = tuple(q for q in periods if (u, q.key) not in found)
+        if gone and numbers:
+            lacking[u] = gone
+        out[u] = (aggregate.combine_values([numbers[q.key] for q in periods], aggregation, measure)
+                  if numbers and not gone else aggregate.Combined(None))
+    return out, lacking
+
+
+def _nan(x: float | None) -> float:
+    return np.nan if x is None else float(x)
+
+
+def funnel_for(con: duckdb.DuckDBPyConnection, parent_or_units: str | Sequence[str], indicator: str,
+               period: str | Period, *, method: str = "exact", adjust: str | None = None,
+               mask: disclosure.Mask | None = None, ytd: bool = False) -> Funnel:
+    """The funnel of `compare_units` for a share indicator."""
+    c = compare_units(con, parent_or_units, indicator, period, method=method, adjust=adjust, mask=mask, ytd=ytd)
+    if c.funnel is None:
+        raise ValueError(f"{indicator} er ikke en andel med teller og nevner")
+    return c.funnel
 
 
 def periods_back(end: Period, count: int) -> list[Period]:

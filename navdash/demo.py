@@ -13,6 +13,7 @@ output is byte-identical between runs and one series can change without reshuffl
 from __future__ import annotations
 
 import csv
+import dataclasses
 import sys
 import zlib
 from collections.abc import Iterable, Sequence
@@ -47,6 +48,9 @@ class Unit:
     fra: str = "2006-07-01"
     til: str = ""
     erstattet_av: str = ""
+    storrelse: str = ""
+    brukersammensetning: str = ""
+    sentralitet: str = ""
 
 
 # Oslo's 15 bydel offices. 0312 (Frogner) is fixed because the documentation links to it; the other numbers
@@ -100,11 +104,49 @@ _SPECIAL = (
 )
 
 
+# Classifications for the comparison page, plausible but not checked against SSB or NAV: centrality as SSB's
+# sentralitetsklasse (1 most central, 6 least) of the office's (main) kommune, user mix as the dominant trait of the
+# office's users. Merged offices keep the centrality of their old kommune.
+_CENTRALITY = {
+    "1101": "4", "1102": "2", "1103": "2", "1106": "3", "1111": "5", "1112": "5", "1119": "3", "1120": "3",
+    "1121": "3", "1122": "3", "1124": "2", "1127": "2", "1130": "3", "1133": "5", "1134": "5", "1135": "5",
+    "1144": "6", "1146": "4", "1149": "3", "1160": "5", "1141": "4", "1142": "4", "1129": "4",
+}
+_MANY_IMMIGRANTS = {"0326", "0330", "0316", "0328", "0327", "0319", "1103", "1106"}
+_MANY_YOUNG = {"0315", "0314", "0313", "1102"}
+_MANY_REDUCED_CAPACITY = {"1135", "1149", "1160", "1101"}
+
+
+def size_class(employees: int) -> str:
+    """The demo's size classes of an office, from its employees."""
+    if employees < 20:
+        return "Liten (under 20 ansatte)"
+    if employees < 80:
+        return "Mellomstor (20–79 ansatte)"
+    return "Stor (80 ansatte eller flere)"
+
+
+def user_mix(unit_id: str) -> str:
+    if unit_id in _MANY_IMMIGRANTS:
+        return "Mange innvandrere"
+    if unit_id in _MANY_YOUNG:
+        return "Mange unge"
+    if unit_id in _MANY_REDUCED_CAPACITY:
+        return "Mange med nedsatt arbeidsevne"
+    return "Blandet"
+
+
+def _classified(u: Unit) -> Unit:
+    return dataclasses.replace(u, storrelse=size_class(u.ansatte), brukersammensetning=user_mix(u.enhet),
+                               sentralitet=_CENTRALITY.get(u.enhet, "1" if u.overordnet == "0300" else ""))
+
+
 def units() -> list[Unit]:
     """All units, parents before children. Fylke/land `ansatte` include the units below them."""
-    oslo = [Unit(e, n, "kontor", "0300", "Bydel Oslo", a) for e, n, a in sorted(_OSLO)]
-    rog = [Unit(e, n, "kontor", "1100", g, a) for e, n, g, a in _ROGALAND]
-    rog += [Unit(e, n, "kontor", "1100", "Liten kommune", a, "2019-01-01", "2019-12-31", r) for e, n, a, r in _MERGED]
+    oslo = [_classified(Unit(e, n, "kontor", "0300", "Bydel Oslo", a)) for e, n, a in sorted(_OSLO)]
+    rog = [_classified(Unit(e, n, "kontor", "1100", g, a)) for e, n, g, a in _ROGALAND]
+    rog += [_classified(Unit(e, n, "kontor", "1100", "Liten kommune", a, "2019-01-01", "2019-12-31", r))
+            for e, n, a, r in _MERGED]
     rog.sort(key=lambda u: u.enhet)
     special = [Unit(e, n, t, "0000", "", a) for e, n, t, a in _SPECIAL]
     oslo_total = sum(u.ansatte for u in oslo) + 110  # + fylkeskontoret
@@ -1046,6 +1088,9 @@ byte for byte hver gang. Ikke rediger dem for hånd; endre `navdash/demo.py` og 
   står som egne kontor hele perioden. Enhetsnumrene følger mønsteret (03xx Oslo, 11xx Rogaland, 4xxx
   spesialenheter), men er ikke kontrollert mot NAVs register. Antall ansatte er plausibelt (Rogaland om lag
   1000, NAV Haugesund-Utsira 95); `ansatte` for fylke og land omfatter enhetene under dem.
+- Kontorenes klassifiseringer er plausible, ikke hentet fra SSB eller NAV: `storrelse` er regnet ut fra `ansatte`
+  (liten under 20, mellomstor 20–79, stor fra 80), `sentralitet` er SSB-klassen (1–6) vi antar for kontorets
+  (hoved)kommune (alle bydelene i Oslo er 1), og `brukersammensetning` er et grovt trekk ved brukerne.
 - Små grupper i undersøkelsen (under 5 svar, og tillitsvalgtgruppen) er med vilje, for å teste anonymiteten.
 
 Fylkene har ingen egne verdier; de regnes ut fra kontorene. `0000` Norge har egne, nasjonale tall.
@@ -1096,9 +1141,9 @@ def write_demo_csvs(out_dir: Path) -> dict[str, Path]:
     paths = {name: out_dir / f"{name}.csv" for name in FILES}
     _write(paths["enheter"],
            ("enhet", "navn", "type", "overordnet", "sammenligningsgruppe", "ansatte", "gyldig_fra", "gyldig_til",
-            "erstattet_av"),
-           ((u.enhet, u.navn, u.type, u.overordnet, u.gruppe, u.ansatte, u.fra, u.til, u.erstattet_av)
-            for u in all_units))
+            "erstattet_av", "storrelse", "brukersammensetning", "sentralitet"),
+           ((u.enhet, u.navn, u.type, u.overordnet, u.gruppe, u.ansatte, u.fra, u.til, u.erstattet_av, u.storrelse,
+             u.brukersammensetning, u.sentralitet) for u in all_units))
     _write(paths["indikatorer"],
            ("indikator", "navn", "beskrivelse", "perspektiv", "resultatkjede", "rolle", "maaleenhet", "polaritet",
             "aggregering", "kilde", "lenke", "lokal", "personopplysning"),

@@ -86,6 +86,30 @@ class Problem:
         return f"{', '.join(where)}: {self.message}"
 
 
+@dataclass(frozen=True)
+class RuleWarning:
+    """A validation rule of severity `advarsel` that the file's values break for one unit and period."""
+
+    row: int | None  # the file's first row for the unit and period
+    unit_id: str
+    period: str
+    left: str  # «B.32 + B.33»
+    operator: str  # <=, <, =, >=, >
+    right: str
+    left_value: float
+    right_value: float
+    description: str | None
+
+    @property
+    def rule(self) -> str:
+        """«B.32 + B.33 ≤ B.31»."""
+        return f"{self.left} {RULE_SYMBOLS[self.operator]} {self.right}"
+
+
+RULE_SYMBOLS = {"<=": "≤", "<": "<", "=": "=", ">=": "≥", ">": ">"}
+MAX_RULE_WARNINGS = 50_000  # kept with their figures for the upload page's table and download
+
+
 @dataclass
 class ImportReport:
     file_name: str
@@ -103,6 +127,8 @@ class ImportReport:
     import_id: int | None = None  # numbers the merged values (values.import_id) and the import log row
     nothing_changed: bool = False  # every row was already stored as it is: nothing published
     warnings: list[Problem] = field(default_factory=list)  # listed and logged; they do not refuse the file
+    warning_count: int = 0  # all of them, also past those listed
+    rule_warnings: list[RuleWarning] = field(default_factory=list)  # the rules' warnings with their figures
 
     @property
     def ok(self) -> bool:
@@ -114,6 +140,7 @@ class ImportReport:
             self.problems.append(Problem(self.file_name, row, column, message))
 
     def warn(self, row: int | None, column: str | None, message: str) -> None:
+        self.warning_count += 1
         if len(self.warnings) < MAX_LISTED_PROBLEMS:
             self.warnings.append(Problem(self.file_name, row, column, message))
 
@@ -128,7 +155,8 @@ class ImportReport:
             return (f"{self.file_name}: {_n(self.rows)} rader {KINDS[self.kind].label} kontrollert: ingen endringer "
                     f"({_n(self.unchanged)} uendret), så ingenting er publisert og dataversjonen er den samme.")
         verb = "kontrollert (tørrkjøring, ingenting lagret)" if self.dry_run else "importert"
-        warned = f" {_n(len(self.warnings))} advarsel{'er' if len(self.warnings) > 1 else ''}." if self.warnings else ""
+        warned = (f" {_n(self.warning_count)} {'advarsel' if self.warning_count == 1 else 'advarsler'}."
+                  if self.warning_count else "")
         return (
             f"{self.file_name}: {_n(self.rows)} rader {KINDS[self.kind].label} {verb}: "
             f"{_n(self.new)} nye, {_n(self.changed)} endret, {_n(self.unchanged)} uendret.{warned}"
@@ -141,6 +169,8 @@ class ImportReport:
         if hidden > 0:
             lines.append(f"  … og {_n(hidden)} feil til (de første {_n(len(self.problems))} er vist).")
         lines.extend(f"  Advarsel: {p}" for p in self.warnings)
+        if self.warning_count > len(self.warnings):
+            lines.append(f"  … og {_n(self.warning_count - len(self.warnings))} advarsler til.")
         return "\n".join(lines)
 
 
@@ -545,7 +575,7 @@ def _value_db(r: ValueRow) -> tuple[Any, ...]:
 
 def _unit_db(r: UnitRow) -> tuple[Any, ...]:
     return (r.enhet, r.navn, r.type, r.overordnet, r.sammenligningsgruppe, r.ansatte, r.gyldig_fra, r.gyldig_til,
-            r.erstattet_av)
+            r.erstattet_av, r.storrelse, r.brukersammensetning, r.sentralitet)
 
 
 def _indicator_db(r: IndicatorRow) -> tuple[Any, ...]:
@@ -645,16 +675,19 @@ def _check_rules(con: duckdb.DuckDBPyConnection, staging: str, report: ImportRep
             ORDER BY first_row, left_side, operator, right_side"""
     ).fetchall()
     for row, unit, period, left, op, right, severity, description, lv, rv in broken:
-        message = (f"enhet {unit}, periode {period}: {left} er {_rule_number(lv)} og {right} er "
-                   f"{_rule_number(rv)}, men {left} skal være {_RULE_WORDS[op]} {right}"
+        message = (f"enhet {unit}, periode {period}: {left} er {rule_number(lv)} og {right} er "
+                   f"{rule_number(rv)}, men {left} skal være {_RULE_WORDS[op]} {right}"
                    + (f" ({description})" if description else ""))
         if severity == "feil":
             report.add(row, None, message)
         else:
             report.warn(row, None, message)
+            if len(report.rule_warnings) < MAX_RULE_WARNINGS:
+                report.rule_warnings.append(RuleWarning(row, unit, period, left, op, right, lv, rv, description))
 
 
-def _rule_number(x: float) -> str:
+def rule_number(x: float) -> str:
+    """A side of a rule as the messages write it: whole, or with one decimal (Norwegian format)."""
     return fmt.number(x, 0 if float(x).is_integer() else 1)
 
 
@@ -741,10 +774,11 @@ IMPORTS: dict[str, KindImport] = {
     "enheter": KindImport(
         KINDS["enheter"], "units",
         ("unit_id", "name", "type", "parent_id", "comparison_group", "employees", "valid_from", "valid_to",
-         "replaced_by"),
+         "replaced_by", "size_class", "user_mix", "centrality"),
         ("unit_id",),
-        ("name", "type", "parent_id", "comparison_group", "employees", "valid_from", "valid_to", "replaced_by"),
-        _unit_db, (S, S, S, S, S, I32, D, D, S),
+        ("name", "type", "parent_id", "comparison_group", "employees", "valid_from", "valid_to", "replaced_by",
+         "size_class", "user_mix", "centrality"),
+        _unit_db, (S, S, S, S, S, I32, D, D, S, S, S, S),
         check_references=_check_unit_references,
         # parents before children, so the export imports into an empty database
         export_order=("CASE type WHEN 'land' THEN 0 WHEN 'fylke' THEN 1 ELSE 2 END", "unit_id"),

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-# The pages' addresses: file stem -> url path ("" is the start page).
+# The pages' addresses: file stem -> url path. The root address ("/") has no page of its own: it lands the reader
+# on the page where their work is (navdash.ui.frame.landing).
 URL_PATHS: dict[str, str] = {
-    "start": "",
+    "start": "oversikt",
     "malekort": "malekort",
     "mal": "mal",
     "kvalitet": "kvalitet",

@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 import sqlalchemy as sa
 
-from navdash import aggregate, appdb, store
+from navdash import aggregate, appdb, ingest, store
 from navdash import units as tree
 from navdash.schemas import KINDS
 
@@ -16,6 +16,7 @@ def units(db: Path | None = None) -> pd.DataFrame:
     with store.reading(db) as con:
         return con.execute(
             """SELECT u.unit_id, u.name, u.type, u.parent_id, p.name AS parent_name, u.comparison_group,
+                      u.size_class, u.user_mix, u.centrality,
                       u.employees, u.valid_from, u.valid_to, u.replaced_by, r.name AS replaced_by_name,
                       CASE WHEN u.valid_to IS NULL THEN 'Aktiv'
                            WHEN u.replaced_by IS NOT NULL THEN 'Slått sammen med ' || r.name || ' fra '
@@ -28,14 +29,13 @@ def units(db: Path | None = None) -> pd.DataFrame:
 
 
 def data_status(db: Path | None = None) -> pd.DataFrame:
-    """Per import kind: rows in the store, the latest import, who made it and when."""
-    tables = {"enheter": "units", "indikatorer": "indicators", "verdier": '"values"', "resultatkrav": "targets",
-              "undersokelse": "survey_counts", "endringspunkter": "change_points"}
+    """Per import kind, every kind there is (`KINDS`, in its order, with the table the import merges into): rows in
+    the store, the latest import, who made it and when."""
     rows = []
     log = appdb.import_log
     with store.reading(db) as con, appdb.reading(db) as conn:
-        for kind, table in tables.items():
-            count = con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+        for kind in KINDS:
+            count = con.execute(f"SELECT count(*) FROM {ingest.IMPORTS[kind].table}").fetchone()[0]
             last = conn.execute(
                 sa.select(log.c.file_name, log.c.who, log.c.logged_at, log.c.rows)
                 .where(log.c.kind == kind, log.c.outcome == "importert")

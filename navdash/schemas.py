@@ -278,6 +278,32 @@ def _coded(literal: Any, column: str) -> Any:
     return BeforeValidator(parse)
 
 
+MAX_CLASS_CHARS = 60
+
+
+def _class_text(value: object) -> str | None:
+    """A group a unit belongs to in a classification (storrelse, brukersammensetning): a short name."""
+    text = _text(value)
+    if text is not None and len(text) > MAX_CLASS_CHARS:
+        raise ValueError(f"gruppenavnet er lengre enn {MAX_CLASS_CHARS} tegn")
+    return text
+
+
+def _centrality(value: object) -> str | None:
+    """SSB's sentralitetsklasse, 1 (most central) to 6."""
+    text = _text(value)
+    if text is None:
+        return None
+    if text.endswith(".0"):
+        text = text[:-2]
+    if text not in ("1", "2", "3", "4", "5", "6"):
+        raise ValueError(f"«{value}» er ikke en sentralitetsklasse; bruk et helt tall fra 1 (mest sentral) til 6 "
+                         "(minst sentral), som i SSBs sentralitetsindeks")
+    return text
+
+
+ClassText = Annotated[str | None, BeforeValidator(_class_text)]
+Centrality = Annotated[str | None, BeforeValidator(_centrality)]
 Number = Annotated[float | None, BeforeValidator(parse_number)]
 Int = Annotated[int | None, BeforeValidator(parse_int)]
 Text = Annotated[str | None, BeforeValidator(_text)]
@@ -442,11 +468,15 @@ class UnitRow(_Row):
     navn: RequiredText
     type: Annotated[UnitType, _coded(UnitType, "type")]
     overordnet: OptUnitId = None
-    sammenligningsgruppe: Text = None
+    sammenligningsgruppe: ClassText = None
     ansatte: Int = None
     gyldig_fra: Date = None
     gyldig_til: Date = None
     erstattet_av: OptUnitId = None
+    # Further classifications for comparison (navdash.units.CLASSIFICATIONS), each optional.
+    storrelse: ClassText = None
+    brukersammensetning: ClassText = None
+    sentralitet: Centrality = None
 
     @model_validator(mode="after")
     def _consistent(self) -> UnitRow:
@@ -846,7 +876,7 @@ KINDS: dict[str, Kind] = {
     "enheter": Kind(
         "enheter", UnitRow,
         ("enhet", "navn", "type", "overordnet", "sammenligningsgruppe", "ansatte", "gyldig_fra", "gyldig_til",
-         "erstattet_av"),
+         "erstattet_av", "storrelse", "brukersammensetning", "sentralitet"),
         ("enhet",), ("enhet", "navn", "type", "overordnet"), "enheter",
     ),
     "indikatorer": Kind(

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import contextvars
 import errno
 import fcntl
 import os
@@ -297,6 +298,17 @@ MIGRATIONS: list[tuple[int, str, str]] = [
             description VARCHAR,
             PRIMARY KEY (left_side, operator, right_side)
         );
+        """,
+    ),
+    (
+        9,
+        "classifications of units besides the comparison group: size, user mix and centrality",
+        """
+        -- The units file's optional columns storrelse, brukersammensetning and sentralitet (SSB class 1-6, as text
+        -- like the other groups); comparisons can be drawn within any one group (navdash.units.CLASSIFICATIONS).
+        ALTER TABLE units ADD COLUMN size_class VARCHAR;
+        ALTER TABLE units ADD COLUMN user_mix VARCHAR;
+        ALTER TABLE units ADD COLUMN centrality VARCHAR;
         """,
     ),
 ]
@@ -632,11 +644,65 @@ def reading(path: Path | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
         cursor = snap.con.cursor()
     try:
         cursor.execute("USE nav")
+        _limit_values(cursor)
         yield cursor
     except duckdb.IOException as exc:
         raise _io_problem(exc, path) from None
     finally:
         cursor.close()
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Reading only the approved months (navdash.approval)
+# ---------------------------------------------------------------------------------------------------------
+
+_visible_until: contextvars.ContextVar[str | None] = contextvars.ContextVar("visible_until", default=None)
+NOTHING = ""  # a cut-off before every month: no values at all
+
+# A period's last month as year * 100 + month: a tertial ends in month 4, 8 or 12, a year in month 12.
+_LAST_MONTH = ("CAST(year AS INTEGER) * 100 + CASE period_kind WHEN 'M' THEN period_no WHEN 'T' THEN period_no * 4 "
+               "ELSE 12 END")
+
+
+def _limit_values(cursor: duckdb.DuckDBPyConnection) -> None:
+    """Under a cut-off, shadow the values table for this cursor with a view of the periods that end on or before
+    it. Every read of `"values"` through `reading` then sees only those periods, whoever wrote the query."""
+    until = _visible_until.get()
+    if until is None:
+        return
+    limit = 0 if until == NOTHING else int(until[:4]) * 100 + int(until[5:7])
+    cursor.execute(f'CREATE TEMP VIEW "values" AS SELECT * FROM nav.main."values" '  # noqa: S608 - an integer
+                   f"WHERE {_LAST_MONTH} <= {limit}")
+
+
+def visible_until() -> str | None:
+    """The cut-off reads in this context are under: a month (`2022-11`), NOTHING, or None for every period."""
+    return _visible_until.get()
+
+
+def limit_reads(until: str | None) -> None:
+    """From now on in this context (a page run), `reading` shows only values for periods that end on or before the
+    month `until` (NOTHING: none; None: every period)."""
+    if until not in (None, NOTHING):
+        _check_month(until)
+    _visible_until.set(until)
+
+
+@contextlib.contextmanager
+def reads_limited(until: str | None) -> Iterator[None]:
+    """`limit_reads(until)` for the duration of the block, then back to what it was."""
+    if until not in (None, NOTHING):
+        _check_month(until)
+    token = _visible_until.set(until)
+    try:
+        yield
+    finally:
+        _visible_until.reset(token)
+
+
+def _check_month(until: str) -> None:
+    if len(until) != 7 or not (until[:4].isdigit() and until[4] == "-" and until[5:].isdigit()):
+        raise ValueError(f"not a month: {until!r}")
 
 
 def data_version(path: Path | None = None) -> int:

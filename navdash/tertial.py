@@ -88,6 +88,28 @@ def risk_band(score: int) -> str:
     return "middels" if score <= 12 else "hoy"
 
 
+BANDS = ("hoy", "middels", "lav", None)  # the overview's columns: high first, then the goals not assessed
+
+
+def band_counts(body: Mapping[str, Any]) -> dict[str | None, int]:
+    """How many of the report's goals are in each risk band (None: not assessed), in `BANDS` order."""
+    bands = [r.get("band") for r in body["risks"]]
+    return {b: bands.count(b) for b in BANDS}
+
+
+def likelihood_text(value: int | None) -> str:
+    return f"{value} – {LIKELIHOOD_TEXT[value]}" if value else "Ikke vurdert"
+
+
+def consequence_text(value: int | None) -> str:
+    return f"{value} – {CONSEQUENCE_TEXT[value]}" if value else "Ikke vurdert"
+
+
+def risk_text(risk: Mapping[str, Any]) -> str:
+    """«12 · Middels risiko», or «Ikke vurdert»."""
+    return f"{risk['score']} · {BAND_TEXT[risk['band']]}" if risk.get("score") else "Ikke vurdert"
+
+
 # ---------------------------------------------------------------------------------------------------------
 # Generating the målekort part
 # ---------------------------------------------------------------------------------------------------------

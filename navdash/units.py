@@ -29,6 +29,29 @@ class Node:
     parent_id: str | None
 
 
+@dataclass(frozen=True)
+class Classification:
+    """A way to group units besides the unit tree: a column of the units file (`column`) stored in `units`
+    (`db_column`), shown as `label`. Comparisons can be drawn within any one group of a classification."""
+
+    column: str
+    db_column: str
+    label: str
+
+
+# The optional classification columns of the units file, in the order the comparison page offers them. A new one
+# is an entry here, a column in the file's row model (navdash.schemas.UnitRow) and a migration adding the column.
+CLASSIFICATIONS = (
+    Classification("sammenligningsgruppe", "comparison_group", "Sammenligningsgruppe"),
+    Classification("storrelse", "size_class", "Størrelse"),
+    Classification("brukersammensetning", "user_mix", "Brukersammensetning"),
+    Classification("sentralitet", "centrality", "Sentralitet"),
+)
+CLASSIFICATION_BY_COLUMN = {c.column: c for c in CLASSIFICATIONS}
+# SSB's sentralitetsindeks in six classes (Standard for sentralitet, 2020): 1 is the most central.
+CENTRALITY_CLASSES = {"1": "1 (mest sentral)", "2": "2", "3": "3", "4": "4", "5": "5", "6": "6 (minst sentral)"}
+
+
 def parents(con: Any) -> dict[str, str | None]:
     """Every unit (also merged ones) -> its parent, from an open analytic connection."""
     return dict(con.execute("SELECT unit_id, parent_id FROM units").fetchall())

@@ -7,6 +7,8 @@ which kinds, units and indicators a file may touch. A check is a dry run; only `
 from __future__ import annotations
 
 import contextlib
+import csv
+import io
 import os
 import shutil
 import tempfile
@@ -19,6 +21,8 @@ import pandas as pd
 
 from navdash import access, appdb, fmt, ingest, store
 from navdash.ingest import ImportReport
+from navdash.periods import parse_period
+from navdash.text import spreadsheet_cell
 
 
 class UploadRefused(PermissionError):
@@ -145,6 +149,58 @@ def problems_table(report: ImportReport) -> pd.DataFrame:
          "Kolonne": [p.column or "–" for p in report.problems],
          "Feil": [p.message for p in report.problems]}
     ).astype({"Rad": str})
+
+
+WARNING_COLUMNS = ("Enhet", "Periode", "Regel", "Venstre side", "Høyre side", "Rad i filen", "Beskrivelse")
+
+
+def _warning_rows(report: ImportReport) -> list[tuple]:
+    return [(w.unit_id, w.period, w.rule, w.left_value, w.right_value, w.row, w.description or "")
+            for w in report.rule_warnings]
+
+
+def warnings_table(report: ImportReport, limit: int | None = None) -> pd.DataFrame:
+    """The validation rules' warnings for the page: unit, period (as a month is read), the rule, both sides' values
+    in Norwegian number format (whole, or one decimal), the file's row and the rule's description."""
+    rows = _warning_rows(report)[:limit]
+    return pd.DataFrame(
+        [(u, _period_label(p), rule, ingest.rule_number(lv), ingest.rule_number(rv), "–" if r is None else str(r), d)
+         for u, p, rule, lv, rv, r, d in rows], columns=list(WARNING_COLUMNS))
+
+
+def _period_label(period: str) -> str:
+    try:
+        return parse_period(period).label()
+    except ValueError:
+        return period
+
+
+def warnings_csv(report: ImportReport) -> bytes:
+    """All the warnings as CSV for a spreadsheet with Norwegian settings: semicolons, decimal comma, UTF-8 with BOM;
+    text from the files through the formula guard."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    writer.writerow(WARNING_COLUMNS)
+    for u, p, rule, lv, rv, r, d in _warning_rows(report):
+        writer.writerow([spreadsheet_cell(u), p, spreadsheet_cell(rule), _csv_number(lv), _csv_number(rv),
+                         "" if r is None else r, spreadsheet_cell(d)])
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def _csv_number(x: float) -> str:
+    return f"{x:.10g}".replace(".", ",")
+
+
+def warnings_xlsx(report: ImportReport) -> bytes:
+    """All the warnings as an Excel workbook: the values as numbers, text through the formula guard."""
+    from navdash.exports import xlsx
+
+    book = xlsx.Book(f"Advarsler fra valideringsreglene – {report.file_name}",
+                     f"{fmt.number(report.warning_count)} advarsler ved kontroll av filen", False)
+    book.sheet("Advarsler", WARNING_COLUMNS,
+               [[u, p, rule, xlsx.Cell(lv, xlsx.DECIMAL), xlsx.Cell(rv, xlsx.DECIMAL), r, d]
+                for u, p, rule, lv, rv, r, d in _warning_rows(report)], (9, 10, 28, 14, 14, 10, 50))
+    return book.bytes()
 
 
 def history(db: Path | None = None, limit: int = 200) -> pd.DataFrame:

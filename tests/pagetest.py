@@ -9,6 +9,8 @@ from pathlib import Path
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
+from navdash import links
+
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
 
@@ -18,14 +20,26 @@ def app(db: Path, monkeypatch, page: str | None = None, **params: str) -> AppTes
     monkeypatch.setenv("NAVDASH_DB", str(db))
     st.cache_data.clear()
     st.cache_resource.clear()
-    at = AppTest.from_file(APP, default_timeout=90)
-    for key, value in params.items():
-        at.query_params[key] = value
-    at.run()
-    if page:
-        at.switch_page(page).run()
+    at = open_page(AppTest.from_file(APP, default_timeout=90), page, params)
     assert not at.exception, at.exception
     return at
+
+
+def open_page(at: AppTest, page: str | None, params: dict[str, str]) -> AppTest:
+    """Run app.py as opening `page` (e.g. "views/malekort.py") with `params` in the address would.
+
+    Without a page this is the app's root address, which lands the user on their work page. Before the first run
+    AppTest knows a page by its file name only, so a page whose address is its file name is opened directly; any
+    other is reached after a run of the root address, with the parameters set anew (the landing sets its own)."""
+    at.query_params = dict(params)
+    if page is None:
+        return at.run()
+    stem = Path(page).stem
+    if links.URL_PATHS.get(stem) == stem:
+        return at.switch_page(page).run()
+    at.run()
+    at.query_params = dict(params)
+    return at.switch_page(page).run()
 
 
 def same_tab_link(href: str, text: str) -> str:

@@ -13,7 +13,7 @@ from navdash import access, store
 from navdash.schemas import KINDS
 from navdash.text import shown
 from tests.conftest import app_rows, copy_db, fingerprint
-from tests.pagetest import APP
+from tests.pagetest import APP, open_page
 
 ISSUER = "https://login.microsoftonline.com/tenant/v2.0"
 ROLES_TOML = f"""
@@ -76,11 +76,7 @@ def run(db: Path, monkeypatch, *, persona: str | None = None, user: dict | None 
         at.user = user
     if persona:
         params["persona"] = persona
-    for k, v in params.items():
-        at.query_params[k] = v
-    at.run()
-    if page:
-        at.switch_page(page).run()
+    open_page(at, page, params)
     assert not at.exception, at.exception
     return at
 
@@ -234,6 +230,14 @@ def test_logged_in_leader_by_email(demo_db, monkeypatch, roles_file):
     assert registered(at) == {"start", "malekort", "mal", "last_opp"}
 
 
+def test_logged_in_leader_lands_on_the_own_malekort(demo_db, monkeypatch, roles_file):
+    at = run(demo_db, monkeypatch, auth=True,  # the root address, no page: where the leader's work is
+             user={"is_logged_in": True, "iss": ISSUER, "email": "kari.leder@nav.no", "email_verified": True,
+                   "name": "Kari Leder"})
+    assert at.title[0].value == "Målekort for 0312 NAV Frogner"
+    assert at.query_params["enhet"] == "0312" and "persona" not in at.query_params  # no demo persona when logged in
+
+
 def test_logged_in_by_group_claim(demo_db, monkeypatch, roles_file):
     at = run(demo_db, monkeypatch, auth=True, page="views/malekort.py",
              user={"is_logged_in": True, "iss": ISSUER, "email": "per@nav.no", "name": "Per",
@@ -257,10 +261,7 @@ def test_crafted_session_state_cannot_change_a_logged_in_identity(demo_db, monke
     at.secrets["auth"] = AUTH
     at.user = {"is_logged_in": True, "iss": ISSUER, "email": "per@nav.no", "groups": ["grp-ansatte-stavanger"]}
     at.session_state["persona"] = "analytiker"
-    at.query_params["persona"] = "analytiker"
-    at.query_params["enhet"] = "0312"
-    at.run()
-    at.switch_page("views/malekort.py").run()
+    open_page(at, "views/malekort.py", {"persona": "analytiker", "enhet": "0312"})
     assert any("Du har ikke tilgang til målekortet for enhet «0312»" in e.value for e in at.error)
     assert registered(at) == {"start", "malekort", "mal"}
 
@@ -292,10 +293,7 @@ def test_a_cached_unit_list_is_never_served_to_another_role(demo_db, monkeypatch
     seen = {}
     for persona in ("fylkesleder", "ansatt", "analytiker", "ansatt"):  # one process, one shared cache
         at = AppTest.from_file(APP, default_timeout=90)
-        at.query_params["persona"] = persona
-        at.query_params["enhet"] = access.DEMO_PERSONAS[persona].unit_id
-        at.run()
-        at.switch_page("views/malekort.py").run()
+        open_page(at, "views/malekort.py", {"persona": persona, "enhet": access.DEMO_PERSONAS[persona].unit_id})
         options = next(s for s in at.sidebar.selectbox if s.label == "Enhet").options
         seen.setdefault(persona, []).append({label.split()[0] for label in options})  # "1103 NAV Stavanger"
     assert seen["ansatt"][0] == seen["ansatt"][1]

@@ -138,7 +138,8 @@ def test_generation_is_deterministic_and_matches_committed_files(tmp_path: Path)
 
 def test_files_are_utf8_comma_separated_with_expected_headers() -> None:
     headers = {
-        "enheter": "enhet,navn,type,overordnet,sammenligningsgruppe,ansatte,gyldig_fra,gyldig_til,erstattet_av",
+        "enheter": "enhet,navn,type,overordnet,sammenligningsgruppe,ansatte,gyldig_fra,gyldig_til,erstattet_av,"
+                   "storrelse,brukersammensetning,sentralitet",
         "indikatorer": "indikator,navn,beskrivelse,perspektiv,resultatkjede,rolle,maaleenhet,polaritet,aggregering,"
                        "kilde,lenke,lokal,personopplysning",
         "verdier": "enhet,indikator,periode,teller,nevner,verdi",

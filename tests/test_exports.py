@@ -10,6 +10,7 @@ import re
 from dataclasses import replace
 from datetime import date
 
+import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
@@ -18,6 +19,7 @@ from navdash.exports import comparison, pdf, xlsx
 from navdash.exports import meeting as meeting_export
 from navdash.exports import scorecard as card_export
 from navdash.snapshot import Snapshot
+from tests import pdftext
 from tests.conftest import DATA
 
 FYLKESLEDER = access.DEMO_PERSONAS["fylkesleder"]  # 0300 NAV Oslo
@@ -204,6 +206,12 @@ def test_scorecard_export_has_every_parameter_with_formats(small_db):
     document = card_export.pdf(e, compress=False)
     _valid_pdf(document)
     assert _title(document) == "Målekort for 0312 NAV Frogner – desember 2021"
+    # Every target's wording is printed (on screen it sits in a reason that opens on demand).
+    wording = {" ".join(t.text.split()) for r in card.steering for t in r.targets}
+    printed = " ".join(pdftext.text(document).split())  # a cell's lines joined, as a reader reads them
+    assert wording and "Målekort for 0312 NAV Frogner" in printed  # the reading works
+    missing = [w for w in wording if w not in printed]
+    assert not missing, missing
 
 
 # --- the comparison table --------------------------------------------------------------------------------------
@@ -214,13 +222,28 @@ def _point(unit: str, name: str, numerator: float, denominator: float) -> compar
                                "innenfor", False)
 
 
+def _comparison(funnel: compare.Funnel | None, values: list[tuple], ytd: bool = False,
+                lacking: dict | None = None, aggregation: str = "forholdstall",
+                measure: str = "prosent") -> compare.Comparison:
+    frame = pd.DataFrame(values, columns=["unit_id", "name", "numerator", "denominator", "value", "periods",
+                                          "last_year"])
+    period = compare.parse_period("2021-12")
+    periods = tuple(compare.compared_periods(period, ytd))
+    return compare.Comparison("B.15", "2021-12", ytd, aggregation, measure, periods, (), frame, lacking or {},
+                              funnel)
+
+
 def test_comparison_export_keeps_the_page_order_and_stores_shares_as_fractions():
     points = [_point("0313", "NAV St. Hanshaugen", 30, 40), _point("0312", "NAV Frogner", 10, 50)]
     f = compare.Funnel("B.15", "2021-12", 40 / 90, "exact", None, compare.Overdispersion(1.0, 0.0, 2, 3.84, False),
                        points)
+    nan = float("nan")
+    c = _comparison(f, [("0312", "NAV Frogner", 10, 50, 20.0, 1, nan), ("0313", "NAV St. Hanshaugen", 30, 40, 75.0,
+                                                                          1, nan),
+                        ("0314", "NAV Sagene", nan, nan, nan, 0, nan)])
     order = ["0312", "0313", "0314"]  # the page's order: not by value (0313 has the higher share)
-    e = comparison.ComparisonExport(f, {"0312": 0.25}, (("0314", "NAV Sagene"),), tuple(order), "Overgang",
-                                    "desember 2021", "Enhetene under 0300 NAV Oslo", "Dataversjon 1", False)
+    e = comparison.ComparisonExport(c, {"0312": 0.25}, (("0314", "NAV Sagene"),), tuple(order), "Overgang",
+                                    "Enhetene under 0300 NAV Oslo", "Dataversjon 1", False)
     rows = _table(load_workbook(io.BytesIO(comparison.workbook(e)))["Sammenligning"])
     assert [r["Enhetsnr"].value for r in rows[:3]] == order
     frogner = rows[0]
@@ -228,5 +251,42 @@ def test_comparison_export_keeps_the_page_order_and_stores_shares_as_fractions()
     assert frogner["Teller"].value == 10 and frogner["Teller"].number_format == "#,##0"
     assert frogner["Mot eget nivå"].value == pytest.approx((10 / 50 - 0.25) * 100)
     assert rows[1]["Eget nivå før"].value is None
-    assert rows[2]["Andel"].value == disclosure.WITHHELD_TEXT
+    assert rows[2]["Teller"].value == disclosure.WITHHELD_TEXT
+    assert e.file_name("xlsx") == "sammenligning-B.15-2021-12.xlsx"
+    _valid_pdf(comparison.pdf(e))
+
+
+def test_comparison_export_follows_year_to_date():
+    """Year to date: the title names the months, the file name says so, the earlier level is last year's same
+    months, and a unit lacking months is listed as not compared."""
+    points = [_point("0312", "NAV Frogner", 120, 600)]
+    f = compare.Funnel("B.15", "2021-12", 0.2, "exact", None, compare.Overdispersion(1.0, 0.0, 1, 3.84, False),
+                       points)
+    nan = float("nan")
+    lacking = {"0313": (compare.parse_period("2021-03"),)}
+    c = _comparison(f, [("0312", "NAV Frogner", 120, 600, 20.0, 12, 25.0),
+                        ("0313", "NAV St. Hanshaugen", nan, nan, nan, 0, nan)], ytd=True, lacking=lacking)
+    e = comparison.export(c, pd.DataFrame(), (), ["0312", "0313"], "Overgang", "Enhetene under 0300 NAV Oslo", 1,
+                          None, False)
+    assert e.title == "Sammenligning B.15 Overgang – Hittil i år, januar–desember 2021, 12 måneder"
+    assert e.file_name("pdf") == "sammenligning-B.15-2021-12-hittil-i-aar.pdf"
+    book = load_workbook(io.BytesIO(comparison.workbook(e)))["Sammenligning"]
+    rows = _table(book)
+    assert rows[0]["Samme periode i fjor"].value == pytest.approx(0.25)
+    assert rows[0]["Mot i fjor"].value == pytest.approx((0.2 - 0.25) * 100)
+    assert rows[1]["Teller"].value == "ikke sammenlignet: mangler 1 måned (mars 2021)"
+    assert "Hittil i år, januar–desember 2021" in _title(comparison.pdf(e, compress=False))
+
+
+def test_comparison_export_of_counts_has_values_and_last_year():
+    nan = float("nan")
+    c = _comparison(None, [("0312", "NAV Frogner", nan, nan, 41.5, 12, 38.25),
+                           ("0313", "NAV St. Hanshaugen", nan, nan, 12.0, 12, nan)], ytd=True,
+                    aggregation="snitt_per_periode", measure="antall")
+    e = comparison.export(c, pd.DataFrame(), (), ["0313", "0312"], "Fått jobben", "x", 1, None, False)
+    rows = _table(load_workbook(io.BytesIO(comparison.workbook(e)))["Sammenligning"])
+    assert [r["Enhetsnr"].value for r in rows[:2]] == ["0313", "0312"]
+    assert rows[1]["Verdi"].value == 41.5 and rows[1]["Verdi"].number_format == "#,##0.0"  # a mean of counts
+    assert rows[1]["Endring"].value == pytest.approx(41.5 - 38.25)
+    assert rows[0]["Samme periode i fjor"].value is None
     _valid_pdf(comparison.pdf(e))

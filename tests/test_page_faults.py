@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 from navdash import access, ingest, store
 from tests.conftest import DATA, copy_db
-from tests.pagetest import APP
+from tests.pagetest import APP, open_page
 
 PAGES = ("start", "malekort", "mal", "kvalitet", "sammenligning", "undersokelser", "styringsdialog", "tertialrapport",
          "erfaringer", "last_opp")
@@ -20,12 +20,7 @@ def _run(db: Path, monkeypatch, persona: str, page: str | None = None) -> AppTes
     monkeypatch.setenv("NAVDASH_DB", str(db))
     st.cache_data.clear()
     st.cache_resource.clear()
-    at = AppTest.from_file(APP, default_timeout=90)
-    at.query_params["persona"] = persona
-    at.run()
-    if page:
-        at.switch_page(f"views/{page}.py").run()
-    return at
+    return open_page(AppTest.from_file(APP, default_timeout=90), page and f"views/{page}.py", {"persona": persona})
 
 
 @pytest.fixture(scope="module")

@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from navdash import access, links, store
 from navdash.ui import links as ui_links
-from tests.pagetest import app, same_tab_link
+from tests.pagetest import APP, app, same_tab_link
 
 ANCHOR = re.compile(r'<a href="([^"]+)" target="_self">')
 
@@ -24,7 +24,7 @@ def page_links(at: AppTest) -> list[tuple[str, str, dict[str, list[str]]]]:
 def test_core_addresses_follow_the_page_table():
     assert links.url("malekort", enhet="0312", periode="2021-12", indikator=None) == \
         "/malekort?enhet=0312&periode=2021-12"
-    assert links.url("start") == "/"
+    assert links.url("start") == "/oversikt"
     assert links.url("last_opp", type="verdier") == "/last-opp?type=verdier"
     with pytest.raises(ValueError):
         links.url("finnes-ikke")
@@ -48,7 +48,7 @@ LEADS = {
 
 @pytest.mark.parametrize("persona", list(LEADS))
 def test_start_page_leads_each_role_to_its_work(demo_db, monkeypatch, persona):
-    at = app(demo_db, monkeypatch, persona=persona)
+    at = app(demo_db, monkeypatch, "views/start.py", persona=persona)
     assert at.subheader[0].value == "Ditt arbeid"
     label, page, query = page_links(at)[0]
     want_page, want_params = LEADS[persona]
@@ -69,7 +69,7 @@ def test_start_page_leads_each_role_to_its_work(demo_db, monkeypatch, persona):
 
 @pytest.mark.parametrize("persona", list(LEADS))
 def test_start_page_lists_every_page_the_role_may_open(demo_db, monkeypatch, persona):
-    at = app(demo_db, monkeypatch, persona=persona)
+    at = app(demo_db, monkeypatch, "views/start.py", persona=persona)
     user = access.DEMO_PERSONAS[persona]
     listing = next(m.value for m in at.markdown if m.value.startswith("- **<a"))
     lines = listing.splitlines()
@@ -81,7 +81,7 @@ def test_start_page_lists_every_page_the_role_may_open(demo_db, monkeypatch, per
 
 
 def test_unit_tree_links_each_visible_unit_to_its_malekort(demo_db, monkeypatch):
-    at = app(demo_db, monkeypatch, persona="fylkesleder")
+    at = app(demo_db, monkeypatch, "views/start.py", persona="fylkesleder")
     text = "\n".join(m.value for m in at.markdown)
     linked = {}
     for href in ANCHOR.findall(text):
@@ -116,4 +116,56 @@ def test_refusal_page_explains_in_norwegian():
     assert "Du har ikke tilgang til siden «Månedsmøtet»" in text
     allowed = [access.ROLE_TEXT[r] for r in access.ROLES if access.can_open(access.User("", r, ""), "styringsdialog")]
     assert all(role in text for role in allowed) and "med rollen Ansatt" in text
-    assert 'href="/?persona=ansatt" target="_self">oversikten</a>' in at.markdown[0].value
+    assert 'href="/oversikt?persona=ansatt" target="_self">oversikten</a>' in at.markdown[0].value
+
+
+# Where opening the app (its root address, no page given) lands each role: the page's title and what the address
+# must carry. The analytiker's work is the data status, which the start page leads with.
+LANDS = {
+    "leder": ("Målekort for 0312 NAV Frogner", {"enhet": "0312"}),
+    "fylkesleder": ("Månedsmøtet – 0300 NAV Oslo", {}),
+    "ansatt": ("Mål og prioriteringer", {"enhet": "0312"}),
+    "analytiker": ("Mål og resultater i NAV", {}),
+}
+
+
+@pytest.mark.parametrize("persona", list(LANDS))
+def test_the_root_address_lands_each_role_on_its_work(demo_db, monkeypatch, persona):
+    at = app(demo_db, monkeypatch, persona=persona)  # no page: the app's root address
+    title, params = LANDS[persona]
+    assert at.title[0].value == title
+    assert at.query_params["persona"] == persona  # the demo persona stays in the address
+    for key, value in params.items():
+        assert at.query_params[key] == value
+    if persona == "leder":  # the own målekort on the latest month every office under it has delivered
+        with store.reading(demo_db) as con:
+            latest = con.execute("""SELECT max(period) FROM "values" WHERE unit_id = '0312'
+                                    AND period_kind = 'M'""").fetchone()[0]
+        assert at.query_params["periode"] == latest
+    if persona == "analytiker":
+        assert [h.value for h in at.header][:2] == ["Data og ferskhet", "Fullstendighet per måned"]
+
+
+@pytest.mark.parametrize("persona", list(LANDS))
+def test_oversikt_stays_reachable_after_landing(demo_db, monkeypatch, persona):
+    at = app(demo_db, monkeypatch, persona=persona)
+    at.switch_page("views/start.py").run()  # "Oversikt" in the menu
+    assert at.title[0].value == "Mål og resultater i NAV"
+    assert at.subheader[0].value == "Ditt arbeid"
+    at.run()  # a rerun (any widget on the page) stays on the start page: no second landing, no loop
+    assert at.title[0].value == "Mål og resultater i NAV"
+    assert not at.exception
+
+
+def test_coming_back_to_the_root_address_shows_the_overview(demo_db, monkeypatch):
+    at = app(demo_db, monkeypatch, persona="leder")
+    assert at.title[0].value == LANDS["leder"][0]  # the first visit lands on the own målekort
+    assert at.session_state["_navdash_landed"]
+    # The root address again in a session that has landed once (the browser's Back button from the work page).
+    monkeypatch.setenv("NAVDASH_DB", str(demo_db))
+    again = AppTest.from_file(APP, default_timeout=90)
+    again.session_state["_navdash_landed"] = True
+    again.query_params = {"persona": "leder"}
+    again.run()
+    assert not again.exception
+    assert again.title[0].value == "Mål og resultater i NAV"

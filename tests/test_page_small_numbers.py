@@ -9,7 +9,7 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from tests.pagetest import APP, body_rows, html_tables
+from tests.pagetest import APP, body_rows, html_tables, open_page
 from tests.test_access import AUTH, ISSUER
 
 ROLES = f"""
@@ -53,10 +53,7 @@ def run(db: Path, monkeypatch, role: str, page: str, **params: str) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=120)
     at.secrets["auth"] = AUTH
     at.user = {"is_logged_in": True, "iss": ISSUER, "email": WHO[role], "email_verified": True, "name": role}
-    for k, v in params.items():
-        at.query_params[k] = v
-    at.run()
-    at.switch_page(page).run()
+    open_page(at, page, params)
     assert not at.exception, at.exception
     return at
 

@@ -8,11 +8,13 @@ from pathlib import Path
 from navdash import demo, ingest, store
 from tests.pagetest import app
 
+START = "views/start.py"  # "Oversikt", at /oversikt; the root address lands each role on its work page
+
 
 def test_first_start_creates_the_demo_database(tmp_path: Path, monkeypatch):
     db = tmp_path / "navdash.duckdb"
     assert not db.exists()
-    at = app(db, monkeypatch)
+    at = app(db, monkeypatch, START)
     assert db.exists()
     assert store.meta(db)["demo"] == "ja"
     assert at.title[0].value == "Mål og resultater i NAV"
@@ -22,11 +24,11 @@ def test_first_start_creates_the_demo_database(tmp_path: Path, monkeypatch):
 def test_start_page_shows_tree_freshness_and_navigation(tmp_path: Path, monkeypatch):
     db = tmp_path / "demo.duckdb"
     demo.load_demo(db)
-    at = app(db, monkeypatch)
+    at = app(db, monkeypatch, START)
     assert [h.value for h in at.header] == ["Sidene", "Data og ferskhet", "Fullstendighet per måned", "Enhetene"]
     freshness = at.dataframe[0].value
     assert list(freshness["Data"]) == ["Enheter", "Indikatorkatalog", "Verdier", "Resultatkrav",
-                                       "Medarbeiderundersøkelse", "Endringspunkter"]
+                                       "Medarbeiderundersøkelse", "Endringspunkter", "Valideringsregler"]
     rows = sum(1 for _ in open(demo.DEMO_DIR / "verdier.csv", encoding="utf-8")) - 1
     assert freshness.loc[freshness["Data"] == "Verdier", "Rader"].item() == f"{rows:,}".replace(",", "\u00a0")
     assert set(freshness["Fil"]) >= {"verdier.csv", "enheter.csv"}
@@ -50,7 +52,7 @@ def test_start_page_shows_tree_freshness_and_navigation(tmp_path: Path, monkeypa
 def test_start_page_on_a_database_without_values(tmp_path: Path, monkeypatch):
     db = tmp_path / "tom.duckdb"
     store.ensure_database(db)
-    at = app(db, monkeypatch)
+    at = app(db, monkeypatch)  # no units: the root address lands on the start page
     assert at.title[0].value == "Mål og resultater i NAV"
     assert at.metric[0].value == "0"
 
@@ -59,7 +61,7 @@ def test_new_data_version_is_seen_without_restart(tmp_path: Path, monkeypatch):
     from tests.conftest import build_small_db
 
     db = build_small_db(tmp_path / "small.duckdb")
-    at = app(db, monkeypatch)
+    at = app(db, monkeypatch, START)
     before = at.dataframe[0].value
     f = tmp_path / "ny.csv"
     f.write_text("enhet,indikator,periode,teller,nevner,verdi\n0312,B.15,2020-05,1,2,\n", encoding="utf-8")
@@ -74,7 +76,7 @@ def test_start_page_shows_how_many_offices_delivered_each_month(demo_db: Path, m
     f = demo_db.parent / "jan.csv"
     f.write_text("enhet,indikator,periode,teller,nevner,verdi\n0312,B.15,2023-01,40,60,\n", encoding="utf-8")
     assert ingest.import_file("verdier", f, db=demo_db).ok
-    at = app(demo_db, monkeypatch)
+    at = app(demo_db, monkeypatch, START)
     coverage = at.table[0].value
     assert list(coverage.columns) == ["0000 Norge", "0300 NAV Oslo", "1100 NAV Rogaland"]
     assert list(coverage.index[:2]) == ["januar 2023", "desember 2022"]

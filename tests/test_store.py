@@ -80,7 +80,7 @@ db, unit = Path(sys.argv[1]), sys.argv[2]
 with store.writing(db) as con:
     n = con.execute("SELECT count(*) FROM units").fetchone()[0]
     import time; time.sleep(0.5)  # widen the window in which a lost update would happen
-    con.execute("INSERT INTO units VALUES (?, 'Test', 'kontor', '0300', NULL, NULL, NULL, NULL, NULL)", [unit])
+    con.execute("INSERT INTO units (unit_id, name, type, parent_id) VALUES (?, 'Test', 'kontor', '0300')", [unit])
 """
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
+
 from navdash import ingest, store
 from tests.conftest import TODAY, app_rows, fingerprint
 
@@ -81,3 +83,20 @@ def test_rules_round_trip_through_export(small_db: Path, tmp_path: Path):
     assert out.read_text(encoding="utf-8") == HEADER + "B.31 + K.TI,<=,B.15,feil,\n"
     again = ingest.import_file("valideringsregler", out, db=small_db, today=TODAY)
     assert again.ok and again.nothing_changed
+
+
+def test_the_data_status_counts_the_rules_loaded(small_db: Path, tmp_path: Path):
+    from navdash import overview
+
+    text = HEADER + "B.31,<=,B.15,feil,\nB.31 + K.TI,>=,B.15,advarsel,En beskrivelse\n"
+    rules = write(tmp_path / "regler.csv", text)
+    before = overview.data_status(small_db).set_index("kind")
+    assert before.loc["valideringsregler", "rows"] == 0 and pd.isna(before.loc["valideringsregler", "last_file"])
+    assert ingest.import_file("valideringsregler", rules, db=small_db, today=TODAY, who="analytiker").ok
+    status = overview.data_status(small_db).set_index("kind")
+    assert list(status.index) == list(ingest.KINDS)  # every kind of file, none left out
+    rule_lines = [line for line in text.splitlines()[1:] if line]
+    assert status.loc["valideringsregler", "rows"] == len(rule_lines)
+    assert (status.loc["valideringsregler", "last_file"], status.loc["valideringsregler", "last_who"]) == (
+        "regler.csv", "analytiker")
+    assert status.loc["valideringsregler", "label"] == "valideringsregler"

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import streamlit as st
 
-from navdash import ingest, overview, serve, store
+from navdash import ingest, overview, paths, serve, store
 from navdash.ui import data, warm, wire
 from tests.conftest import TODAY
 
@@ -50,6 +50,22 @@ def test_warming_fills_the_shared_caches_once(small_db: Path, fresh):
     data.month_coverage(db, version, warm.START_PAGE_MONTHS)
     assert {k: fresh[k] - warmed[k] for k in warmed} == {"unit_options": 1, "unit_parents": 1,
                                                          "months_with_data": 1, "month_coverage": 0}
+
+
+def test_with_approval_of_months_both_cutoffs_are_warmed_without_a_user(small_db: Path, fresh, monkeypatch, caplog):
+    """No user in the warming thread: it warms what an analytiker reads (every month) and what everyone else reads
+    (the approved months), each once, and the page's own calls under the public cut-off are hits."""
+    monkeypatch.setenv(paths.APPROVAL_ENV, "på")
+    db, version = str(small_db), store.data_version(small_db)
+    with caplog.at_level(logging.ERROR, logger=warm.__name__):
+        assert warm.start(db, version).wait(120)
+    assert not caplog.records
+    assert fresh["unit_options"] == 2 and len(data.cutoffs(db, version)) == 2
+    with data.as_cutoff(data.public_until(db, version)):
+        data.all_unit_options(db, version)
+    with data.as_cutoff(None):
+        data.all_unit_options(db, version)
+    assert fresh["unit_options"] == 2
 
 
 def test_a_new_data_version_is_warmed_without_a_page_view(small_db: Path, fresh, monkeypatch):

@@ -7,9 +7,11 @@ from pathlib import Path
 
 import streamlit as st
 
-from navdash import access, store, upload
+from navdash import access, approval, fmt, ingest, paths, store, upload
+from navdash.appdb import AppDbError
+from navdash.periods import parse_period
 from navdash.schemas import KINDS
-from navdash.ui import data
+from navdash.ui import data, downloads
 from navdash.ui.identity import current_user
 from navdash.ui.text import md
 
@@ -39,6 +41,84 @@ def format_section(kind: str) -> str:
     return text[start:end if end > 0 else None].split("\n", 1)[1].strip()
 
 
+def first_upper(text: str) -> str:
+    """The first letter upper case, the rest as it is (a person's name keeps its own capitals)."""
+    return text[:1].upper() + text[1:]
+
+
+def approval_section(db: Path) -> None:
+    """Godkjenning av måneder: every imported month with its status, and approving or withdrawing one after a
+    confirmation. Shown to whoever approves (access.can_approve_months); a note only when approval is off."""
+    problem = paths.approval_setting_problem()
+    if problem:
+        st.warning(md(problem), icon=":material/warning:")
+    if not approval.required():
+        st.caption("Godkjenning av måneder er slått av for denne installasjonen: en importert måned vises for alle "
+                   "med en gang (se NAVDASH_GODKJENNING i docs/drift.md).")
+        return
+    st.header("Godkjenning av måneder")
+    st.markdown("Du ser en importert måned med en gang. Ledere og ansatte ser den først når den og alle månedene "
+                "før den er godkjent: tall for én måned bygger på månedene før (hittil i år, samme måned i fjor).")
+    if done := st.session_state.pop("godkjenning_melding", None):
+        st.success(md(done), icon=":material/check_circle:")
+    months = approval.statuses(db)
+    if not months:
+        st.caption("Det finnes ingen månedstall å godkjenne ennå.")
+        return
+    st.dataframe([{"Måned": first_upper(m.label), "Status": first_upper(m.text),
+                   "Synlig for alle": "Ja" if m.public else "Nei"} for m in months],
+                 hide_index=True, width="stretch", height=min(36 * len(months) + 38, 320))
+    by_key = {m.period: m for m in months}
+    first_open = next((m.period for m in reversed(months) if m.approval is None), months[0].period)
+    chosen = st.selectbox("Måned", list(by_key), index=list(by_key).index(first_open),
+                          format_func=lambda k: by_key[k].label, key="godkjenn_maaned")
+    month = by_key[chosen]
+    pending = st.session_state.get("godkjenning_venter")
+    if pending is None or pending[1] != chosen:
+        row = st.container(horizontal=True)  # side by side, and below each other on a narrow screen
+        if row.button(f"Godkjenn til og med {month.label}", type="primary", icon=":material/verified:",
+                              key="godkjenn"):
+            st.session_state["godkjenning_venter"] = ("godkjenn", chosen)
+            st.rerun()
+        if row.button("Trekk tilbake godkjenningen", disabled=month.approval is None,
+                               icon=":material/undo:", key="trekk_tilbake"):
+            st.session_state["godkjenning_venter"] = ("trekk", chosen)
+            st.rerun()
+        return
+    action = pending[0]
+    earlier = sum(1 for m in months if m.period < chosen and m.approval is None)
+    if action == "godkjenn":
+        also = (f" og {earlier} tidligere {'måned' if earlier == 1 else 'måneder'} som ikke er godkjent ennå"
+                if earlier else "")
+        st.warning(f"Godkjenne {month.label}{also}? Ledere og ansatte ser tallene med en gang.",
+                   icon=":material/help:")
+    else:
+        st.warning(f"Trekke tilbake godkjenningen av {month.label}? Måneden og alle senere måneder skjules igjen for "
+                   "alle andre enn analytikere til den er godkjent på nytt.", icon=":material/help:")
+    row = st.container(horizontal=True)
+    if row.button("Ja, godkjenn" if action == "godkjenn" else "Ja, trekk tilbake", type="primary",
+                      key="bekreft_godkjenning"):
+        st.session_state.pop("godkjenning_venter", None)
+        try:
+            if action == "godkjenn":
+                new = approval.approve(db, user, chosen)
+                text = (f"{first_upper(month.label)} var allerede godkjent." if not new
+                        else f"Godkjent: {parse_period(new[0]).label()}." if len(new) == 1
+                        else f"Godkjent: {len(new)} måneder, fra {parse_period(new[0]).label()} til og med "
+                             f"{parse_period(new[-1]).label()}.")
+            else:
+                text = (f"Godkjenningen av {month.label} er trukket tilbake." if approval.withdraw(db, user, chosen)
+                        else f"{first_upper(month.label)} var ikke godkjent.")
+        except (AppDbError, PermissionError, ValueError) as exc:
+            st.error(md(str(exc)))
+            return
+        st.session_state["godkjenning_melding"] = text
+        st.rerun()
+    if row.button("Avbryt", key="avbryt_godkjenning"):
+        st.session_state.pop("godkjenning_venter", None)
+        st.rerun()
+
+
 # The most common upload first: an analytiker's is monthly values, a leader may only upload values anyway.
 default_kind = scope.kinds.index("verdier") if "verdier" in scope.kinds else 0
 kind = st.selectbox("Hva inneholder filen?", scope.kinds, index=default_kind,
@@ -53,13 +133,42 @@ with st.expander(f"Filformatet for {KINDS[kind].label}, med eksempelfil"):
                            mime="text/csv", icon=":material/download:")
     st.download_button("Last ned hele beskrivelsen av filformatene", (DOCS / "filformater.md").read_bytes(),
                        file_name="filformater.md", mime="text/markdown", icon=":material/description:")
+WARNINGS_SHOWN = 200  # rows of the warnings table on the page; the downloads hold all of them
+
+
+def show_warnings(report: ingest.ImportReport) -> None:
+    """The validation rules' warnings as a table (unit, period, rule, both sides), and all of them to download."""
+    n = report.warning_count
+    if not n:
+        return
+    st.warning(f"Valideringsreglene gir {fmt.number(n)} {'advarsel' if n == 1 else 'advarsler'}. Advarsler stopper "
+               "ikke importen, men se over tallene under.")
+    number = st.column_config.TextColumn(alignment="right")  # the sides are Norwegian-formatted text
+    st.dataframe(upload.warnings_table(report, WARNINGS_SHOWN), hide_index=True, width="stretch",
+                 column_config={"Venstre side": number, "Høyre side": number, "Rad i filen": number,
+                                "Beskrivelse": st.column_config.TextColumn(width="large")})
+    kept = len(report.rule_warnings)
+    if n > WARNINGS_SHOWN:
+        st.caption(f"Tabellen viser de første {fmt.number(WARNINGS_SHOWN)} av {fmt.number(n)} advarslene"
+                   + (f"; filene under har de første {fmt.number(kept)}." if kept < n else
+                      "; last ned alle under."))
+    stem = f"advarsler-{Path(report.file_name).stem}"
+    row = st.container(horizontal=True)
+    row.download_button("Last ned advarslene (Excel)", lambda: upload.warnings_xlsx(report), file_name=f"{stem}.xlsx",
+                        mime=downloads.XLSX, on_click="ignore", icon=":material/table_view:")
+    row.download_button("Last ned advarslene (CSV)", lambda: upload.warnings_csv(report), file_name=f"{stem}.csv",
+                        mime="text/csv", on_click="ignore", icon=":material/download:")
+
+
 uploaded = st.file_uploader("Velg en CSV- eller Excel-fil", type=["csv", "xlsx"], key=f"fil_{kind}")
 if uploaded is not None:
     content = uploaded.getvalue()
     digest = hashlib.sha256(content).hexdigest()[:16]
     done_key = f"importert_{digest}_{kind}"
     if st.session_state.get(done_key):
-        st.success(md(st.session_state[done_key]))
+        done = st.session_state[done_key]
+        st.success(md(done.summary()))
+        show_warnings(done)
     else:
         try:
             checked = upload.check_upload(db_path, user, kind, content, uploaded.name)
@@ -85,6 +194,7 @@ if uploaded is not None:
                 st.caption(f"… og {hidden} feil til.")
         else:
             st.success(md(report.summary()))
+            show_warnings(report)
             if st.button("Bekreft import", type="primary"):
                 bar = st.progress(0.0, text="Importerer …")
                 total = max(report.rows, 1)
@@ -98,10 +208,13 @@ if uploaded is not None:
                     st.stop()
                 bar.progress(1.0, text="Ferdig")
                 if result.ok:  # shown once more without the button: the file is in, there is nothing to confirm
-                    st.session_state[done_key] = result.summary()
+                    st.session_state[done_key] = result
                     st.rerun()
                 else:  # the database changed between the check and the import
                     st.error(md(result.full_report(), keep_lines=True))
+
+if access.can_approve_months(user):
+    approval_section(db_path)
 
 st.header("Importhistorikk")
 history = upload.history(db_path)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from navdash import compare, disclosure, fmt, practices
+from navdash import units as unit_tree
 from navdash.periods import parse_period
 from navdash.ui import compare_view as view
 from navdash.ui import data, downloads, links, norsk, pickers, scorecard_view
@@ -18,14 +19,14 @@ st.title("Sammenligning uten rangering")
 
 inds = data.comparable_indicators(db, version)
 if inds.empty:
-    st.warning("Det finnes ingen andelsindikatorer med teller og nevner å sammenligne ennå.")
+    st.warning("Det finnes ingen indikatorer med tall for flere enheter å sammenligne ennå.")
     st.stop()
 names = dict(zip(inds["indicator_id"], inds["name"], strict=True))
 ids = list(names)
 
 
 def refuse_indicator(wanted: str) -> None:
-    st.error(f"Indikatoren «{md(wanted)}» finnes ikke eller kan ikke vises i et traktdiagram. Viser en annen.")
+    st.error(f"Indikatoren «{md(wanted)}» finnes ikke eller har ikke tall for flere enheter. Viser en annen.")
 
 
 def refuse_period(wanted: str) -> None:
@@ -40,12 +41,14 @@ info = inds.set_index("indicator_id").loc[indicator]
 periods = data.comparable_periods(db, version, indicator)
 period = pickers.url_select("Periode", periods, param="periode", key="sml_periode", default=periods[0],
                             format_func=view.period_label, container=st.sidebar, unknown=refuse_period)
-monthly = parse_period(period).kind == "M"
+pickers.approval_note(user, db, version, period, container=st.sidebar)
+to_date = parse_period(period).kind in ("M", "T")  # a year is its own year to date
 pickers.from_url("sml_hittil", "hittil", lambda wanted: wanted == "ja")
-ytd = monthly and st.sidebar.toggle("Hittil i år", key="sml_hittil",
-                                    help="Sammenlign januar til og med valgt måned: summen av tellerne delt på "
-                                         "summen av nevnerne, som «hittil i år» i målekortet.")
-
+ytd = to_date and st.sidebar.toggle(
+    "Hittil i år", key="sml_hittil",
+    help="Sammenlign fra starten av året til og med valgt periode, slik målekortet regner «hittil i år»: andeler "
+         "som summen av tellerne delt på summen av nevnerne, antall som sum eller snitt per periode etter "
+         "indikatorkatalogen. En enhet som mangler tall for noen av periodene, sammenlignes ikke.")
 visible = data.visible_units(user)  # only units the user may see are ever compared or listed
 units = data.units(db, version)
 units = units[units["unit_id"].isin(visible)]
@@ -53,13 +56,29 @@ labels = dict(zip(units["unit_id"], units["unit_id"] + " " + units["name"], stri
 parents = [u for u in units["unit_id"] if (units["parent_id"] == u).any()]
 own_parent = units.set_index("unit_id")["parent_id"].get(user.unit_id)
 default_parent = user.unit_id if user.unit_id in parents else own_parent if own_parent in parents else parents[0]
-parent = pickers.url_select("Enheter under", parents, param="under", key="sml_under", default=default_parent,
-                            format_func=labels.get, container=st.sidebar)
-groups = sorted(units["comparison_group"].dropna().unique())
-group = pickers.url_select("Eller en sammenligningsgruppe", [""] + groups, param="gruppe", key="sml_gruppe",
-                           default="", format_func=lambda g: g or "Ingen (alle under enheten over)",
-                           container=st.sidebar)
-cands = data.compare_candidates(db, version, None if group else parent, group or None, period)
+classes = [c for c in unit_tree.CLASSIFICATIONS if units[c.db_column].notna().any()]
+within_labels = {"fylke": "Enhetene under en enhet (fylke)", **{c.column: c.label for c in classes}}
+pickers.from_url("sml_innenfor", "innenfor",
+                 lambda wanted: wanted if wanted in within_labels else
+                 "sammenligningsgruppe" if st.query_params.get("gruppe") and "sammenligningsgruppe" in within_labels
+                 else "fylke")
+within = st.sidebar.radio("Sammenlign innenfor", list(within_labels), key="sml_innenfor",
+                          format_func=within_labels.get,
+                          help="Trakten tegnes rundt gruppens andel: enhetene under en enhet, eller enhetene i én "
+                               "gruppe av en klassifisering fra enhetsfilen.")
+group, parent, classification = "", None, "sammenligningsgruppe"
+if within == "fylke":
+    parent = pickers.url_select("Enheter under", parents, param="under", key="sml_under", default=default_parent,
+                                format_func=labels.get, container=st.sidebar)
+else:
+    classification = within
+    column = unit_tree.CLASSIFICATION_BY_COLUMN[within].db_column
+    groups = sorted(units[column].dropna().unique())
+    group = pickers.url_select(within_labels[within], groups, param="gruppe", key=f"sml_gruppe_{within}",
+                               default=groups[0], container=st.sidebar,
+                               format_func=lambda g: unit_tree.CENTRALITY_CLASSES.get(g, g)
+                               if within == "sentralitet" else g)
+cands = data.compare_candidates(db, version, parent, group or None, period, classification)
 cand_ids = [u for u in cands["unit_id"] if u in visible]
 pickers.from_url("sml_enheter", "enheter",
                  lambda wanted: [u for u in (wanted or "").split(",") if u in cand_ids] or cand_ids)
@@ -73,7 +92,8 @@ adjust = st.sidebar.toggle("Juster for overspredning", key="sml_juster",
                            help="Når enhetene varierer mer enn tilfeldigheter forklarer, kan grensene gjøres "
                                 "videre med en tilfeldig effekt (τ²) mellom enhetene.")
 # The URL holds only what differs from the defaults, so a shared link stays short.
-pickers.to_url("under", parent if not group else None)
+pickers.to_url("innenfor", None if within == "fylke" else within)
+pickers.to_url("under", parent)
 pickers.to_url("gruppe", group or None)
 pickers.to_url("enheter", ",".join(sorted(chosen)) if chosen and set(chosen) != set(cand_ids) else None)
 pickers.to_url("rekkefolge", "navn" if order == "navn" else None)
@@ -84,24 +104,60 @@ if not chosen:
     st.info("Velg minst én enhet å sammenligne.")
     st.stop()
 chosen_sorted = sorted(chosen, key=lambda u: (units.set_index("unit_id")["name"][u] if order == "navn" else u))
-f, hist, withheld = data.funnel_and_history(db, version, tuple(chosen_sorted), indicator, period,
-                                            "additive" if adjust else None, view.history_length(period),
-                                            data.scope(user), ytd)
+c, hist, withheld = data.comparison(db, version, tuple(chosen_sorted), indicator, period,
+                                    "additive" if adjust else None, view.history_length(period), data.scope(user),
+                                    ytd)
+f = c.funnel
 unit_names = units.set_index("unit_id")["name"]
-scope = f"sammenligningsgruppen «{md(group)}»" if group else f"enhetene under {md(labels[parent])}"
-st.markdown(f"**{md(indicator)} {md(names[indicator])}** · {view.compared_label(period, ytd)} · {scope}. "
-            f"Gruppens andel: **{fmt.percent(f.p0 * 100 if f.p0 is not None else None)}** "
-            f"(summen av tellerne delt på summen av nevnerne for {len(f.points)} enheter).")
+if within == "fylke":
+    scope_text = f"Enhetene under {labels[parent]}"
+else:
+    shown_group = unit_tree.CENTRALITY_CLASSES.get(group, group) if within == "sentralitet" else group
+    scope_text = f"{within_labels[within]}: «{shown_group}»"
+st.markdown(f"**{md(indicator)} {md(names[indicator])}** · {md(c.label())} · {md(scope_text)}.")
+if f is not None:
+    st.markdown(f"Gruppens andel: **{fmt.percent(f.p0 * 100 if f.p0 is not None else None)}** (summen av "
+                f"tellerne delt på summen av nevnerne for {len(f.points)} enheter). Hver enhets andel er "
+                f"{view.rule_text(c)}.")
+else:
+    st.markdown(f"Hver enhets tall er {view.rule_text(c)}.")
 if withheld:
     st.caption(f"{disclosure.WITHHELD_TEXT.capitalize()} personer i grunnlaget, eller skjult for at et slikt tall "
-               "ikke skal kunne regnes ut (vises ikke og er ikke med i gruppens andel): "
+               "ikke skal kunne regnes ut (vises ikke" + (" og er ikke med i gruppens andel): " if f else "): ")
                + ", ".join(md(unit_names[u]) for u in withheld) + ".")
-missing = [name for u, name in f.missing if u not in withheld]
+if c.lacking:
+    st.warning("Ikke med i sammenligningen fordi tallene ikke dekker de samme periodene som de andres (ulike "
+               "perioder sammenlignes ikke): " + "; ".join(
+                   f"{md(unit_names[u])} {md(c.lacking_text(u))}" for u in chosen_sorted if u in c.lacking) + ".",
+               icon=":material/event_busy:")
+missing = [md(unit_names[u]) for u, value in zip(c.values["unit_id"], c.values["value"], strict=True)
+           if value != value and u not in withheld and u not in c.lacking]  # NaN: no figures at all
 if missing:
-    st.caption(("Uten tall hittil i år: " if ytd else "Uten tall for perioden: ")
-               + ", ".join(md(n) for n in missing) + ".")
-if not f.points:
-    st.warning("Ingen av enhetene har tall for denne perioden.")
+    st.caption(("Uten tall hittil i år: " if ytd else "Uten tall for perioden: ") + ", ".join(missing) + ".")
+if c.values["value"].isna().all():
+    st.warning("Ingen av enhetene har tall å sammenligne for denne perioden.")
+    st.stop()
+
+
+def download_buttons() -> None:
+    st.subheader("Last ned")
+    downloads.comparison_buttons(c, hist, [(u, unit_names[u]) for u in withheld], chosen_sorted, names[indicator],
+                                 scope_text, db, version)
+
+
+if f is None:  # counts and averages: no binomial funnel, each unit's value in the table's order
+    st.info(view.no_funnel_text(c), icon=":material/info:")
+    st.plotly_chart(view.value_figure(c, chosen_sorted, user.unit_id), width="stretch",
+                    config=norsk.PLOTLY_CONFIG)
+    st.subheader("Enhetene")
+    st.info(view.VALUE_RANKING_NOTE, icon=":material/info:")
+    table = view.value_table(c, [(u, unit_names[u]) for u in withheld], chosen_sorted)
+    st.caption("Velg en rad for å åpne enhetens målekort.")
+    picked = st.dataframe(table, hide_index=True, width="stretch", height=36 * (len(table) + 1) + 4,
+                          on_select="rerun", selection_mode="single-row", key="sml_tabell")
+    if (unit := view.chosen_unit(picked, table)) is not None:
+        links.go("malekort", **view.malekort_params(unit, period, indicator))
+    download_buttons()
     st.stop()
 
 with st.expander("Slik leser du traktdiagrammet", expanded=True):
@@ -127,7 +183,7 @@ st.caption(f"{method} {spread}{hint} En enhet er over eller under forventet vari
 
 st.subheader("Enhetene")
 st.info(view.RANKING_NOTE, icon=":material/info:")
-table = view.table(f, hist, info["polarity"], indicator, [(u, unit_names[u]) for u in withheld], chosen_sorted)
+table = view.table(c, hist, [(u, unit_names[u]) for u in withheld], chosen_sorted)
 st.caption("Velg en rad for å åpne enhetens målekort.")
 picked = st.dataframe(table, hide_index=True, width="stretch", height=36 * (len(table) + 1) + 4,
                       on_select="rerun", selection_mode="single-row", key="sml_tabell")
@@ -148,7 +204,4 @@ st.caption(f"{view.period_label(first)} – {view.period_label(period)}, samme s
 order_pairs = [(p.unit_id, p.name) for p in f.points]
 st.plotly_chart(view.small_multiples(hist, order_pairs, period), width="stretch", config=norsk.PLOTLY_CONFIG)
 
-st.subheader("Last ned")
-downloads.comparison_buttons(f, hist, [(u, unit_names[u]) for u in withheld], chosen_sorted, names[indicator],
-                             view.period_label(period), f"Sammenligningsgruppen «{group}»" if group
-                             else f"Enhetene under {labels[parent]}", db, version)
+download_buttons()

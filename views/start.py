@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from navdash import access, fmt
+from navdash import access, approval, fmt, store
 from navdash import units as tree
 from navdash.periods import parse_period
 from navdash.schemas import LABELS
@@ -75,6 +75,7 @@ def freshness() -> None:
     c2.metric("Indikatorer med resultater", fmt.number(coverage["indicators"]))
     c3.metric("Siste måned med tall", last, help=f"Månedstall fra {first} til {last}.")
     st.caption(f"Månedstall fra {first} til {last}.")
+    approval_status()
     table = status.assign(
         Data=status["label"].str.capitalize(),
         Rader=status["rows"].map(fmt.number),
@@ -85,6 +86,20 @@ def freshness() -> None:
         },
     )[["Data", "Rader", "Sist importert", "Fil", "Av"]]
     st.dataframe(table, hide_index=True, width="stretch")
+
+
+def approval_status() -> None:
+    """With approval of months on: up to which month the numbers are approved for everyone."""
+    if not approval.required():
+        return
+    until = data.public_until(db, version)
+    shown = parse_period(until).label() if until != store.NOTHING else None
+    if access.sees_unapproved_months(user):
+        st.caption((f"Ledere og ansatte ser månedstall til og med {shown}" if shown else
+                    "Ledere og ansatte ser ingen månedstall ennå") + ": en måned vises for dem når den og alle "
+                   "månedene før den er godkjent under Last opp data.")
+    elif shown:
+        st.caption(f"Månedstallene er godkjent til og med {shown}.")
 
 
 def _cell(r: pd.Series) -> str:

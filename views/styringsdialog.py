@@ -7,7 +7,7 @@ from datetime import date
 
 import streamlit as st
 
-from navdash import access, meetings
+from navdash import access, approval, meetings
 from navdash.exports import meeting as meeting_pack
 from navdash.periods import parse_period
 from navdash.ui import comment_form, data, downloads, layout, meeting_view, pickers, scorecard_view
@@ -49,7 +49,8 @@ elif months:
                 params["mote"] = str(meetings.open_meeting(db, user, fylke_id, month))
                 st.rerun()
 
-past = meetings.meetings_for(db, fylke_id)
+until = data.viewer_until(db, version, user)  # a meeting on a month whose approval was withdrawn is not shown
+past = [m for m in meetings.meetings_for(db, fylke_id) if approval.within(until, m.period)]
 if not past:
     st.info("Fylket har ingen møter ennå." + (" Velg en måned og åpne møtet." if access.can_run_meeting(
         user, fylke_id) else " Fylkesledelsen åpner møtene."))

@@ -9,7 +9,7 @@ import streamlit as st
 
 from navdash import access, tertial
 from navdash.appdb import AppDbError
-from navdash.ui import data, pickers, tertial_view
+from navdash.ui import data, downloads, layout, pickers, tertial_view
 from navdash.ui.identity import current_user
 from navdash.ui.saving import saving
 from navdash.ui.scorecard_view import CSS as SCORECARD_CSS
@@ -61,12 +61,6 @@ def show_report(body: dict) -> None:
         st.html(f'<div class="nd-tr-card">{tertial_view.followups_html(body)}</div>')
 
 
-def excel(reports: list[tertial.Report], name: str) -> None:
-    st.download_button("Last ned som Excel", tertial.export_xlsx(reports), file_name=name,
-                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                       disabled=not reports)
-
-
 def leader_page(unit_id: str) -> None:
     report = tertial.load(db, unit_id, year, term)
     body = report.body if report else tertial.draft(db, unit_id, year, term)
@@ -80,7 +74,7 @@ def leader_page(unit_id: str) -> None:
         st.info("Rapporten er sendt til fylket og kan ikke endres lenger." if report.status == "sendt" else
                 "Fylket har mottatt rapporten.")
         show_report(body)
-        excel([report], f"tertialrapport-{unit_id}-{year}-T{term}.xlsx")
+        downloads.tertial_buttons(report, db, version)
         history(unit_id)
         return
     st.markdown("Rapporten lages fra målekortet ved tertialets siste måned og kontorets prioriteringer. Skriv hva "
@@ -148,7 +142,7 @@ def leader_page(unit_id: str) -> None:
     if st.button("Send rapporten til fylket", type="primary"):
         attempt(lambda: tertial.save(db, user, unit_id, year, term, send=True), "Rapporten er sendt til fylket.")
     if report:
-        excel([report], f"tertialrapport-{unit_id}-{year}-T{term}.xlsx")
+        downloads.tertial_buttons(report, db, version)
         history(unit_id)
 
 
@@ -161,8 +155,8 @@ def fylke_page(fylke_id: str) -> None:
         st.info("Fylket har ingen aktive kontorer.")
         return
     st.html(tertial_view.overview_html(rows, label))
-    reports = [r for _, _, r in rows if r is not None]
-    excel(reports, f"tertialrapporter-{fylke_id}-{year}-T{term}.xlsx")
+    if any(r is not None for _, _, r in rows):
+        downloads.fylke_tertial_buttons((fylke_id, names.get(fylke_id, "")), year, term, rows, db, version)
 
     st.header("Rapportene side om side")
     offices = [u for u, _, _ in rows]
@@ -186,6 +180,7 @@ def fylke_page(fylke_id: str) -> None:
     report = by_unit[unit_id]
     st.caption(f"Status: **{report.status_text}** · versjon {report.version} · {md(tertial.stamp(report.body))}")
     show_report(report.body)
+    downloads.tertial_buttons(report, db, version)
     if report.status == "sendt" and access.can_receive_tertial_report(user, unit_id, parents):
         with st.form("tr_mottatt"):
             st.markdown("**Marker rapporten som mottatt**")
@@ -215,7 +210,7 @@ term = pickers.url_select("Tertial", list(tertial.TERTIALS), param="tertial", ke
                           default=latest_term if year == latest_year else 3, container=st.sidebar,
                           format_func=lambda t: tertial.tertial_label(year, t))
 label = tertial.tertial_label(year, term)
-st.html(SCORECARD_CSS + tertial_view.CSS)
+st.html(layout.PAGE_CSS + SCORECARD_CSS + tertial_view.CSS)
 
 desk = access.tertial_report_desk(user)
 try:

@@ -78,6 +78,33 @@ def _figure_rows(rows: Sequence[ParameterRow], with_target: bool, with_changes: 
     return out
 
 
+def draw_parameters(doc: Document, rows: Sequence[ParameterRow], with_changes: bool = False
+                    ) -> tuple[list[str], list[str]]:
+    """The styringsparametere's figures with signal and target verdict, then the reasons behind each signal and
+    verdict. Returns the figure table's headings and alignment (the key information reuses them)."""
+    headings = ["MK ID", "Styringsparameter", "Denne perioden", "Hittil i år", "Hittil i fjor", "Endring hittil",
+                "Signal", "Resultatkrav og status"]
+    widths = [18, 60, 26, 20, 20, 20, 38, 75]
+    if with_changes:
+        headings.append("Endret siden forrige møte")
+        widths[1], widths[7] = 48, 43
+        widths.append(44)
+    align = ["L", "L", "R", "R", "R", "R"] + ["L"] * (len(headings) - 6)
+    if rows:
+        doc.table(headings, _figure_rows(rows, True, with_changes), widths, align,
+                  bold_rows=[r.variation == "special_cause_concern" for r in rows])
+    else:
+        doc.paragraph("Enheten har ingen styringsparametere med tall for perioden.")
+
+    reasons = [[r.indicator_id, signal_text(r), r.signal_reason, status_text(r), r.status_reason]
+               for r in rows if r.signal_reason or r.status_reason]
+    if reasons:
+        doc.heading("Signaler og vurderinger – begrunnelser", size=11)
+        doc.table(["MK ID", "Signal", "Hvorfor", "Mål", "Hvorfor"], reasons, [18, 36, 95, 33, 95], size=7)
+
+    return headings, align
+
+
 def draw(doc: Document, section: UnitSection, new_page: bool = True, heading: bool = True) -> None:
     """The unit's part of a PDF: figures, reasons, comments and follow-up points (under the unit's name as a
     heading, unless the document's title already names it)."""
@@ -85,25 +112,7 @@ def draw(doc: Document, section: UnitSection, new_page: bool = True, heading: bo
         doc.heading(section.label, new_page=new_page)
     if section.coverage:
         doc.paragraph(f"{section.coverage[0].upper()}{section.coverage[1:]}.")
-    headings = ["MK ID", "Styringsparameter", "Denne perioden", "Hittil i år", "Hittil i fjor", "Endring hittil",
-                "Signal", "Resultatkrav og status"]
-    widths = [18, 60, 26, 20, 20, 20, 38, 75]
-    if section.with_changes:
-        headings.append("Endret siden forrige møte")
-        widths[1], widths[7] = 48, 43
-        widths.append(44)
-    align = ["L", "L", "R", "R", "R", "R"] + ["L"] * (len(headings) - 6)
-    if section.rows:
-        doc.table(headings, _figure_rows(section.rows, True, section.with_changes), widths, align,
-                  bold_rows=[r.variation == "special_cause_concern" for r in section.rows])
-    else:
-        doc.paragraph("Enheten har ingen styringsparametere med tall for perioden.")
-
-    reasons = [[r.indicator_id, signal_text(r), r.signal_reason, status_text(r), r.status_reason]
-               for r in section.rows if r.signal_reason or r.status_reason]
-    if reasons:
-        doc.heading("Signaler og vurderinger – begrunnelser", size=11)
-        doc.table(["MK ID", "Signal", "Hvorfor", "Mål", "Hvorfor"], reasons, [18, 36, 95, 33, 95], size=7)
+    headings, align = draw_parameters(doc, section.rows, section.with_changes)
 
     if section.key_information:
         doc.heading("Nøkkelinformasjon (uten mål og signal)", size=11)

@@ -41,6 +41,9 @@ forklare dem, og rekkefølgen mellom dem sier ingenting. Bare en enhet utenfor 9
 *under forventet variasjon*, og også da er det et spørsmål å undersøke (oppgaver, brukergruppe, registrering),
 ikke en dom. En enhet som skiller seg ut i god retning kan være en å lære av.
 """
+VALUE_RANKING_NOTE = ("Tabellen står i rekkefølge etter enhetstreet eller navn, ikke etter resultat. Du kan sortere "
+                      "en kolonne ved å klikke på den, men en rangering villeder: enhetene er ulike i størrelse og "
+                      "oppgaver, og plassene skifter av tilfeldige grunner.")
 RANKING_NOTE = ("Tabellen står i rekkefølge etter enhetstreet eller navn, ikke etter resultat. Du kan sortere en "
                 "kolonne ved å klikke på den, men en rangering villeder: plassene skifter av tilfeldige grunner, "
                 "og enheter inne i trakten er ikke forskjellige fra hverandre.")
@@ -53,15 +56,6 @@ def history_length(period: str) -> int:
 
 def period_label(key: str) -> str:
     return parse_period(key).label()
-
-
-def compared_label(key: str, ytd: bool) -> str:
-    """«desember 2022», or «januar–desember 2022 (hittil i år)» for a year-to-date comparison of a month."""
-    p = parse_period(key)
-    if not ytd or p.kind != "M":
-        return p.label()
-    first = Period(p.year, "M", 1).label().split(" ")[0]
-    return f"{first}–{p.label()} (hittil i år)" if p.number > 1 else f"{p.label()} (hittil i år)"
 
 
 def malekort_params(unit_id: str, period: str, indicator: str) -> dict[str, str]:
@@ -185,29 +179,124 @@ def small_multiples(hist: pd.DataFrame, order: list[tuple[str, str]], current: s
     return fig
 
 
-def table(f: Funnel, hist: pd.DataFrame, polarity: str, indicator: str,
-          withheld: list[tuple[str, str]] = (), order: list[str] | None = None) -> pd.DataFrame:
-    """One row per unit in the funnel's order (the caller's order), no rank, no value-sorted order; units whose
-    figure is withheld (`withheld`, as (id, name)) follow with "færre enn 5" and nothing else."""
-    own = compare.own_history(hist, f.period) if len(hist) else {}
-    rows = []
-    for p in f.points:
-        lo, hi = p.limits[0.998]
-        rows.append({
-            "Enhetsnr": p.unit_id, "Enhet": p.name, "Teller": fmt.number(p.numerator),
-            "Nevner": fmt.number(p.denominator), "Andel": _pct(p.share),
-            "99,8 %-grenser": f"{_pct(lo)} – {_pct(hi)}",
-            "Forventet variasjon": p.status + (" (nær en grense)" if p.near_limit else ""),
-            "Eget nivå før": _pct(own.get(p.unit_id)),
-            "Mot eget nivå": fmt.pp(None if p.unit_id not in own else (p.share - own[p.unit_id]) * 100),
-        })
-    for unit_id, name in withheld:
-        rows.append({"Enhetsnr": unit_id, "Enhet": name, "Teller": disclosure.WITHHELD_TEXT,
-                     "Nevner": disclosure.WITHHELD_TEXT, "Andel": disclosure.WITHHELD_TEXT, "99,8 %-grenser": "",
-                     "Forventet variasjon": "", "Eget nivå før": "", "Mot eget nivå": ""})
+def rule_text(c: compare.Comparison) -> str:
+    """How each unit's figure is made from its periods, by the catalogue's rule, as the målekort does it."""
+    if len(c.periods) <= 1:
+        return "enhetens tall for perioden"
+    count = compare.count_periods(len(c.periods), c.kind)
+    if c.aggregation == "forholdstall":
+        rule = f"summen av tellerne delt på summen av nevnerne for {count}"
+    elif c.aggregation == "sum":
+        rule = f"summen av {count}"
+    else:
+        rule = f"snittet per {compare.PERIOD_WORDS[c.kind][0]} for {count}"
+    return f"{rule}, som «hittil i år» i målekortet"
+
+
+def _lacking_rows(c: compare.Comparison, columns: list[str]) -> list[dict[str, str]]:
+    return [{**dict.fromkeys(columns, ""), "Enhetsnr": u, "Enhet": name,
+             columns[2]: "ikke sammenlignet: " + c.lacking_text(u)}
+            for u, name in zip(c.values["unit_id"], c.values["name"], strict=True) if u in c.lacking]
+
+
+def _in_order(rows: list[dict[str, str]], order: list[str] | None) -> pd.DataFrame:
     if order is not None:  # the caller's order (tree or name), never by value
         rows.sort(key=lambda r: order.index(r["Enhetsnr"]) if r["Enhetsnr"] in order else len(order))
     return pd.DataFrame(rows)
+
+
+def table(c: compare.Comparison, hist: pd.DataFrame, withheld: list[tuple[str, str]] = (),
+          order: list[str] | None = None) -> pd.DataFrame:
+    """One row per unit of a share comparison in the caller's order, no rank, no value-sorted order. A month is
+    set against the unit's own level before it; year to date against the same months last year. Units whose
+    figure is withheld (`withheld`, as (id, name)) follow with "færre enn 5", units lacking periods say which."""
+    f = c.funnel
+    before, against = ("Samme periode i fjor", "Mot i fjor") if c.ytd else ("Eget nivå før", "Mot eget nivå")
+    if c.ytd:
+        last = dict(zip(c.values["unit_id"], c.values["last_year"] / 100, strict=True))
+        own = {u: v for u, v in last.items() if not math.isnan(v)}
+    else:
+        own = compare.own_history(hist, f.period) if len(hist) else {}
+    columns = ["Enhetsnr", "Enhet", "Teller", "Nevner", "Andel", "99,8 %-grenser", "Forventet variasjon", before,
+               against]
+    rows = []
+    for p in f.points:
+        lo, hi = p.limits[0.998]
+        rows.append(dict(zip(columns, [
+            p.unit_id, p.name, fmt.number(p.numerator), fmt.number(p.denominator), _pct(p.share),
+            f"{_pct(lo)} – {_pct(hi)}", p.status + (" (nær en grense)" if p.near_limit else ""),
+            _pct(own.get(p.unit_id)), fmt.pp(None if p.unit_id not in own else (p.share - own[p.unit_id]) * 100),
+        ], strict=True)))
+    for unit_id, name in withheld:
+        rows.append({**dict.fromkeys(columns, ""), "Enhetsnr": unit_id, "Enhet": name,
+                     "Teller": disclosure.WITHHELD_TEXT, "Nevner": disclosure.WITHHELD_TEXT,
+                     "Andel": disclosure.WITHHELD_TEXT})
+    return _in_order(rows + _lacking_rows(c, columns), order)
+
+
+def no_funnel_text(c: compare.Comparison) -> str:
+    """Why this comparison has no funnel, and how to read plain values side by side."""
+    if c.aggregation == "forholdstall":
+        why = ("Indikatoren er et forholdstall, ikke en andel av personer eller saker, så det finnes ingen "
+               "binomisk trakt for den.")
+    elif c.measure == "antall":
+        why = "Et antall har ingen nevner å regne forventet variasjon ut fra, så det tegnes ingen trakt."
+    else:
+        why = "Tallene er lastet uten teller og nevner, så det tegnes ingen trakt."
+    size = (" Et antall avhenger av hvor stor enheten er og hvor mange brukere den har: les tallene mot enhetens "
+            "eget tall i fjor, ikke som en plassering." if c.measure == "antall" else "")
+    return why + size + " Enhetene står i samme rekkefølge som tabellen, ikke etter verdi."
+
+
+def value_table(c: compare.Comparison, withheld: list[tuple[str, str]] = (),
+                order: list[str] | None = None) -> pd.DataFrame:
+    """One row per unit of a comparison without a funnel (counts, averages): the unit's value by the catalogue's
+    rule and the same periods last year, in the caller's order, never by value."""
+    columns = ["Enhetsnr", "Enhet", "Verdi", "Samme periode i fjor", "Endring"]
+    hidden = {u for u, _ in withheld}
+    rows = []
+    for u, name, value, last in zip(c.values["unit_id"], c.values["name"], c.values["value"],
+                                    c.values["last_year"], strict=True):
+        if u in c.lacking or (u not in hidden and math.isnan(value)):  # lacking periods, or no figures at all
+            continue
+        now = None if u in hidden or math.isnan(value) else value
+        then = None if u in hidden or math.isnan(last) else last
+        rows.append(dict(zip(columns, [
+            u, name, disclosure.WITHHELD_TEXT if u in hidden else c.value_text(now),
+            "" if u in hidden else c.value_text(then), "" if u in hidden else c.change_text(now, then)],
+            strict=True)))
+    return _in_order(rows + _lacking_rows(c, columns), order)
+
+
+def _number(x: float) -> float | None:
+    return None if x is None or math.isnan(x) else float(x)
+
+
+def value_figure(c: compare.Comparison, order: list[str], own_unit: str | None = None) -> go.Figure:
+    """Each unit's value as a dot on one line per unit, in the table's order from the top (never by value), with
+    the same periods last year as a hollow dot."""
+    vals = c.values.set_index("unit_id")
+    shown = [u for u in order if u in vals.index and not math.isnan(vals.at[u, "value"])]
+    names = [escape(str(vals.at[u, "name"]).removeprefix("NAV ")) + (" (din enhet)" if u == own_unit else "")
+             for u in shown]
+    fig = go.Figure()
+    fig.add_trace(go.Scatter(
+        x=[vals.at[u, "last_year"] for u in shown], y=names, mode="markers", name="Samme periode i fjor",
+        marker={"symbol": "circle-open", "size": 9, "color": "#6f6f6f"},
+        hovertemplate="%{y}: %{customdata} samme periode i fjor<extra></extra>",
+        customdata=[c.value_text(_number(vals.at[u, "last_year"])) for u in shown]))
+    fig.add_trace(go.Scatter(
+        x=[vals.at[u, "value"] for u in shown], y=names, mode="markers",
+        name="Hittil i år" if c.ytd else parse_period(c.period).label(),
+        marker={"symbol": "circle", "size": 10, "color": "#00347d"},
+        hovertemplate="%{y}: %{customdata}<extra></extra>",
+        customdata=[c.value_text(_number(vals.at[u, "value"])) for u in shown]))
+    fig.update_layout(separators=", ", height=max(240, 26 * len(shown) + 110), plot_bgcolor="white",
+                      margin={"l": 10, "r": 10, "t": 20, "b": 10}, legend={"orientation": "h", "y": -0.12},
+                      yaxis={"autorange": "reversed", "type": "category"},
+                      xaxis={"gridcolor": "#eeeeee", "rangemode": "tozero",
+                             "ticksuffix": " %" if c.measure == "prosent" else ""})
+    return fig
 
 
 def chosen_unit(event: object, rows: pd.DataFrame | None = None) -> str | None:

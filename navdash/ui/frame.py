@@ -111,6 +111,38 @@ def published_text(iso: str) -> str:
         return "ukjent tid"
 
 
+def landing(user: access.User) -> Callable[[], None]:
+    """The page behind the app's root address: it sends the reader on to the page where their work is
+    (`access.landing_page`), with the unit and period in the address as every link builds them, and draws nothing
+    itself. The start page has its own address, so this never sends anyone in a circle."""
+
+    def land() -> None:
+        from navdash.ui import links
+
+        db, version = data.source()
+        page = access.landing_page(user)
+        unit = user.unit_id
+        if unit not in data.unit_parents(db, version):  # an empty database: the start page says what to do
+            page = "start"
+        # Only the first visit lands on the work page: a reader who comes back to the root address (the browser's
+        # Back button from the work page) wants the overview, not to be sent forward again.
+        if st.session_state.get("_navdash_landed"):
+            page = "start"
+        st.session_state["_navdash_landed"] = True
+        params: dict[str, object] = {}
+        if page == "malekort":
+            params = {"enhet": unit, "periode": data.latest_complete_month(db, version, unit)}
+        elif page == "mal":
+            params = {"enhet": unit}
+        wanted = st.query_params.get("persona")
+        if user.demo and wanted is not None and wanted not in access.DEMO_PERSONAS:
+            params["persona"] = wanted  # the persona picker on the page landed on says the name is unknown
+        links.go(page, **params)
+
+    land.__name__ = "landing"
+    return land
+
+
 def refusal(user: access.User, page: str, title: str) -> Callable[[], None]:
     """The page behind the address of a page the user's role may not open: why, in Norwegian, and where to go.
 

@@ -34,6 +34,9 @@ PAGE_CSS = """
   .nd-table thead {display: table-header-group;}
   .nd-table a {color: #000000 !important; text-decoration: none;}
   details.nd-why > summary::after {content: "" !important;}
+  .nd-table .nd-print {display: block !important; font-size: 6.5pt; white-space: normal;}
+  .nd-table .nd-badge {font-size: 7pt !important;}
+  .nd-table .n {font-size: 6.5pt !important;}
   .nd-table td.name {width: 24% !important;}
   .nd-table caption {break-after: avoid;}
   h1 {font-size: 16pt !important; padding: 0 0 4pt 0 !important;}

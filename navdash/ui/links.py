@@ -32,8 +32,8 @@ class PageInfo:
         return f"views/{self.key}.py"
 
     @property
-    def url_path(self) -> str | None:
-        return links.URL_PATHS[self.key] or None
+    def url_path(self) -> str:
+        return links.URL_PATHS[self.key]
 
 
 PAGES: tuple[PageInfo, ...] = (
@@ -76,9 +76,11 @@ def _context(params: dict[str, object]) -> dict[str, str]:
 
 
 def _with_persona(params: dict[str, object], who: str | None) -> dict[str, str]:
+    """`params` with a value, and the demo persona `who` unless `params` names one (the landing keeps a persona
+    name the app does not know, so the page it lands on can say so)."""
     out = {k: str(v) for k, v in params.items() if v is not None and v != ""}
     if who is not None:
-        out["persona"] = who
+        out.setdefault("persona", who)
     return out
 
 

@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 
 import streamlit as st
 
+from navdash import access, approval
 from navdash.access import User
 from navdash.periods import parse_period
 from navdash.ui import data
@@ -71,6 +72,10 @@ def unit_and_month(user: User, *, what: str, month_label: str = "Periode") -> tu
     options = data.unit_options(db, version, user.cache_key)
     labels = dict(options)
     months = data.months_with_data(db, version)
+    if not months and options and data.viewer_until(db, version, user) is not None:
+        st.info("Ingen måneder er godkjent for visning ennå. Tallene vises her når en analytiker har godkjent dem.",
+                icon=":material/hourglass_empty:")
+        st.stop()
     if not months or not options:
         st.warning("Det finnes ingen månedstall ennå. Last opp verdier først.")
         st.stop()
@@ -92,4 +97,23 @@ def unit_and_month(user: User, *, what: str, month_label: str = "Periode") -> tu
     period_key = url_select(month_label, months, param="periode", key="valg_periode", default=default,
                             format_func=lambda p: parse_period(p).label(), container=st.sidebar,
                             unknown=refuse_month)
+    approval_note(user, db, version, period_key, container=st.sidebar)
     return unit_id, period_key, db, version
+
+
+def approval_note(user: User, db: str, version: int, period_key: str, container: Any = None) -> None:
+    """With approval of months on, tell the analytiker (the only one who sees unapproved months) whether everyone
+    else sees the chosen period; they see public periods only, so nothing needs saying to them."""
+    if not (approval.required() and access.sees_unapproved_months(user)):
+        return
+    place = container or st
+    done = data.month_approvals(db).get(period_key)
+    if approval.within(data.public_until(db, version), period_key):
+        place.caption(f":material/verified: Synlig for alle{f' – {md(done.text)}' if done else ''}.")
+    elif done is not None:
+        place.caption(f":material/visibility_off: Måneden er {md(done.text)}, men bare analytikere ser den til alle "
+                      "månedene før den er godkjent.")
+    elif parse_period(period_key).kind == "M":
+        place.caption(":material/visibility_off: Måneden er ikke godkjent ennå – bare analytikere ser den.")
+    else:
+        place.caption(":material/visibility_off: Perioden er ikke godkjent ennå – bare analytikere ser den.")

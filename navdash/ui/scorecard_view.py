@@ -63,6 +63,8 @@ CSS = """
 .nd-table td.num, .nd-table th.num {text-align: right; white-space: nowrap;}
 .nd-table td.goal, .nd-table td.signal {white-space: nowrap; position: relative;}
 .nd-table .n {display: block; font-size: 0.7rem; color: #4f4f4f; white-space: normal;}
+.nd-table .n.base {font-size: 0.68rem; white-space: nowrap;}
+.nd-print {display: none;}
 .nd-badge {display: inline-block; border-radius: 0.8rem; padding: 0 0.35rem; margin: 0.05rem 0;
            font-size: 0.75rem; border: 1px solid currentColor; white-space: nowrap;}
 details.nd-why {display: block;}
@@ -85,6 +87,13 @@ details.nd-why > summary:focus-visible {outline: 2px solid #0067C5; outline-offs
 .nd-withheld {font-style: italic; color: #4f4f4f; white-space: nowrap;}
 /* Wide enough: the name gets a fair share, so the figures and their bases need fewer lines. */
 @container (min-width: 56rem) {.nd-table td.name, .nd-table th.name {width: 28%;}}
+/* A laptop with the sidebar open: a base is its nevner on one line ("av 30 372"), so a row is the value over its
+   base beside the name; the teller is one hover away (the title), and in the detail's table of points. */
+@container (max-width: 50rem) {
+  .nd-table .n .tel {display: none;}
+  .nd-table th, .nd-table td {padding-left: 0.15rem; padding-right: 0.15rem;}
+  .nd-badge {padding: 0 0.25rem;}
+}
 @media (max-width: 1000px) {
   .nd-scroll {overflow-x: auto;}
   .nd-reason {position: static; width: auto; min-width: 12rem;}
@@ -138,8 +147,9 @@ def target_html(targets: list[TargetView], statuses: list[TargetStatus]) -> str:
         return '<span class="nd-who">Ingen krav</span>'
     parts = []
     for t, s in zip(targets, statuses, strict=False):
+        # On paper a reason cannot be opened, so the print shows the target's wording under its verdict.
         parts.append(f'<span class="nd-target">{status_html(s, f"{t.text} ({t.set_by_text} · {t.obligation.lower()})")}'
-                     "</span>")
+                     f'<span class="nd-print">Mål: {escape(t.text_short[:1].lower() + t.text_short[1:])}</span></span>')
     return "".join(parts)
 
 
@@ -149,8 +159,9 @@ def value_html(c: Combined, measure: str, aggregation: str = "") -> str:
                 f"{disclosure.WITHHELD_TEXT}</span>")
     text = fmt.measure_value(c.value, measure)
     if c.denominator is not None and c.numerator is not None:
-        base = f"{fmt.number(c.numerator)} av {fmt.number(c.denominator)}"
-        return f'{text}<span class="n" title="Teller / nevner">{base}</span>'
+        numerator, denominator = fmt.number(c.numerator), fmt.number(c.denominator)
+        return (f'{text}<span class="n base" title="Teller av nevner: {numerator} av {denominator}">'
+                f'<span class="tel">{numerator} </span><span class="av">av {denominator}</span></span>')
     if c.periods and c.periods > 1:
         how = "sum" if aggregation == "sum" else "snitt"  # a count over the year is a sum, not an average
         return f'{text}<span class="n">{how} av {c.periods} perioder</span>' if c.value is not None else text

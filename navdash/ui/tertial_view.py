@@ -22,7 +22,10 @@ CSS = """
 <style>
 .nd-tr td.risk {white-space: nowrap;}
 .nd-tr tbody th {text-align: left;}
-.nd-tr td.measures {min-width: 12rem;}
+/* A laptop with the sidebar open leaves about 690 px: the goal's wording and the measures wrap, the badges do not. */
+.nd-tr td.goal {white-space: normal; min-width: 9rem;}
+.nd-tr td.measures {min-width: 10rem; overflow-wrap: anywhere;}
+.nd-tr td.name {overflow-wrap: anywhere;}
 .nd-tr .nd-risk {display: inline-block; padding: 0.05rem 0.45rem; border-radius: 0.6rem; font-weight: 600;}
 .nd-tr ul {margin: 0; padding-left: 1.1rem;}
 .nd-tr-card h4 {margin: 0.8rem 0 0.2rem; font-size: 1rem;}
@@ -44,8 +47,8 @@ def risk_badge(risk: dict[str, Any]) -> str:
     if not risk.get("score"):
         return '<span class="nd-who">Ikke vurdert</span>'
     colour, background = BAND_STYLE[risk["band"]]
-    return (f'<span class="nd-risk" style="color:{colour};background:{background}">{risk["score"]} · '
-            f"{escape(tertial.BAND_TEXT[risk['band']])}</span>")
+    return (f'<span class="nd-risk" style="color:{colour};background:{background}">'
+            f"{escape(tertial.risk_text(risk))}</span>")
 
 
 def parameters_html(body: dict[str, Any]) -> str:
@@ -127,11 +130,10 @@ def overview_html(rows: Sequence[tuple[str, str, tertial.Report | None]], label:
                        "<td>–</td><td class=\"num\">–</td><td class=\"num\">–</td><td class=\"num\">–</td>"
                        "<td class=\"num\">–</td></tr>")
             continue
-        bands = [r.get("band") for r in report.body["risks"]]
+        counts = tertial.band_counts(report.body)
         out.append(f"<tr><th scope=\"row\">{e(unit_id)} {e(name)}</th><td>{e(report.status_text)}</td>"
                    f"<td>{report.updated_at:%d.%m.%Y %H:%M}</td>"
-                   + "".join(f"<td class=\"num\">{bands.count(b)}</td>" for b in ("hoy", "middels", "lav", None))
-                   + "</tr>")
+                   + "".join(f"<td class=\"num\">{counts[b]}</td>" for b in tertial.BANDS) + "</tr>")
     return _table(f"Kontorenes tertialrapporter, {label} (i enhetsrekkefølge)", head, out)
 
 

@@ -67,15 +67,17 @@ def _warm(db: str, version: int, done: threading.Event) -> None:
             importlib.import_module(name)
         from navdash.ui import data
 
-        data.meta(db, version)
-        data.unit_parents(db, version)
-        data.all_unit_options(db, version)
-        data.units(db, version)
-        data.months_with_data(db, version)
         data.mask_basis(db, version)
-        data.data_status(db, version)  # the start page's
-        data.value_coverage(db, version)
-        data.month_coverage(db, version, START_PAGE_MONTHS)
+        for until in data.cutoffs(db, version):  # with approval of months on: every month, and the public ones
+            with data.as_cutoff(until):
+                data.meta(db, version)
+                data.unit_parents(db, version)
+                data.all_unit_options(db, version)
+                data.units(db, version)
+                data.months_with_data(db, version)
+                data.data_status(db, version)  # the start page's
+                data.value_coverage(db, version)
+                data.month_coverage(db, version, START_PAGE_MONTHS)
     except Exception:  # a damaged or replaced file: the page that needs the cache reports it in Norwegian
         _log.exception("Oppvarmingen for dataversjon %s feilet", version)
     finally:

@@ -32,7 +32,7 @@ def units_only_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]
 
 
 def test_start_page_on_a_database_with_units_and_no_values(page, units_only_server):
-    goto_app(page, f"{units_only_server}/?persona=analytiker", text="Data og ferskhet")
+    goto_app(page, f"{units_only_server}/oversikt?persona=analytiker", text="Data og ferskhet")
     assert page.get_by_text("NAV Oslo (0300)", exact=False).first.is_visible()
     for width in (1024, 1440):
         page.set_viewport_size({"width": width, "height": 900})
@@ -77,7 +77,7 @@ def _bomb(path: Path) -> Path:
 
 
 def test_zip_bomb_upload_is_refused_on_the_page(page, server, tmp_path):
-    goto_app(page, f"{server}/?persona=analytiker", text="Mål og resultater i NAV")  # see test_last_opp
+    goto_app(page, f"{server}/oversikt?persona=analytiker", text="Mål og resultater i NAV")  # see test_last_opp
     goto_app(page, f"{server}/last-opp?persona=analytiker", text="Last opp data")
     page.locator('input[type="file"]').set_input_files(str(_bomb(tmp_path / "bombe.xlsx")))
     wait_rendered(page, "Excel-filen pakkes ut til")
@@ -87,7 +87,7 @@ def test_zip_bomb_upload_is_refused_on_the_page(page, server, tmp_path):
 
 
 def test_long_cell_upload_names_row_and_column(page, server, tmp_path):
-    goto_app(page, f"{server}/?persona=analytiker", text="Mål og resultater i NAV")  # see test_last_opp
+    goto_app(page, f"{server}/oversikt?persona=analytiker", text="Mål og resultater i NAV")  # see test_last_opp
     goto_app(page, f"{server}/last-opp?persona=analytiker", text="Last opp data")
     choose_kind(page, "Enheter", "enhet, navn, type")  # the analytiker starts on Verdier
     f = tmp_path / "lang.csv"
@@ -109,7 +109,7 @@ def busy_server(e2e_db, tmp_path_factory: pytest.TempPathFactory, monkeypatch) -
 
 def test_upload_while_another_import_runs_says_so(page, busy_server, tmp_path):
     url, db = busy_server
-    goto_app(page, f"{url}/?persona=analytiker", text="Mål og resultater i NAV")  # a fresh server: see test_last_opp
+    goto_app(page, f"{url}/oversikt?persona=analytiker", text="Mål og resultater i NAV")  # fresh: see test_last_opp
     goto_app(page, f"{url}/last-opp?persona=analytiker", text="Last opp data")
     f = tmp_path / "ny.csv"
     f.write_text("enhet,indikator,periode,teller,nevner,verdi\n0312,B.15,2020-05,1,2,\n", encoding="utf-8")

@@ -36,7 +36,7 @@ def test_refused_file_shows_every_problem(page, server, tmp_path):
 
 
 def test_employee_persona_has_no_upload_in_the_menu(page, server):
-    goto_app(page, f"{server}/?persona=ansatt", text="Mål og resultater i NAV")
+    goto_app(page, f"{server}/oversikt?persona=ansatt", text="Mål og resultater i NAV")
     nav = page.get_by_test_id("stSidebarNav").inner_text()
     assert "Last opp data" not in nav and "Målekort" in nav
     assert "Demo – ikke innlogget" in page.get_by_test_id("stSidebar").inner_text()

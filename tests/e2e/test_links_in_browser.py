@@ -25,7 +25,7 @@ def _query(url: str) -> dict[str, list[str]]:
 def test_start_page_leads_each_role(page, server, e2e_db, persona):
     if e2e_db.kind != "demo":
         pytest.skip("the personas' units are in the demo database only")
-    goto_app(page, f"{server}/?persona={persona}", text=TITLE)
+    goto_app(page, f"{server}/oversikt?persona={persona}", text=TITLE)
     main = page.get_by_test_id("stMain")
     lead = main.get_by_role("link", name=LEADS[persona]).first
     assert lead.is_visible()
@@ -48,6 +48,37 @@ def test_start_page_leads_each_role(page, server, e2e_db, persona):
     assert "Demo – ikke innlogget" in page.get_by_test_id("stSidebar").inner_text()
 
 
+# Where the app's root address lands each role: the text that shows it, the path and what the address carries.
+LANDS = {"leder": ("Målekort for 0312", "/malekort", {"enhet": ["0312"]}),
+         "fylkesleder": ("Månedsmøtet – 0300", "/styringsdialog", {}),
+         "ansatt": ("Mål og prioriteringer", "/mal", {"enhet": ["0312"]}),
+         "analytiker": ("Data og ferskhet", "/oversikt", {})}
+
+
+@pytest.mark.parametrize("persona", list(LANDS))
+def test_the_root_address_lands_on_the_roles_work_and_oversikt_stays(page, server, e2e_db, persona):
+    if e2e_db.kind != "demo":
+        pytest.skip("the personas' units are in the demo database only")
+    text, path, params = LANDS[persona]
+    goto_app(page, f"{server}/?persona={persona}", text=text)
+    parts = urlsplit(page.url)
+    assert parts.path == path, page.url
+    q = _query(page.url)
+    assert q["persona"] == [persona] and all(q[k] == v for k, v in params.items()), page.url
+    if persona == "leder":
+        assert q["periode"][0] >= "2022-12"  # the latest complete month of the demo data, not an old one
+    nav = page.get_by_test_id("stSidebarNav")
+    nav.get_by_role("link", name="Oversikt").click()  # the start page is reached from the menu and stays
+    wait_rendered(page, TITLE)
+    page.wait_for_timeout(1500)  # time for a redirect that must not come
+    wait_rendered(page)
+    assert urlsplit(page.url).path == "/oversikt", page.url
+    assert page.get_by_role("heading", name="Ditt arbeid").is_visible()
+    page.reload()  # the start page's own address opened anew stays on the start page too
+    wait_rendered(page, "Ditt arbeid")
+    assert urlsplit(page.url).path == "/oversikt", page.url
+
+
 def test_restricted_page_explains_in_norwegian(page, server):
     goto_app(page, f"{server}/styringsdialog?persona=ansatt", text="Du har ikke tilgang til siden")
     main = page.get_by_test_id("stMain").inner_text()
@@ -63,7 +94,7 @@ def test_restricted_page_explains_in_norwegian(page, server):
 def test_tree_link_opens_the_units_malekort_and_keeps_the_persona(page, server, e2e_db):
     if e2e_db.kind != "demo":
         pytest.skip("the personas' units are in the demo database only")
-    goto_app(page, f"{server}/?persona=fylkesleder", text=TITLE)
+    goto_app(page, f"{server}/oversikt?persona=fylkesleder", text=TITLE)
     page.get_by_text("NAV Oslo (0300)", exact=False).first.click()  # the fylke's expander
     link = page.get_by_test_id("stMain").get_by_role("link", name="NAV Grünerløkka", exact=True).first
     assert link.get_attribute("target") == "_self"

@@ -31,7 +31,7 @@ def own_server(e2e_db, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str
 
 
 def test_rules_are_loaded_and_refuse_values_that_break_them(page, own_server, tmp_path):
-    goto_app(page, f"{own_server}/?persona=analytiker", text="Mål og resultater i NAV")  # see test_last_opp
+    goto_app(page, f"{own_server}/oversikt?persona=analytiker", text="Mål og resultater i NAV")  # see test_last_opp
     goto_app(page, f"{own_server}/last-opp?persona=analytiker", text="Last opp data")
     choose_kind(page, "Valideringsregler", "venstre")
     page.locator('input[type="file"]').set_input_files(str(RULES))
@@ -57,5 +57,31 @@ def test_rules_are_loaded_and_refuse_values_that_break_them(page, own_server, tm
     page.set_viewport_size({"width": 1024, "height": 900})
     wait_rendered(page)
     screenshot(page, "last-opp-regelbrudd-1024")
+    violations = axe_violations(page)
+    assert not violations, format_violations(violations)
+
+    # A file that keeps the error rule but breaks the warning rule (B.33 ≤ K.NEDS) for three offices: it can be
+    # imported, and the warnings are listed in a table with both sides, and offered for download.
+    page.set_viewport_size({"width": 1400, "height": 1000})
+    goto_app(page, f"{own_server}/last-opp?persona=analytiker", text="Last opp data")
+    choose_kind(page, "Verdier", "enhet, indikator, periode")
+    warned = tmp_path / "advarsler.csv"
+    warned.write_text("enhet;indikator;periode;teller;nevner;verdi\n" + "".join(
+        f"{unit};B.31;2022-12;;;20000\n{unit};B.33;2022-12;;;9000\n" for unit in ("0312", "0313", "0314")),
+        encoding="utf-8")
+    page.locator('input[type="file"]').set_input_files(str(warned))
+    wait_rendered(page, "Valideringsreglene gir 3 advarsler")
+    assert page.get_by_role("button", name="Bekreft import").is_visible()
+    assert page.get_by_role("button", name="Last ned advarslene (Excel)").is_visible()
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Last ned advarslene (CSV)").click()
+    lines = open(download.value.path(), encoding="utf-8-sig").read().splitlines()
+    assert [line.split(";")[:3] for line in lines[1:]] == [
+        [unit, "2022-12", "B.33 ≤ K.NEDS"] for unit in ("0312", "0313", "0314")]
+    assert all(line.split(";")[3] == "9000" for line in lines[1:])
+    screenshot(page, "last-opp-advarsler")
+    page.set_viewport_size({"width": 1024, "height": 900})
+    wait_rendered(page)
+    screenshot(page, "last-opp-advarsler-1024")
     violations = axe_violations(page)
     assert not violations, format_violations(violations)

@@ -21,7 +21,7 @@ def test_deep_link_on_a_fresh_server_runs_inside_the_frame(page, fresh_server):
 
 
 def test_start_page_content_and_accessibility(page, server, e2e_db):
-    goto_app(page, f"{server}/", text=TITLE)  # the default page is served at the app's root
+    goto_app(page, f"{server}/oversikt", text=TITLE)  # "Oversikt"; the root address lands on the work page
 
     assert page.get_by_role("heading", name=TITLE).is_visible()
     assert page.get_by_role("heading", name="Data og ferskhet").is_visible()
@@ -38,7 +38,7 @@ def test_start_page_content_and_accessibility(page, server, e2e_db):
 
 
 def test_start_page_shows_coverage_per_month(page, server):
-    goto_app(page, f"{server}/", text=TITLE)
+    goto_app(page, f"{server}/oversikt", text=TITLE)
     heading = page.get_by_role("heading", name="Fullstendighet per måned")
     assert heading.is_visible()
     assert page.get_by_text("En måned er komplett for en enhet").is_visible()
@@ -50,7 +50,7 @@ def test_start_page_shows_coverage_per_month(page, server):
 
 
 def test_units_are_listed_in_the_tree_order(page, server, e2e_db):
-    goto_app(page, f"{server}/", text=TITLE)
+    goto_app(page, f"{server}/oversikt", text=TITLE)
     heading = page.get_by_role("heading", name="Enhetene")
     heading.scroll_into_view_if_needed()
     assert page.get_by_text("Ordnet etter enhetstreet: hvert fylke med kontorene sine etter navn").is_visible()

@@ -74,10 +74,15 @@ def test_leader_sends_and_fylke_receives_the_tertial_report(page, server, e2e_db
     _axe_clean(page)
 
     with page.expect_download() as download:
-        page.get_by_role("button", name="Last ned som Excel").first.click()
+        page.get_by_role("button", name="Last ned kontorenes tertialrapporter (Excel)").click()
     wb = load_workbook(io.BytesIO(open(download.value.path(), "rb").read()))
     assert [r[3] for r in wb["Risiko"].iter_rows(min_row=4, values_only=True)] == [
         r["indicator_id"] for r in body["risks"]]
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Last ned kontorenes tertialrapporter (PDF)").click()
+    assert download.value.suggested_filename == f"tertialrapporter-0300-{YEAR}-T{TERM}.pdf"
+    document = open(download.value.path(), "rb").read()
+    assert document.startswith(b"%PDF-") and document.rstrip().endswith(b"%%EOF")
 
     page.get_by_role("textbox", name="Oppfølgingspunkter (ett per linje)").fill("Følg opp unge\nNy plan")
     page.get_by_role("button", name="Marker som mottatt").click()
