@@ -7,7 +7,7 @@ from pathlib import Path
 import streamlit as st
 
 from navdash import access
-from navdash.ui import data, frame, identity, links
+from navdash.ui import data, frame, identity, links, warm
 
 # First, before anything can fail: in production no user ever sees a Python traceback.
 PRODUCTION = frame.harden(identity.production())
@@ -17,6 +17,11 @@ FAVICON = str(Path(__file__).resolve().parent / "assets" / "favicon.png")
 st.set_page_config(page_title="navdash – mål og resultater i NAV", page_icon=FAVICON, layout="wide")
 
 frame.open_store()  # creates the demo database at first start; a damaged or missing store stops here
+if warm.in_server():  # imports and shared caches in the background, once per process and data version
+    warming = warm.start(*data.source())
+    if st.query_params.get(warm.WARMUP_PARAM):  # `navdash serve` before it lets users in: wait, draw nothing
+        warming.wait(warm.WAIT_SECONDS)
+        st.stop()
 
 frame.set_language()
 identity.URL_PATHS[:] = [None, *(p.url_path for p in links.PAGES)]

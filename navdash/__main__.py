@@ -65,6 +65,12 @@ def _main(argv: list[str] | None) -> int:
     p_bench.add_argument("--last", action="store_true",
                          help="bare sidevisninger under last: kald og varm side, samtidige økter med 1 og 2 "
                               "prosesser, fylkesmøtet med 24 ledere")
+    p_bench.add_argument("--kun", action="append", choices=["sider", "okter", "mote"],
+                         help="med --last: bare denne delen (kan gjentas): sider (kald og varm side), okter "
+                              "(samtidige økter), mote (fylkesmøtet)")
+    p_bench.add_argument("--gjenbruk", action="store_true",
+                         help="med --last og --workdir: bruk databasen en tidligere kjøring lagde der, i stedet for "
+                              "å lage og importere dataene på nytt")
 
     p_serve = sub.add_parser("serve", help="kjør appen i flere prosesser bak HAProxy (faste sesjoner)")
     p_serve.add_argument("--prosesser", type=int, default=2, help="antall Streamlit-prosesser (standard 2)")
@@ -157,7 +163,7 @@ def _main(argv: list[str] | None) -> int:
         if args.last:
             from navdash import bench_load
 
-            return bench_load.run(small=args.small, workdir=args.workdir)
+            return bench_load.run(small=args.small, workdir=args.workdir, parts=args.kun, reuse=args.gjenbruk)
         code = 0 if args.signaler else bench.run(small=args.small, workdir=args.workdir)
         print("\n".join(bench_signals.run(bench_signals.SMALL_OFFICES if args.small else bench_signals.OFFICES)[1]))
         return code

@@ -13,6 +13,7 @@ Over periods (year to date):
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -53,6 +54,13 @@ leaves AS (
       AND t.unit_id NOT IN (SELECT unit_id FROM members)
 )"""
 
+# Sums and means over units, rounded to 6 decimals: a DOUBLE sum depends on the order DuckDB's threads add in, so a
+# figure at a rounding edge (a sum of .5) could read 23 693 in one process and 23 694 in the next. The order's error
+# is around 1e-10 even for national sums; the files' figures have far fewer decimals, so the rounding removes the
+# order's trace and nothing else.
+_ORDER_FREE_SUMS = """round(sum(v.numerator), 6) AS numerator, round(sum(v.denominator), 6) AS denominator,
+           round(CASE WHEN any_value(w.level_mean) THEN avg(v.value) ELSE sum(v.value) END, 6) AS value"""
+
 SERIES_SQL = "WITH RECURSIVE" + _TREE_CTES + """,
 wanted AS (
     SELECT indicator_id, aggregation IN ('sum', 'snitt_per_periode') AND list_contains($level_measures, measure)
@@ -61,8 +69,7 @@ wanted AS (
 ),
 own AS (
     SELECT v.indicator_id, v.period, any_value(v.period_kind) AS period_kind, any_value(v.year) AS year,
-           any_value(v.period_no) AS period_no, sum(v.numerator) AS numerator, sum(v.denominator) AS denominator,
-           CASE WHEN any_value(w.level_mean) THEN avg(v.value) ELSE sum(v.value) END AS value,
+           any_value(v.period_no) AS period_no, """ + _ORDER_FREE_SUMS + """,
            count(DISTINCT v.unit_id) AS n_units,
            count(DISTINCT v.unit_id) FILTER (WHERE v.unit_id <> $unit) AS merged_units
     FROM "values" v JOIN members m USING (unit_id) JOIN wanted w USING (indicator_id)
@@ -71,8 +78,7 @@ own AS (
 ),
 below AS (
     SELECT v.indicator_id, v.period, any_value(v.period_kind) AS period_kind, any_value(v.year) AS year,
-           any_value(v.period_no) AS period_no, sum(v.numerator) AS numerator, sum(v.denominator) AS denominator,
-           CASE WHEN any_value(w.level_mean) THEN avg(v.value) ELSE sum(v.value) END AS value,
+           any_value(v.period_no) AS period_no, """ + _ORDER_FREE_SUMS + """,
            count(DISTINCT v.unit_id) AS n_units
     FROM "values" v JOIN leaves l USING (unit_id) JOIN wanted w USING (indicator_id)
     WHERE v.year BETWEEN $first_year AND $last_year
@@ -268,13 +274,13 @@ def combine_values(values: Sequence[PeriodValue], aggregation: str, measure: str
     if aggregation == "forholdstall":
         nums = [v.numerator for v in values if v.numerator is not None]
         dens = [v.denominator for v in values if v.denominator is not None]
-        num = float(sum(nums)) if nums else None
-        den = float(sum(dens)) if dens else None
+        num = math.fsum(nums) if nums else None  # correctly rounded: the same whatever order the rows came in
+        den = math.fsum(dens) if dens else None
         return Combined(ratio_value(num, den, measure), num, den, len(values), source, units)
     present = [v.value for v in values if v.value is not None]
     if not present:
         return Combined(None, periods=0, source=source, units=units)
-    total = float(sum(present))
+    total = math.fsum(present)
     if aggregation == "sum":
         return Combined(total, periods=len(present), source=source, units=units)
     return Combined(total / len(present), periods=len(present), source=source, units=units)

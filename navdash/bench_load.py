@@ -8,9 +8,11 @@ with sticky sessions in front of N `streamlit run app.py` processes), as in prod
 
 Measured, all in one run so the ratios hold on any machine:
 
-* an empty Streamlit page (one title) and the målekort of an office, each on a fresh process: the first load
-  (cold: the process imports the page's modules and fills its caches) and the median of the next loads (warm);
-  the målekort as a ratio to the empty page. Goals: warm within 1,5×, cold within 2,5×;
+* an empty Streamlit page (one title) and the målekort of an office, each on a fresh process started as
+  `navdash serve` starts it (with its warm-up session: the pages' modules imported and the caches every user
+  shares filled, navdash.ui.warm): the first user's load (cold: what is computed for this user's unit and
+  clearance) and the median of the next loads (warm); the målekort as a ratio to the empty page. Goals: warm
+  within 1,5×, cold within 2,5×;
 * 1, 5, 10 and 20 sessions at once, each loading an office's målekort (warm caches) a few times, with 1 and with 2
   processes: p95 and p95(20) ÷ p95(1). Goal: within 6× with 2 processes;
 * the fylke meeting: the 24 office leaders of NAV Oslo (0300) each open their own office's målekort at the same
@@ -51,17 +53,24 @@ def p95(times: list[float]) -> float:
     return ordered[max(0, math.ceil(0.95 * len(ordered)) - 1)]
 
 
-def run(small: bool = False, workdir: Path | None = None) -> int:
+PARTS = ("sider", "okter", "mote")
+
+
+def run(small: bool = False, workdir: Path | None = None, parts: list[str] | None = None,
+        reuse: bool = False) -> int:
+    """The whole load bench, or only `parts` (of PARTS). `reuse`: the database an earlier run left in `workdir`
+    (its national data already imported) instead of generating and importing them again."""
     import logging
     import tempfile
 
     # The client reads Streamlit's protobufs; Streamlit's own warnings about running without a server are noise here.
     logging.getLogger("streamlit").setLevel(logging.ERROR)
 
+    parts = list(parts or PARTS)
     if workdir is None:
         with tempfile.TemporaryDirectory(prefix="navdash-last-") as tmp:
-            return _run(SMALL if small else FULL, Path(tmp), small)
-    return _run(SMALL if small else FULL, Path(workdir).resolve(), small)
+            return _run(SMALL if small else FULL, Path(tmp), small, parts, False)
+    return _run(SMALL if small else FULL, Path(workdir).resolve(), small, parts, reuse)
 
 
 class _Run:
@@ -110,28 +119,38 @@ class _Run:
         return path
 
 
-def _run(scale: Scale, work: Path, small: bool) -> int:
+def _run(scale: Scale, work: Path, small: bool, parts: list[str], reuse: bool) -> int:
     what = "liten kjøring" if small else "nasjonal skala"
     print(f"navdash bench --last ({what}): {scale.offices} kontorer, {scale.indicators} indikatorer, {scale.months} "
           f"måneder; klient: egen websocket-klient med Streamlits protokoll (ingen nettleser), på samme maskin",
           flush=True)
-    prep = bench.prepare(work, scale)
-    imported = bench.run_child("import", prep["db"], prep["csv"])
-    if not imported["ok"]:
-        print(imported["problems"])
-        return 1
+    if reuse and _imported(work / "navdash.duckdb", scale):
+        print(f"Bruker databasen fra en tidligere kjøring i {work}", flush=True)
+    else:
+        prep = bench.prepare(work, scale)
+        imported = bench.run_child("import", prep["db"], prep["csv"])
+        if not imported["ok"]:
+            print(imported["problems"])
+            return 1
     r = _Run(scale, work, small)
-    for line in _cold_and_warm(r):
-        print(line, flush=True)
-    for line in _sessions(r):
-        print(line, flush=True)
-    for line in _meeting(r):
-        print(line, flush=True)
+    steps = {"sider": _cold_and_warm, "okter": _sessions, "mote": _meeting}
+    for part in PARTS:
+        if part in parts:
+            for line in steps[part](r):
+                print(line, flush=True)
     if r.failures:
         print(f"{len(r.failures)} sidevisninger feilet, den første: {r.failures[0]}")
         return 1
     print("Ingen sidevisninger feilet.")
     return 0
+
+
+def _imported(db: Path, scale: Scale) -> bool:
+    """Does `db` hold every value of the bench's data set at `scale`?"""
+    if not db.exists():
+        return False
+    with store.reading(db) as con:
+        return con.execute('SELECT count(*) FROM "values"').fetchone()[0] == scale.rows
 
 
 def _cold_and_warm(r: _Run) -> list[str]:
@@ -149,7 +168,7 @@ def _cold_and_warm(r: _Run) -> list[str]:
                 warm[name] += [r.load(c.backends[0], query, page).seconds for _ in range(warm_n)]
     c_empty, c_card = statistics.median(cold["tom"]), statistics.median(cold["malekort"])
     w_empty, w_card = statistics.median(warm["tom"]), statistics.median(warm["malekort"])
-    runs = f"median av {repeat} ferske prosesser" if repeat > 1 else "én fersk prosess"
+    runs = (f"median av {repeat} ferske, oppvarmede prosesser" if repeat > 1 else "én fersk, oppvarmet prosess")
     return [
         f"Tom Streamlit-side: kald {n1(c_empty * 1000)} ms ({runs}), varm {n1(w_empty * 1000)} ms (median av "
         f"{len(warm['tom'])})",

@@ -8,19 +8,25 @@ rows that SQL does not pass go through the row model, which words the Norwegian 
 the last word: the SQL is allowed to send a row the row model accepts, never to pass a row it refuses. A property
 test (tests/test_bulk_rules.py) feeds the same random rows to both and requires the same verdicts and columns.
 
-The SQL path is taken only for files whose lines are records as the csv module reads them: UTF-8, no quotes, no
-NUL or control separator, no lone carriage return. Anything else goes row by row, with the messages of the reader.
+A plain file (UTF-8, no quotes, no NUL or control separator, no lone carriage return: every line one record) is
+read by DuckDB line by line. Any other file (quoted cells, Windows-1252, an Excel workbook) is read by the import's
+own reader (the csv module, openpyxl), so the records, the row numbers and the reader's messages are the row-by-row
+import's; its cells go into DuckDB as text in chunks and the same SQL checks them. Excel's typed cells become the
+text that SQL reads as the same value (`cell_text`); a cell with no such text sends its row to the row model.
 """
 
 from __future__ import annotations
 
 import codecs
 import csv
-from collections.abc import Callable
+import pickle
+from collections.abc import Callable, Iterator
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import duckdb
+import pyarrow as pa
 
 if TYPE_CHECKING:
     from navdash.ingest import RowCheck, Staging, Table
@@ -171,15 +177,23 @@ def csv_is_plain(path: Path, encoding: str) -> bool:
 
 
 def validate_values(con: duckdb.DuckDBPyConnection, path: Path, table: Table, check: RowCheck, *,
-                    max_cell_chars: int, staging: Callable[..., Staging]) -> bool:
-    """Validate and stage a `verdier` CSV file in SQL. False (nothing reported) when the file is not one the SQL
-    path reads exactly as the csv module does; the caller then goes row by row. `max_cell_chars` and `staging` (the
-    staging table's writer) are the row-by-row import's own, passed in so both paths share them."""
-    layout = table.csv
-    if layout is None or not csv_is_plain(path, layout.encoding):
-        return False
-    spec, report = check.spec, check.report
+                    max_cell_chars: int, staging: Callable[..., Staging]) -> None:
+    """Validate and stage a `verdier` file (CSV or Excel) in SQL. Rows SQL does not pass go through the row model.
+    `max_cell_chars` and `staging` (the staging table's writer) are the row-by-row import's own, passed in so both
+    paths share them. A reading problem (`table.rows` raising) is raised again once the rows before it are checked,
+    so the caller reports it as the row-by-row import does."""
     con.execute("SET enable_progress_bar = false")  # the command line prints one line, not DuckDB's bar
+    layout = table.csv
+    if layout is not None and csv_is_plain(path, layout.encoding) and _validate_lines(
+            con, path, layout, check, max_cell_chars=max_cell_chars, staging=staging):
+        return
+    _validate_cells(con, table, check, max_cell_chars=max_cell_chars, staging=staging)
+
+
+def _validate_lines(con: duckdb.DuckDBPyConnection, path: Path, layout: Any, check: RowCheck, *,
+                    max_cell_chars: int, staging: Callable[..., Staging]) -> bool:
+    """A plain CSV file read by DuckDB, one line a record. False when DuckDB cannot read it exactly as the csv
+    module does; nothing of `table.rows` has been read then."""
     try:
         con.execute(
             "CREATE OR REPLACE TEMP TABLE _lines AS SELECT line FROM read_csv(?, columns={'line': 'VARCHAR'}, "
@@ -193,7 +207,6 @@ def validate_values(con: duckdb.DuckDBPyConnection, path: Path, table: Table, ch
         con.execute("DROP TABLE _lines")
         return False
     sep, width = layout.sep, len(check.columns)
-    cells = {col: f"c[{i + 1}]" for i, col in enumerate(check.columns) if col in FIELDS}
     blank_row = f"regexp_full_match(line, {_lit(_blank_row(sep))})"
     # Rows the cell limits or the header width may refuse go to the row model as they are.
     odd = (f"length(line) > {max_cell_chars} "
@@ -201,6 +214,101 @@ def validate_values(con: duckdb.DuckDBPyConnection, path: Path, table: Table, ch
     source = f"""(SELECT rowid + 2 AS _row, c, {odd} AS _odd
                   FROM (SELECT rowid, line, string_split(line, {_lit(sep)}) AS c FROM _lines
                         WHERE line IS NOT NULL AND NOT {blank_row}))"""
+    _check_in_sql(con, source, check)
+    slow = f"SELECT l.rowid + 2, l.line FROM _lines l WHERE l.rowid + 2 IN (SELECT _row FROM {check.spec.staging} "
+    _check_slow_rows(con, check, slow + "WHERE _slow) ORDER BY 1", lambda line: line.split(sep), staging)
+    con.execute("DROP TABLE _lines")
+    return True
+
+
+def _validate_cells(con: duckdb.DuckDBPyConnection, table: Table, check: RowCheck, *, max_cell_chars: int,
+                    staging: Callable[..., Staging]) -> None:
+    """Any file, read by the import's own reader: its records go into DuckDB as lists of text in chunks (an Excel
+    row also as its typed cells, for the row model), then the same SQL as for a plain file."""
+    typed = table.csv is None
+    con.execute("CREATE OR REPLACE TEMP TABLE _cells (_row BIGINT, c VARCHAR[], _odd BOOLEAN, _typed BLOB)")
+    schema = pa.schema([("_row", pa.int64()), ("c", pa.list_(pa.string())), ("_odd", pa.bool_()),
+                        ("_typed", pa.binary())])
+    problem: Exception | None = None
+    try:
+        for chunk in _chunks(table.rows, typed):
+            con.register("_chunk", pa.Table.from_arrays(
+                [pa.array(col, type=t) for col, t in zip(chunk, schema.types, strict=True)], schema=schema))
+            con.execute("INSERT INTO _cells SELECT * FROM _chunk")
+            con.unregister("_chunk")
+    except Exception as exc:  # noqa: BLE001 - the reader's own problem, raised again below in its place
+        problem = exc
+    width = len(check.columns)
+    present = "list_filter(c, lambda x: trim(x, ' \t') <> '')"  # NULL (an empty Excel cell) is blank too
+    odd = (f"_odd OR coalesce(list_max(list_transform(c, lambda x: length(x))), 0) > {max_cell_chars} "
+           f"OR (len(c) > {width} AND len(list_filter(c[{width + 1}:], lambda x: trim(x, ' \t') <> '')) > 0)")
+    _check_in_sql(con, f"(SELECT _row, c, {odd} AS _odd FROM _cells WHERE len({present}) > 0)", check)
+    slow = (f"SELECT _row, {'_typed' if typed else 'c'} FROM _cells WHERE _row IN (SELECT _row FROM "
+            f"{check.spec.staging} WHERE _slow) ORDER BY _row")
+    _check_slow_rows(con, check, slow, pickle.loads if typed else list, staging)
+    con.execute("DROP TABLE _cells")
+    if problem is not None:
+        raise problem
+
+
+CELLS_CHUNK = 100_000
+
+
+def _chunks(rows: Iterator[tuple[int, list[Any]]], typed: bool) -> Iterator[tuple[list, list, list, list]]:
+    """The reader's rows as column lists of at most CELLS_CHUNK rows: row number, cells as text, whether a cell
+    has no text SQL reads as the same value, and (Excel) the typed cells pickled for the row model. The pickles
+    are made here from the reader's values and read back only in this import."""
+    numbers: list[int] = []
+    texts: list[list[str | None]] = []
+    odd: list[bool] = []
+    originals: list[bytes | None] = []
+    try:
+        for row_no, cells in rows:
+            numbers.append(row_no)
+            if typed:
+                converted = [cell_text(c) for c in cells]
+                odd.append(any(t is _NO_TEXT for t in converted))
+                texts.append([None if t is _NO_TEXT else t for t in converted])
+                originals.append(pickle.dumps(cells, protocol=pickle.HIGHEST_PROTOCOL))
+            else:
+                texts.append(cells)
+                odd.append(False)
+                originals.append(None)
+            if len(numbers) >= CELLS_CHUNK:
+                yield numbers, texts, odd, originals
+                numbers, texts, odd, originals = [], [], [], []
+    except Exception:
+        if numbers:  # the rows read before the problem are checked first, as row by row
+            yield numbers, texts, odd, originals
+        raise
+    if numbers:
+        yield numbers, texts, odd, originals
+
+
+_NO_TEXT = object()
+
+
+def cell_text(value: object) -> str | None | object:
+    """An Excel cell as the text SQL reads as the value the row model makes of the cell: None for an empty cell,
+    _NO_TEXT when there is no such text (the row then goes to the row model)."""
+    if value is None or type(value) is str:
+        return value
+    if type(value) is int:
+        return str(value)
+    if type(value) is float:
+        return repr(value)  # the shortest text that reads back as the same double; nan and inf are refused in SQL
+    if type(value) is datetime and value.time() == datetime.min.time() and value.tzinfo is None:
+        return f"{value.year:04d}-{value.month:02d}-{value.day:02d}"
+    if type(value) is date:
+        return f"{value.year:04d}-{value.month:02d}-{value.day:02d}"
+    return _NO_TEXT  # bool, a time of day, a duration: the row model words the message
+
+
+def _check_in_sql(con: duckdb.DuckDBPyConnection, source: str, check: RowCheck) -> None:
+    """Stage every row of `source` (_row, c: the cells by file column, _odd: for the row model as it is) with
+    `_slow`: the rows the row model must see. Counts the rows SQL passed."""
+    spec = check.spec
+    cells = {col: f"c[{i + 1}]" for i, col in enumerate(check.columns) if col in FIELDS}
     units = None if check.scope.units is None else sorted(check.scope.units)
     indicators = None if check.scope.indicators is None else sorted(check.scope.indicators)
     con.execute(
@@ -211,26 +319,24 @@ def validate_values(con: duckdb.DuckDBPyConnection, path: Path, table: Table, ch
                    OR coalesce(NOT list_contains(?::VARCHAR[], indicator_id), false) AS _slow
             FROM ({checked_rows_sql(source, cells, ', _odd')})""",
         [units, indicators, check.ctx.today])
-    report.rows += con.execute(f"SELECT count(*) FROM {spec.staging} WHERE NOT _slow").fetchone()[0]
-    _check_slow_rows(con, spec, check, sep, staging)
-    con.execute("DROP TABLE _lines")
-    return True
+    check.report.rows += con.execute(f"SELECT count(*) FROM {spec.staging} WHERE NOT _slow").fetchone()[0]
 
 
 def _blank_row(sep: str) -> str:
     return "[ \t" + ("\\t" if sep == "\t" else sep) + "]*"
 
 
-def _check_slow_rows(con: duckdb.DuckDBPyConnection, spec: Any, check: RowCheck, sep: str,
+def _check_slow_rows(con: duckdb.DuckDBPyConnection, check: RowCheck, query: str, cells_of: Callable[[Any], list],
                      staging: Callable[..., Staging]) -> None:
-    """The rows SQL did not pass, through the row model in file order: it reports them, or they are staged."""
-    cur = con.execute(
-        f"""SELECT s._row, l.line FROM {spec.staging} s JOIN _lines l ON l.rowid + 2 = s._row
-            WHERE s._slow ORDER BY s._row""")
+    """The rows SQL did not pass (`query`: row number and what `cells_of` makes the row's cells of, in file order)
+    through the row model: it reports them, or they are staged."""
+    spec = check.spec
+    cur = con.execute(query)
     accepted: list[tuple[tuple[Any, ...], int]] = []
+    all_text = cells_of is not pickle.loads  # CSV cells are all text
     while batch := cur.fetchmany(10_000):
-        for row_no, line in batch:
-            values = check(row_no, line.split(sep), True)
+        for row_no, raw in batch:
+            values = check(row_no, cells_of(raw), all_text)
             if values is not None and check.report.ok:
                 accepted.append((values, row_no))
     con.execute(f"DELETE FROM {spec.staging} WHERE _slow")

@@ -549,8 +549,8 @@ class KindImport:
     stamps_import: bool = False  # each stored row remembers the import it came from (import_id)
     export_columns: tuple[str, ...] | None = None  # SQL expressions in file column order; None: `columns`
     export_order: tuple[str, ...] | None = None  # None: `key`
-    # A set-based validator for large CSV files: checks every row in SQL and returns only the rows that need the
-    # row model (navdash.bulk). None: every row goes through the row model.
+    # A set-based validator: checks every row of a file in SQL and sends only the rows that need it through the
+    # row model (navdash.bulk); raises ReadProblem as the reader did. None: every row goes through the row model.
     bulk: Callable[..., Any] | None = None
 
     @property
@@ -981,16 +981,17 @@ def validate_rows(con: duckdb.DuckDBPyConnection, spec: KindImport, path: Path, 
                   progress: Callable[[int], None] | None = None) -> None:
     """Step 3: every row checked by its kind's rules; while the file is clean, valid rows are staged.
 
-    A large CSV file of a kind with a set-based validator is checked in SQL, and only the rows that SQL cannot pass
-    go through the row model (which words the messages); everything else is checked row by row."""
+    A file of a kind with a set-based validator is checked in SQL, and only the rows that SQL cannot pass go through
+    the row model (which words the messages); every other kind is checked row by row."""
     report = check.report
-    if spec.bulk is not None and table.csv is not None:
-        done = spec.bulk(con, path, table, check)
-        if done and progress:
+    if spec.bulk is not None:
+        try:
+            spec.bulk(con, path, table, check)
+        except ReadProblem as exc:
+            _report_read_problem(check, exc)
+        if progress:
             progress(report.rows)
     else:
-        done = False
-    if not done:
         _validate_row_by_row(con, spec, table, check, progress)
     if report.rows == 0 and report.ok:
         report.add(None, None, "filen har overskrift, men ingen rader med data")
@@ -998,7 +999,7 @@ def validate_rows(con: duckdb.DuckDBPyConnection, spec: KindImport, path: Path, 
 
 def _validate_row_by_row(con: duckdb.DuckDBPyConnection, spec: KindImport, table: Table, check: RowCheck,
                          progress: Callable[[int], None] | None) -> None:
-    report, columns = check.report, check.columns
+    report = check.report
     staging = Staging(con, spec)
     all_text = table.csv is not None  # every cell a str, so the longest cell is max(map(len, cells))
     try:
@@ -1008,10 +1009,15 @@ def _validate_row_by_row(con: duckdb.DuckDBPyConnection, spec: KindImport, table
                 if staging.add(values, row_no) and progress:
                     progress(report.rows)
     except ReadProblem as exc:
-        report.rows += 1
-        column = columns[exc.column] if exc.column is not None and exc.column < check.width else None
-        report.add(exc.row, column or None, exc.message)
+        _report_read_problem(check, exc)
     staging.flush()
+
+
+def _report_read_problem(check: RowCheck, exc: ReadProblem) -> None:
+    """Reading stopped at a row: that row is counted and reported, with its column when the reader knows it."""
+    check.report.rows += 1
+    column = check.columns[exc.column] if exc.column is not None and exc.column < check.width else None
+    check.report.add(exc.row, column or None, exc.message)
 
 
 def _longest(cells: list[Any]) -> int:

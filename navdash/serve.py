@@ -4,7 +4,9 @@ Streamlit runs every session's script in one Python process, so one server uses 
 `streamlit run app.py` processes on their own loopback ports and Debian's `haproxy` in front of them on one port.
 HAProxy keeps each browser on one process for the whole session: the first response sets a cookie naming the
 process, and every later request (the page, its static files and Streamlit's websocket at `/_stcore/stream`) goes
-to the process the cookie names. Clients without cookies are spread round-robin. The websocket upgrade passes
+to the process the cookie names. Before HAProxy starts, each process runs one warm-up session (navdash.ui.warm):
+the page modules imported and the caches every user shares filled, so the first user does not wait for them.
+Clients without cookies are spread round-robin. The websocket upgrade passes
 through HAProxy's HTTP mode as is; `timeout tunnel` keeps an idle session open. A process that stops answering
 `/_stcore/health` gets no new sessions.
 
@@ -117,9 +119,11 @@ def haproxy_binary() -> str:
 @contextmanager
 def cluster(processes: int, *, port: int = 0, host: str = "127.0.0.1", logs: Path | None = None,
             env: dict[str, str] | None = None, streamlit_args: tuple[str, ...] = (),
-            app: str = "app.py") -> Iterator[Cluster]:
+            app: str = "app.py", warm_up: bool = True) -> Iterator[Cluster]:
     """Start `processes` Streamlit servers running `app` and HAProxy in front of them; yield when all answer; stop
-    them all (each by its own process handle) on the way out. `port` 0 picks a free one."""
+    them all (each by its own process handle) on the way out. `port` 0 picks a free one. With `warm_up`, each
+    process first runs one session that waits until it has imported the pages' modules and filled the caches
+    every user shares (navdash.ui.warm), so no user is sent to a cold process."""
     if processes < 1:
         raise ServeError("Antall prosesser må være minst 1.")
     haproxy = haproxy_binary()
@@ -141,6 +145,8 @@ def cluster(processes: int, *, port: int = 0, host: str = "127.0.0.1", logs: Pat
                                               stdin=subprocess.DEVNULL))
         backends = tuple(f"http://127.0.0.1:{p}" for p in ports)
         _wait(procs, backends, logs)
+        if warm_up:
+            _warm_up(backends, logs)
         config = logs / "haproxy.cfg"
         config.write_text(haproxy_config((host, port), [("127.0.0.1", p) for p in ports]), encoding="utf-8")
         check = subprocess.run([haproxy, "-c", "-q", "-f", str(config)], capture_output=True, text=True)
@@ -155,6 +161,28 @@ def cluster(processes: int, *, port: int = 0, host: str = "127.0.0.1", logs: Pat
     finally:
         for proc in reversed(procs):
             stop(proc)
+
+
+def _warm_up(backends: tuple[str, ...], logs: Path) -> None:
+    """One warm-up session per process, all at once, each straight to its process (not through the proxy)."""
+    import threading
+
+    from navdash.ui import warm, wire
+
+    failed: list[str] = []
+
+    def one(url: str) -> None:
+        result = wire.load_page(url, "", f"{warm.WARMUP_PARAM}=1", timeout=warm.WAIT_SECONDS + 60)
+        if not result.ok:
+            failed.append(f"{url}: {result.error}")
+
+    threads = [threading.Thread(target=one, args=(url,)) for url in backends]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    if failed:
+        raise ServeError(f"Oppvarmingen feilet ({'; '.join(failed)}); se loggene i {logs}")
 
 
 def _prepare_store(env: dict[str, str]) -> None:

@@ -187,3 +187,21 @@ def test_one_early_office_file_does_not_complete_the_month(demo_db):
         for unit, month in (("0300", "2023-01"), ("1100", "2019-06"), ("0312", "2022-12"), ("0300", "2031-01")):
             full = [c for c in aggregate.month_coverage(con, unit) if c.period == month]
             assert aggregate.month_coverage(con, unit, month) == full
+
+
+def test_sums_over_units_do_not_depend_on_the_order_rows_are_added_in():
+    """A DOUBLE sum depends on the order it adds in (DuckDB's threads choose it): the rounded sums do not."""
+    import duckdb
+
+    con = duckdb.connect()
+    # 23 694,5 in exact arithmetic: added in one order a DOUBLE sum lands just below it (and would show as 23 694),
+    # in the other exactly on it (23 695).
+    orders = ([23000.1, 693.2, 0.2] + [0.1] * 10, [0.1] * 10 + [0.2, 693.2, 23000.1])
+    plain, rounded = set(), set()
+    for xs in orders:
+        rows = ", ".join(f"({x}::DOUBLE, {x}::DOUBLE, {x}::DOUBLE)" for x in xs)
+        table = f"(VALUES {rows}) v(numerator, denominator, value), (SELECT false AS level_mean) w"
+        plain.add(con.execute(f"SELECT sum(v.value) FROM {table}").fetchone())
+        rounded.add(con.execute(f"SELECT {aggregate._ORDER_FREE_SUMS} FROM {table}").fetchone())
+    assert len(plain) == 2  # the order shows in the plain sum...
+    assert rounded == {(23694.5, 23694.5, 23694.5)}  # ...and not in the sums the series use

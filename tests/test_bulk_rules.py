@@ -1,14 +1,17 @@
 """One definition of the `verdier` rules: the SQL checks (navdash.bulk) and the row model (schemas.ValueRow) give
 the same verdict, the same columns and the same stored values for the same rows, and an import through either path
-reports the same problems."""
+reports the same problems: for plain CSV (read by DuckDB), quoted CSV (read by the csv module) and Excel files with
+typed cells (read by openpyxl)."""
 
 from __future__ import annotations
 
+import csv
 from dataclasses import replace
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import duckdb
+import openpyxl
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -182,3 +185,101 @@ def test_sql_path_is_taken_for_plain_files_only(tmp_path: Path):
     assert not bulk.csv_is_plain(plain, "cp1252")
     (tmp_path / "c.csv").write_bytes(b"enhet,indikator\r0312,B.15\n")
     assert not bulk.csv_is_plain(tmp_path / "c.csv", "utf-8-sig")
+
+
+# --- whole files through the import: quoted CSV and Excel, each through both paths -------------------------------
+
+FILE_INDICATORS = {"B.15": True, "B.31": False, "S.AL": False}  # the small database's: id -> is a ratio
+excel_unit = st.sampled_from([312, 313, 1103, 312.0, 312.5, 0, 99999, True])
+excel_period = st.sampled_from([datetime(2021, 3, 1), datetime(2021, 3, 15), datetime(2021, 3, 1, 12, 0),
+                                datetime(2027, 1, 1), datetime(1989, 1, 1), 2021, 2021.0, 202103, False])
+excel_number = st.one_of(st.integers(-5, 500), st.floats(-1e3, 1e3, allow_nan=False),
+                         st.sampled_from([0.1 + 0.2, 1e-7, 1.234, 1234.0, 1e16, 2 ** 60, True, False]))
+EXCEL_CELL = {"enhet": excel_unit, "indikator": st.sampled_from([1.15, 15]), "periode": excel_period,
+              "teller": excel_number, "nevner": excel_number, "verdi": excel_number}
+
+
+@st.composite
+def file_row(draw, typed: bool) -> list:
+    """A row of the small database's units and indicators with up to three cells replaced: by any text (a line
+    break inside a quoted cell now and then, so records and lines differ), or in Excel by a typed cell."""
+    ind = draw(st.sampled_from(sorted(FILE_INDICATORS)))
+    ratio = FILE_INDICATORS[ind]
+    record: dict[str, object] = {
+        "enhet": draw(st.sampled_from(["0312", "0313", "1103"])), "indikator": ind,
+        "periode": draw(st.sampled_from(["2021-03", "2021-T2", "2021", "2026-11", "2026-12"])),
+        "teller": draw(small) if ratio else "", "nevner": draw(small) if ratio else "",
+        "verdi": "" if ratio else draw(st.one_of(small, st.sampled_from(["-1", "100", "100,5"])))}
+    if typed and draw(st.booleans()):  # as Excel keeps a valid row: numbers as numbers, the unit without its zero
+        record["enhet"] = int(str(record["enhet"]))
+        for column in ("teller", "nevner"):
+            record[column] = draw(st.sampled_from([int, float]))(record[column]) if record[column] else None
+        record["verdi"] = None if ratio else draw(st.floats(0, 100))
+    for column in draw(st.sets(st.sampled_from(bulk.FIELDS), max_size=3)):
+        options = [ANY_CELL[column], st.just("03\n12")] + ([EXCEL_CELL[column], st.none()] if typed else [])
+        record[column] = draw(st.one_of(*options))
+    blank_row = draw(st.integers(0, 15)) == 0  # skipped and not counted, by both paths
+    return [""] * len(bulk.FIELDS) if blank_row else [record[f] for f in bulk.FIELDS]
+
+
+def _write_quoted(path: Path, records: list[list], quoting: int, sep: str) -> None:
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        writer = csv.writer(fh, delimiter=sep, quoting=quoting, lineterminator="\r\n")
+        writer.writerow(bulk.FIELDS)
+        writer.writerows(records)
+
+
+def _write_xlsx(path: Path, records: list[list]) -> None:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(list(bulk.FIELDS))
+    for record in records:
+        ws.append(record)
+    wb.save(path)
+
+
+def _same_import(db: Path, path: Path, monkeypatch) -> None:
+    row_path, row_rows = _import(db, path, False, monkeypatch)
+    sql_path, sql_rows = _import(db, path, True, monkeypatch)
+    assert [str(p) for p in sql_path.problems] == [str(p) for p in row_path.problems]
+    assert (sql_path.rows, sql_path.problem_count, sql_path.ok) == (row_path.rows, row_path.problem_count,
+                                                                    row_path.ok)
+    assert sql_rows == row_rows
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(file_row(False), min_size=1, max_size=12),
+       st.sampled_from([csv.QUOTE_ALL, csv.QUOTE_MINIMAL, csv.QUOTE_NONNUMERIC]), st.sampled_from([";", ","]))
+def test_quoted_csv_through_both_paths(small_db, tmp_path, monkeypatch, records, quoting, sep):
+    path = tmp_path / "sitert.csv"
+    _write_quoted(path, records, quoting, sep)
+    assert not bulk.csv_is_plain(path, "utf-8-sig") or quoting == csv.QUOTE_MINIMAL
+    _same_import(small_db, path, monkeypatch)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(file_row(True), min_size=1, max_size=12))
+def test_excel_through_both_paths(small_db, tmp_path, monkeypatch, records):
+    path = tmp_path / "verdier.xlsx"
+    _write_xlsx(path, records)
+    _same_import(small_db, path, monkeypatch)
+
+
+def test_excel_cells_as_sql_reads_them():
+    """Each typed cell becomes text SQL parses to the value the row model makes of it, or none (row model)."""
+    assert bulk.cell_text(312) == "312" and bulk.cell_text(None) is None and bulk.cell_text("B.15") == "B.15"
+    assert float(bulk.cell_text(0.1 + 0.2)) == 0.1 + 0.2
+    assert bulk.cell_text(datetime(2021, 3, 1)) == "2021-03-01" == bulk.cell_text(date(2021, 3, 1))
+    assert bulk.cell_text(True) is bulk.cell_text(datetime(2021, 3, 1, 12)) is bulk.cell_text(datetime.min.time())
+
+
+def test_quoted_files_and_multiline_records_keep_the_file_row_numbers(small_db, tmp_path, monkeypatch):
+    """A quoted cell with a line break makes one record of two lines: the row numbers are the reader's records,
+    counted with the header as row 1, whichever path reads the file."""
+    path = tmp_path / "flerlinje.csv"
+    path.write_text('enhet;indikator;periode;teller;nevner;verdi\n"0312";"B.15";"2021-07";"41";"60";""\n'
+                    '"03\n12";"B.15";"2021-07";"41";"60";""\n"0313";"B.15";"2021-07";"70";"60";""\n',
+                    encoding="utf-8")
+    report, _ = _import(small_db, path, True, monkeypatch)
+    assert [(p.row, p.column) for p in report.problems] == [(3, "enhet"), (4, "teller")]
+    _same_import(small_db, path, monkeypatch)

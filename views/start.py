@@ -10,7 +10,7 @@ from navdash import access, approval, fmt, store
 from navdash import units as tree
 from navdash.periods import parse_period
 from navdash.schemas import LABELS
-from navdash.ui import data, links
+from navdash.ui import data, links, warm
 from navdash.ui.identity import current_user
 from navdash.ui.text import md
 
@@ -130,7 +130,7 @@ def completeness() -> None:
     st.caption("En måned er komplett for en enhet når alle kontorene under den som var aktive den måneden, har "
                "levert tall. Målekortet åpner på siste komplette måned; tall fra færre kontorer er merket og får "
                "verken signal eller vurdering mot mål.")
-    rows = data.month_coverage(db, version, 12)
+    rows = data.month_coverage(db, version, warm.START_PAGE_MONTHS)
     if rows.empty:
         st.info("Det finnes ingen godkjente månedstall ennå." if nothing_approved() else
                 "Det finnes ingen månedstall ennå.")

@@ -18,9 +18,11 @@ run (the few uncached core reads) under the same cut-off.
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import dataclasses
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -39,12 +41,34 @@ def _months_with_values(db: str, version: int) -> list[str]:
     return approval.months_with_values(Path(db))
 
 
+_AS_CUTOFF: contextvars.ContextVar[tuple[str | None] | None] = contextvars.ContextVar("navdash_cutoff", default=None)
+
+
+def cutoffs(db: str, version: int) -> list[str | None]:
+    """Every cut-off a viewer can have now: None (every month) and, with approval on, the public one."""
+    return [None, public_until(db, version)] if paths.approval_required() else [None]
+
+
+@contextlib.contextmanager
+def as_cutoff(until: str | None) -> Iterator[None]:
+    """Loaders called in this block (in this thread) read as a viewer with cut-off `until`: for warming the shared
+    caches outside a page run, where there is no user (navdash.ui.warm)."""
+    token = _AS_CUTOFF.set((until,))
+    try:
+        yield
+    finally:
+        _AS_CUTOFF.reset(token)
+
+
 def viewer_until(db: str, version: int, user: access.User | None = None) -> str | None:
     """The cut-off of the viewer (`user`, else this run's user): None when approval is off or the viewer sees every
     month, otherwise the last public month (store.NOTHING when none is approved). Approvals are read fresh: one
     small query, so an approval or a withdrawal shows at once on every server."""
     if not paths.approval_required():
         return None
+    fixed = _AS_CUTOFF.get()
+    if user is None and fixed is not None:
+        return fixed[0]
     if user is None:
         from navdash.ui.identity import current_user
 
@@ -158,7 +182,7 @@ def scope(user: access.User | None) -> str:
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
-def _mask_basis(db: str, version: int) -> disclosure.Basis:
+def mask_basis(db: str, version: int) -> disclosure.Basis:
     """What every viewer's mask is computed from: read once per data version and shared, never copied (a
     resource: it is only read)."""
     with store.reads_limited(None), store.reading(Path(db)) as con:  # every month: the basis is shared by all
@@ -168,7 +192,7 @@ def _mask_basis(db: str, version: int) -> disclosure.Basis:
 @_cached(show_spinner=False, max_entries=256)
 def mask(db: str, version: int, scope: str) -> disclosure.Mask:
     """The figures hidden from one clearance: the shared basis with only the viewer's own units recomputed."""
-    return disclosure.mask_from(_mask_basis(db, version), access.clearance_from_key(scope))
+    return disclosure.mask_from(mask_basis(db, version), access.clearance_from_key(scope))
 
 
 @_cached(show_spinner=False, max_entries=256)

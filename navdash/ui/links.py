@@ -9,6 +9,7 @@ table. The addresses themselves come from `navdash.links.url`.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
@@ -71,10 +72,13 @@ def persona() -> str | None:
 
 
 def _context(params: dict[str, object]) -> dict[str, str]:
-    """`params` with a value, and the demo persona unless `params` names one (the landing keeps a persona name the
-    app does not know, so the page it lands on can say so)."""
+    return _with_persona(params, persona())
+
+
+def _with_persona(params: dict[str, object], who: str | None) -> dict[str, str]:
+    """`params` with a value, and the demo persona `who` unless `params` names one (the landing keeps a persona
+    name the app does not know, so the page it lands on can say so)."""
     out = {k: str(v) for k, v in params.items() if v is not None and v != ""}
-    who = persona()
     if who is not None:
         out.setdefault("persona", who)
     return out
@@ -83,6 +87,17 @@ def _context(params: dict[str, object]) -> dict[str, str]:
 def url(page: str, **params: object) -> str:
     """The page's address with `params` and the demo persona."""
     return links.url(page, **_context(params))
+
+
+def page_urls(page: str) -> Callable[..., str]:
+    """`url` for many addresses of one page in one run (a table's rows): the demo persona is looked up once, not
+    once per row."""
+    who = persona()
+
+    def one(**params: object) -> str:
+        return links.url(page, **_with_persona(params, who))
+
+    return one
 
 
 def keep_context(address: str) -> str:

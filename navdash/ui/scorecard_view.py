@@ -207,10 +207,6 @@ def detail_clicks(key: str = "nd_detail_clicks") -> str | None:
     return getattr(result, "opened", None) if result is not None else None
 
 
-def row_link(unit_id: str, period: str, indicator_id: str) -> str:
-    return links.url("malekort", enhet=unit_id, periode=period, indikator=indicator_id)
-
-
 def table_html(rows: list[Row], unit_id: str, period_key: str, caption: str, with_targets: bool,
                comments: dict[str, tuple[str, str, tuple[tuple[str, str], ...]]] | None = None,
                practices: dict[str, int] | None = None) -> str:
@@ -229,8 +225,9 @@ def table_html(rows: list[Row], unit_id: str, period_key: str, caption: str, wit
            '<th scope="colgroup" colspan="3" class="num">Denne perioden</th></tr><tr>'
            + '<th scope="col" class="num">I år</th><th scope="col" class="num">I fjor</th>'
              '<th scope="col" class="num">Endring</th>' * 2 + "</tr></thead><tbody>"]
+    card_url, practices_url = links.page_urls("malekort"), links.page_urls("erfaringer")
     for r in rows:
-        link = row_link(unit_id, period_key, r.indicator_id)
+        link = card_url(enhet=unit_id, periode=period_key, indikator=r.indicator_id)
         period_note = "" if r.kind == "M" else f'<span class="nd-who">{escape(r.period_label)}</span>'
         if r.coverage_note:
             period_note += f'<span class="nd-who nd-partial">{escape(r.coverage_note.capitalize())}</span>'
@@ -241,7 +238,7 @@ def table_html(rows: list[Row], unit_id: str, period_key: str, caption: str, wit
             period_note += comment_html(*comments[r.indicator_id])
         if practices.get(r.indicator_id):
             n = practices[r.indicator_id]
-            href = links.url("erfaringer", indikator=r.indicator_id)
+            href = practices_url(indikator=r.indicator_id)
             period_note += (f'<a class="nd-practice" href="{escape(href)}" target="_self">'
                             f'Se {n} {"erfaring" if n == 1 else "erfaringer"}</a>')
         cells = [f'<th scope="row"><a href="{escape(link)}" target="_self" data-indikator="{escape(r.indicator_id)}" '
