@@ -152,7 +152,8 @@ def test_the_leader_has_no_approval_section_and_off_shows_only_a_note(demo_db, m
     monkeypatch.delenv(paths.APPROVAL_ENV)
     analyst = app(demo_db, monkeypatch, LAST_OPP, persona="analytiker")
     assert "Godkjenning av måneder" not in [h.value for h in analyst.header]
-    assert any("Godkjenning av måneder er slått av" in c.value for c in analyst.caption)
+    [note] = [c.value for c in analyst.caption if "Godkjenning av måneder er slått av" in c.value]
+    assert "NAVDASH_GODKJENNING" in note and "docs/" not in note  # the setting's name, not a path in the repository
 
 
 def page_text(at: AppTest) -> str:

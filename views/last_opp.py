@@ -54,7 +54,7 @@ def approval_section(db: Path) -> None:
         st.warning(md(problem), icon=":material/warning:")
     if not approval.required():
         st.caption("Godkjenning av måneder er slått av for denne installasjonen: en importert måned vises for alle "
-                   "med en gang (se NAVDASH_GODKJENNING i docs/drift.md).")
+                   "med en gang. Den som drifter navdash, kan slå den på (innstillingen NAVDASH_GODKJENNING).")
         return
     st.header("Godkjenning av måneder")
     st.markdown("Du ser en importert måned med en gang. Ledere og ansatte ser den først når den og alle månedene "
