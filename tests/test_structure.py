@@ -170,3 +170,10 @@ def test_permission_rules_live_only_in_access():
             continue
         wrong += [f"{rel}:{line}" for line in role_tests(path.read_text(encoding="utf-8"))]
     assert not wrong, "role names compared outside navdash/access.py (ask access.py instead): " + ", ".join(wrong)
+
+
+def test_test_files_have_unique_names():
+    """pytest imports test files by their base name (the tests folders are not packages): two files with one name
+    stop the whole run at collection."""
+    names = [p.name for p in (ROOT / "tests").rglob("test_*.py")]
+    assert sorted({n for n in names if names.count(n) > 1}) == []
