@@ -77,6 +77,7 @@ def _warm(db: str, version: int, done: threading.Event) -> None:
                 data.months_with_data(db, version)
                 data.data_status(db, version)  # the start page's
                 data.value_coverage(db, version)
+                data.month_deliveries(db, version)  # every unit's month coverage (the målekort's default month)
                 data.month_coverage(db, version, START_PAGE_MONTHS)
     except Exception:  # a damaged or replaced file: the page that needs the cache reports it in Norwegian
         _log.exception("Oppvarmingen for dataversjon %s feilet", version)
