@@ -612,7 +612,12 @@ def build(con: duckdb.DuckDBPyConnection, unit_id: str, period: Period,
                     row.statuses.append(judge_target(row, t, reference, monthly))
             if monthly is not None:
                 window_gaps = [k for k in monthly.index if k in gaps]
-                if row.this_period.value is None:
+                if disclosure.is_withheld(row.this_period):
+                    # The month has figures this viewer may not see: no signal, and not "no figures" either.
+                    row.signal = Signal(None, "Kan ikke vises", None, None, (),
+                                        f"Det er ikke noe signal fordi tallet for {period.label()} ikke kan vises. "
+                                        + disclosure.WITHHELD_REASON, False)
+                elif row.this_period.value is None:
                     # The chart would end in an earlier month; its signal is not this month's.
                     row.signal = Signal(None, "Ingen tall denne måneden", None, None, (),
                                         f"Det finnes ingen tall for {period.label()}, så det er ikke noe signal.",

@@ -290,3 +290,48 @@ def test_comparison_export_of_counts_has_values_and_last_year():
     assert rows[1]["Endring"].value == pytest.approx(41.5 - 38.25)
     assert rows[0]["Samme periode i fjor"].value is None
     _valid_pdf(comparison.pdf(e))
+
+
+def test_the_pdf_change_is_the_difference_of_the_printed_values(demo_db):
+    # B.31 at 0312 in December 2022 is a mean over 12 months whose unrounded change rounds to +2 while the printed
+    # means read 14 and 13: the file must say +1, as the målekort page does (issue 13, "14 mot 13 (+2)").
+    card = scorecard.load("0312", "2022-12", demo_db)
+    e = card_export.export(card, {}, 1, None, demo=True)
+    printed = pdftext.text(card_export.pdf(e, compress=False)).splitlines()
+    checked = 0
+    for row in card.steering:
+        if row.measure != "antall" or row.ytd.value is None or row.ytd_last.value is None:
+            continue
+        now, then = round(row.ytd.value), round(row.ytd_last.value)
+        if now - then == round(row.ytd.value - row.ytd_last.value):
+            continue  # rounding agrees either way: nothing to tell apart
+        at = printed.index(row.indicator_id)
+        cells = printed[at:at + 12]
+        expected = f"{'+' if now > then else ''}{now - then}".replace("-", "−")
+        assert str(now) in cells and str(then) in cells, (row.indicator_id, cells)
+        assert expected in cells, (row.indicator_id, expected, cells)
+        checked += 1
+    assert checked, "no count in the demo målekort where rounding first and last differ"
+
+
+def test_a_long_running_title_stops_before_the_demo_mark():
+    # A comparison's title ("Sammenligning B.15 … – Hittil i år, januar–desember 2022, 12 måneder") ran into the
+    # demo mark at the top of every page. Widths are measured here with fontTools from the bundled font.
+    from fontTools.ttLib import TTFont
+    from pypdf import PdfReader
+
+    title = ("Sammenligning B.15 Andel arbeidssøkere med overgang til arbeid – Hittil i år, januar–desember 2022, "
+             "12 måneder, enhetene under 0300 NAV Oslo")
+    doc = pdf.Document(title, "Dataversjon 1", demo=True)
+    doc.paragraph("Innhold.")
+    drawn: list[tuple[str, float, float]] = []  # (text, x in pt, font size in pt)
+    page = PdfReader(io.BytesIO(doc.bytes())).pages[0]
+    page.extract_text(visitor_text=lambda text, cm, tm, font, size: text.strip() and drawn.append(
+        (text.strip(), tm[4] * cm[0] + cm[4], size * tm[0] * cm[0])))
+    head = next(d for d in drawn if d[0].startswith("Sammenligning B.15"))
+    mark = next(d for d in drawn if d[0] == pdf.DEMO_MARK)
+    regular = TTFont(str(pdf.FONT_DIR / "DejaVuSans.ttf"))
+    widths, cmap, em = regular["hmtx"].metrics, regular.getBestCmap(), regular["head"].unitsPerEm
+    head_width = sum(widths[cmap[ord(ch)]][0] for ch in head[0]) / em * head[2]
+    assert head[1] + head_width < mark[1], (head, mark)
+    assert head[0].endswith("…") and title.startswith(head[0].removesuffix("…").rstrip())

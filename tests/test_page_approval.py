@@ -125,6 +125,12 @@ def test_the_analyst_approves_and_withdraws_on_the_upload_page_with_a_confirmati
     table = at.dataframe[0].value
     assert list(table["Synlig for alle"]) == ["Nei"] * 3 + ["Ja"] * (len(months) - 3)
     assert f"Godkjent av {ANALYTIKER.name} " in table["Status"].iloc[3]  # the name as it is written
+    # The picker moves on to the oldest month still waiting; an approved month cannot be approved once more.
+    assert at.selectbox(key="godkjenn_maaned").value == months[2]
+    assert not at.button(key="godkjenn").disabled
+    at.selectbox(key="godkjenn_maaned").set_value(months[4]).run()
+    assert at.button(key="godkjenn").disabled
+    assert not at.button(key="trekk_tilbake").disabled
 
     at.selectbox(key="godkjenn_maaned").set_value(months[5]).run()
     at.button(key="trekk_tilbake").click().run()
@@ -146,7 +152,8 @@ def test_the_leader_has_no_approval_section_and_off_shows_only_a_note(demo_db, m
     monkeypatch.delenv(paths.APPROVAL_ENV)
     analyst = app(demo_db, monkeypatch, LAST_OPP, persona="analytiker")
     assert "Godkjenning av måneder" not in [h.value for h in analyst.header]
-    assert any("Godkjenning av måneder er slått av" in c.value for c in analyst.caption)
+    [note] = [c.value for c in analyst.caption if "Godkjenning av måneder er slått av" in c.value]
+    assert "NAVDASH_GODKJENNING" in note and "docs/" not in note  # the setting's name, not a path in the repository
 
 
 def page_text(at: AppTest) -> str:
@@ -196,3 +203,32 @@ def test_the_start_page_says_up_to_which_month_the_numbers_are_approved(demo_db,
     analyst = app(demo_db, monkeypatch, START, persona="analytiker")
     assert any(c.value.startswith(f"Ledere og ansatte ser månedstall til og med {label(months[2])}:")
                for c in analyst.caption)
+
+
+def test_the_start_page_tells_a_leader_that_no_month_is_approved_yet(demo_db, monkeypatch, approval_on):
+    # The months are there but hidden: the page says they wait for approval, not that there are none or "– til –".
+    assert all_months(demo_db)
+    leader = app(demo_db, monkeypatch, START, persona="leder")
+    assert not leader.exception
+    text = page_text(leader)
+    assert "Ingen måneder er godkjent for visning ennå" in text
+    assert "Det finnes ingen månedstall ennå" not in text
+    assert "fra – til –" not in text
+    analyst = app(demo_db, monkeypatch, START, persona="analytiker")
+    assert "Ingen måneder er godkjent for visning ennå" not in page_text(analyst)
+    assert any(c.value.startswith("Ledere og ansatte ser ingen månedstall ennå") for c in analyst.caption)
+
+
+@pytest.mark.parametrize(("page", "persona"), [("views/tertialrapport.py", "leder"),
+                                               ("views/styringsdialog.py", "fylkesleder")])
+def test_a_page_without_approved_months_says_they_wait_for_approval(demo_db, monkeypatch, approval_on, page,
+                                                                    persona):
+    # The months are imported; a leader must not be told there are none and to upload values.
+    assert all_months(demo_db)
+    at = app(demo_db, monkeypatch, page, persona=persona)
+    assert not at.exception
+    text = page_text(at)
+    assert "Ingen måneder er godkjent for visning ennå" in text
+    assert "Last opp verdier først" not in text and "Det finnes ingen månedstall" not in text
+    monkeypatch.delenv(paths.APPROVAL_ENV)
+    assert "Ingen måneder er godkjent" not in page_text(app(demo_db, monkeypatch, page, persona=persona))

@@ -224,3 +224,15 @@ def test_detail_opens_only_for_an_indicator_on_the_card(demo_db, monkeypatch):
     linked = app(demo_db, monkeypatch, PAGE, enhet="0312", periode="2021-12", indikator="B.15")
     assert linked.query_params["indikator"] == "B.15"  # the link keeps naming what is open
     assert any(s.value.startswith("B.15 ") for s in linked.subheader)
+
+
+def test_a_withheld_month_has_no_signal_and_does_not_say_there_are_no_figures(demo_db, monkeypatch):
+    # NAV Frogner's B.33 for December 2022 is a figure about fewer than 5 people: the leader sees it, an employee
+    # sees "færre enn 5", and the signal says it cannot be shown, not "Ingen tall denne måneden".
+    leader = _rows_by_id(app(demo_db, monkeypatch, PAGE, enhet="0312", periode="2022-12", persona="leder"))["B.33"]
+    assert re.match(r"\d", leader[7]), leader  # the leader's figure for the month is there
+    employee = _rows_by_id(app(demo_db, monkeypatch, PAGE, enhet="0312", periode="2022-12", persona="ansatt"))
+    b33 = employee["B.33"]
+    assert b33[7].startswith("færre enn 5"), b33
+    assert "Ingen tall denne måneden" not in b33[3] and b33[3].startswith("… Kan ikke vises"), b33
+    assert "Det er ikke noe signal fordi tallet for desember 2022 ikke kan vises" in b33[3]

@@ -110,3 +110,31 @@ def test_only_units_the_user_may_see_are_compared(demo_db, monkeypatch):
     at = app(demo_db, monkeypatch, PAGE, indikator="B.15", periode="2021-12", under="1100")
     ids = list(at.dataframe[0].value["Enhetsnr"])
     assert ids and all(u.startswith("03") for u in ids)  # the leder of 0312 sees Oslo's offices, not Rogaland's
+
+
+def test_a_classification_opens_on_the_readers_own_group(demo_db, monkeypatch):
+    # A NAV-leder choosing "Størrelse" sees the offices of the own office's size, with the own office among them.
+    from navdash import overview
+
+    units = overview.units(demo_db).set_index("unit_id")
+    own = units.loc["0312"]
+    could_fail = 0
+    for within, column in (("storrelse", "size_class"), ("brukersammensetning", "user_mix"),
+                           ("sentralitet", "centrality")):
+        groups = sorted(units[column].dropna().unique())
+        assert own[column] in groups
+        could_fail += own[column] != groups[0]  # the first group in the list is not the own one
+        at = app(demo_db, monkeypatch, PAGE, indikator="B.15", periode="2022-12", innenfor=within)
+        assert not at.exception
+        assert at.sidebar.selectbox(key=f"sml_gruppe_{within}").value == own[column]
+        assert "0312" in list(at.dataframe[0].value["Enhetsnr"])
+    assert could_fail, "0312 is in the first group of every classification: the test could not fail"
+
+
+def test_the_verdict_stands_beside_the_share(demo_db, monkeypatch):
+    # At 1024 px the table shows about six columns before it scrolls; the verdict must be among them.
+    at = app(demo_db, monkeypatch, PAGE, indikator="B.15", periode="2022-12")
+    columns = list(at.dataframe[0].value.columns)
+    assert columns.index("Forventet variasjon") == columns.index("Andel") + 1 <= 5, columns
+    table = at.dataframe[0].value
+    assert table["Forventet variasjon"].str.match(r"(innenfor|over|under|nær)").all()

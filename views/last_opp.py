@@ -54,7 +54,7 @@ def approval_section(db: Path) -> None:
         st.warning(md(problem), icon=":material/warning:")
     if not approval.required():
         st.caption("Godkjenning av måneder er slått av for denne installasjonen: en importert måned vises for alle "
-                   "med en gang (se NAVDASH_GODKJENNING i docs/drift.md).")
+                   "med en gang. Den som drifter navdash, kan slå den på (innstillingen NAVDASH_GODKJENNING).")
         return
     st.header("Godkjenning av måneder")
     st.markdown("Du ser en importert måned med en gang. Ledere og ansatte ser den først når den og alle månedene "
@@ -77,7 +77,7 @@ def approval_section(db: Path) -> None:
     if pending is None or pending[1] != chosen:
         row = st.container(horizontal=True)  # side by side, and below each other on a narrow screen
         if row.button(f"Godkjenn til og med {month.label}", type="primary", icon=":material/verified:",
-                              key="godkjenn"):
+                      disabled=month.approval is not None, key="godkjenn"):
             st.session_state["godkjenning_venter"] = ("godkjenn", chosen)
             st.rerun()
         if row.button("Trekk tilbake godkjenningen", disabled=month.approval is None,
@@ -113,6 +113,8 @@ def approval_section(db: Path) -> None:
             st.error(md(str(exc)))
             return
         st.session_state["godkjenning_melding"] = text
+        if action == "godkjenn":  # the picker moves on to the oldest month still waiting
+            st.session_state.pop("godkjenn_maaned", None)
         st.rerun()
     if row.button("Avbryt", key="avbryt_godkjenning"):
         st.session_state.pop("godkjenning_venter", None)

@@ -74,8 +74,9 @@ else:
     classification = within
     column = unit_tree.CLASSIFICATION_BY_COLUMN[within].db_column
     groups = sorted(units[column].dropna().unique())
+    own_group = units.set_index("unit_id")[column].get(user.unit_id)  # the reader's own unit's group first
     group = pickers.url_select(within_labels[within], groups, param="gruppe", key=f"sml_gruppe_{within}",
-                               default=groups[0], container=st.sidebar,
+                               default=own_group if own_group in groups else groups[0], container=st.sidebar,
                                format_func=lambda g: unit_tree.CENTRALITY_CLASSES.get(g, g)
                                if within == "sentralitet" else g)
 cands = data.compare_candidates(db, version, parent, group or None, period, classification)

@@ -74,7 +74,10 @@ def freshness() -> None:
     c1.metric("Enheter", fmt.number(len(units)))
     c2.metric("Indikatorer med resultater", fmt.number(coverage["indicators"]))
     c3.metric("Siste måned med tall", last, help=f"Månedstall fra {first} til {last}.")
-    st.caption(f"Månedstall fra {first} til {last}.")
+    if coverage["last_month"]:
+        st.caption(f"Månedstall fra {first} til {last}.")
+    elif not nothing_approved():  # approval_status says why a leader sees no months
+        st.caption("Det finnes ingen månedstall ennå.")
     approval_status()
     table = status.assign(
         Data=status["label"].str.capitalize(),
@@ -88,9 +91,23 @@ def freshness() -> None:
     st.dataframe(table, hide_index=True, width="stretch")
 
 
+def nothing_approved() -> bool:
+    """Approval of months is on, this reader sees only approved months, and none is approved yet: the months are
+    there, so "no monthly figures" would be wrong."""
+    return (approval.required() and not access.sees_unapproved_months(user)
+            and data.public_until(db, version) == store.NOTHING)
+
+
+NOTHING_APPROVED = ("Ingen måneder er godkjent for visning ennå: månedstallene vises her når en analytiker har "
+                    "godkjent dem.")
+
+
 def approval_status() -> None:
     """With approval of months on: up to which month the numbers are approved for everyone."""
     if not approval.required():
+        return
+    if nothing_approved():
+        st.info(NOTHING_APPROVED, icon=":material/hourglass_empty:")
         return
     until = data.public_until(db, version)
     shown = parse_period(until).label() if until != store.NOTHING else None
@@ -115,7 +132,8 @@ def completeness() -> None:
                "verken signal eller vurdering mot mål.")
     rows = data.month_coverage(db, version, warm.START_PAGE_MONTHS)
     if rows.empty:
-        st.info("Det finnes ingen månedstall ennå.")
+        st.info("Det finnes ingen godkjente månedstall ennå." if nothing_approved() else
+                "Det finnes ingen månedstall ennå.")
         return
     shown = rows.assign(
         Måned=rows["period"].map(lambda p: parse_period(p).label()),

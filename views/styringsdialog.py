@@ -33,7 +33,8 @@ st.markdown("Alle kontorene i fylket i én oversikt, i enhetsrekkefølge. Tallen
 
 months = data.months_with_data(db, version) if access.can_run_meeting(user, fylke_id) else []
 if access.can_run_meeting(user, fylke_id) and not months:
-    st.info("Det finnes ingen månedstall ennå, så et møte kan ikke åpnes. Last opp verdier først.")
+    pickers.no_months(user, db, version, "Det finnes ingen månedstall ennå, så et møte kan ikke åpnes. Last opp "
+                      "verdier først.")
 elif months:
     with st.container(border=True):
         complete = data.latest_complete_month(db, version, fylke_id)

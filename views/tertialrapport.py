@@ -201,7 +201,8 @@ parents = data.unit_parents(db, version)
 months = data.months_with_data(db, version)
 if not months:
     st.title("Tertialrapport")
-    st.info("Det finnes ingen månedstall ennå, så det kan ikke lages noen tertialrapport. Last opp verdier først.")
+    pickers.no_months(user, db, version, "Det finnes ingen månedstall ennå, så det kan ikke lages noen "
+                      "tertialrapport. Last opp verdier først.")
     st.stop()
 latest_year, latest_term = tertial.tertial_of(months[0])
 years = sorted({int(m[:4]) for m in months}, reverse=True)

@@ -26,6 +26,7 @@ ZEBRA = (247, 247, 247)
 PAGE_COUNT = "{nb}"  # fpdf2's alias for the number of pages, replaced wherever it is drawn
 JOINER = "\u2060"  # WORD JOINER: drawn with no width; `safe` puts one inside the alias in any text
 MISSING = "?"  # a character the font cannot draw
+HEADER_GAP = 5  # mm between the running title and the demo mark
 _LINE_BREAKS = re.compile("\r\n|[\r\u2028\u2029]")
 
 
@@ -68,9 +69,13 @@ class Document(FPDF):
 
     def header(self) -> None:
         self.set_y(7)
+        room = self.w - self.l_margin - self.r_margin
+        if self.demo:  # the title stops short of the demo mark on the same line
+            self.set_font(FONT, "B", 9)
+            room -= self.get_string_width(DEMO_MARK) + HEADER_GAP
         self.set_font(FONT, "", 8)
         self.set_text_color(*GREY)
-        self.cell(0, 4, self.safe(self.doc_title), new_x="LMARGIN")
+        self.cell(0, 4, self.fitted(self.safe(self.doc_title), room), new_x="LMARGIN")
         if self.demo:
             self.set_font(FONT, "B", 9)
             self.set_text_color(*DEMO_RED)
@@ -78,6 +83,18 @@ class Document(FPDF):
             self.cell(0, 4, DEMO_MARK, align="R", new_x="LMARGIN")
         self.set_text_color(*INK)
         self.set_y(self.t_margin)
+
+    def fitted(self, text: str, width: float) -> str:
+        """`text` cut at a word with "…" so that it is at most `width` wide in the current font."""
+        if self.get_string_width(text) <= width:
+            return text
+        words = text.split(" ")
+        while len(words) > 1 and self.get_string_width(" ".join(words) + " …") > width:
+            words.pop()
+        cut = " ".join(words)
+        while cut and self.get_string_width(cut + " …") > width:  # one very long word
+            cut = cut[:-1]
+        return cut.rstrip() + " …"
 
     def footer(self) -> None:
         self.set_y(-11)

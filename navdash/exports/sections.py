@@ -60,6 +60,14 @@ def point_origin(point: Followup, carried: frozenset[int]) -> str:
 
 # --- PDF ------------------------------------------------------------------------------------------------------
 
+def _shown_change(r: ParameterRow) -> str:
+    """The change hittil i år as the målekort page shows it: from the two values as printed beside it (rounded),
+    so «14» against «13» reads «+1» in the file as on the screen."""
+    if r.change_ytd is None:  # missing or withheld
+        return fmt.measure_change(None, r.measure)
+    return fmt.change_between(r.ytd.value, r.ytd_last.value, r.measure)
+
+
 def _figure_rows(rows: Sequence[ParameterRow], with_target: bool, with_changes: bool) -> list[list[str]]:
     out = []
     for r in rows:
@@ -69,7 +77,7 @@ def _figure_rows(rows: Sequence[ParameterRow], with_target: bool, with_changes: 
             base = f"\n{fmt.number(r.this_period.numerator)} av {fmt.number(r.this_period.denominator)}"
         note = f"\n{r.coverage_note}" if r.coverage_note else ""
         line = [r.indicator_id, r.name + note, r.this_period.text(r.measure) + base, r.ytd.text(r.measure),
-                r.ytd_last.text(r.measure), fmt.measure_change(r.change_ytd, r.measure), signal_text(r)]
+                r.ytd_last.text(r.measure), _shown_change(r), signal_text(r)]
         if with_target:
             line.append(f"{r.target_text}\n{status_text(r)}" if r.target_text else status_text(r))
         if with_changes:

@@ -115,6 +115,7 @@ TEXTS: dict[str, str] = {
 PATTERNS: tuple[tuple[str, str], ...] = (
     (r"^Limit (\d+)\s?MB per file(.*)$", "Maks $1 MB per fil$2"),
     (r"^(\d+)\s?MB per file$", "Maks $1 MB per fil"),
+    (r"^(\d+)\.(\d+)\s?(B|KB|MB|GB)$", "$1,$2 $3"),  # an uploaded file's size on its chip: "197.0B"
     (r"^(\d+) of (\d+) rows?$", "$1 av $2 rader"),
     (r"^1 option available\.$", "1 valg tilgjengelig."),
     (r"^(\d+) options available\.$", "$1 valg tilgjengelig."),

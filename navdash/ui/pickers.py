@@ -64,6 +64,18 @@ def url_select(label: str, options: Sequence[T], *, param: str, key: str, defaul
     return chosen
 
 
+NOT_APPROVED = "Ingen måneder er godkjent for visning ennå. Tallene vises her når en analytiker har godkjent dem."
+
+
+def no_months(user: User, db: str, version: int, missing: str) -> None:
+    """Say why a page has no months: none approved for this viewer yet (approval on), or `missing` (none imported;
+    a leader cannot be told to upload what only waits for approval)."""
+    if data.viewer_until(db, version, user) is not None:
+        st.info(NOT_APPROVED, icon=":material/hourglass_empty:")
+    else:
+        st.info(missing)
+
+
 def unit_and_month(user: User, *, what: str, month_label: str = "Periode") -> tuple[str, str, str, int]:
     """(unit, month, db, data version) for a page. Only units the user may see are offered; an inaccessible or
     unknown unit or month in the URL is explained and replaced by the user's own unit and the latest month.
@@ -73,8 +85,7 @@ def unit_and_month(user: User, *, what: str, month_label: str = "Periode") -> tu
     labels = dict(options)
     months = data.months_with_data(db, version)
     if not months and options and data.viewer_until(db, version, user) is not None:
-        st.info("Ingen måneder er godkjent for visning ennå. Tallene vises her når en analytiker har godkjent dem.",
-                icon=":material/hourglass_empty:")
+        st.info(NOT_APPROVED, icon=":material/hourglass_empty:")
         st.stop()
     if not months or not options:
         st.warning("Det finnes ingen månedstall ennå. Last opp verdier først.")

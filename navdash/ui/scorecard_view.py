@@ -93,6 +93,7 @@ details.nd-why > summary:focus-visible {outline: 2px solid #0067C5; outline-offs
   .nd-table .n .tel {display: none;}
   .nd-table th, .nd-table td {padding-left: 0.15rem; padding-right: 0.15rem;}
   .nd-badge {padding: 0 0.25rem;}
+  .nd-table .nd-withheld {white-space: normal;}  /* "færre enn 5" on two lines instead of widening three columns */
 }
 @media (max-width: 1000px) {
   .nd-scroll {overflow-x: auto;}

@@ -17,8 +17,11 @@ from navdash.text import escape
 # number and share as text, and left of zero is disagreeing, so colour is never the only cue.
 COLOURS = {"1": "#8c510a", "2": "#dfc27d", "3": "#c8c8c8", "4": "#80b1d3", "5": "#1f4e79"}
 TEXT_COLOURS = {"1": "white", "2": "#23262A", "3": "#23262A", "4": "#23262A", "5": "white"}
+# The table by group has three columns per group and is wider than a laptop's page with the sidebar open: it scrolls
+# inside its own region (keyboard-focusable, see table_html), never the page.
 CSS = """
 <style>
+.nd-scroll {overflow-x: auto;}
 .nd-table td.hidden {color: #4f4f4f; font-style: italic; min-width: 5.5rem;}
 .nd-table tbody th {text-align: left; font-weight: normal;}
 .nd-table tr.theme th {background: #fafafa; font-weight: 600; text-align: left;}

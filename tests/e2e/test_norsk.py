@@ -66,3 +66,17 @@ def test_every_page_speaks_norwegian(page, server, persona):
         screenshot(page, "norsk-ingen-tilgang")
     assert not found, "Engelsk tekst i grensesnittet:\n" + "\n".join(
         f"{path}: {line}" for path, lines in found.items() for line in lines)
+
+
+def test_an_uploaded_files_size_has_a_decimal_comma(page, server, tmp_path):
+    # Streamlit writes the size on the chip of a chosen file as "197.0B".
+    chosen = tmp_path / "verdier.csv"
+    chosen.write_text("enhet;indikator;periode;teller;nevner;verdi\n0312;B.31;2022-12;;;14\n", encoding="utf-8")
+    goto_app(page, f"{server}/last-opp?persona=analytiker", text="Last opp data")
+    page.locator('input[type="file"]').set_input_files(str(chosen))
+    chip = page.get_by_test_id("stFileChipName")
+    chip.wait_for(state="visible")
+    size = f"{chosen.stat().st_size},0 B"
+    page.get_by_test_id("stFileUploader").get_by_text(size, exact=True).wait_for(state="visible")
+    texts = page.get_by_test_id("stFileUploader").inner_text()
+    assert not re.search(r"\d\.\d\s?[KMG]?B\b", texts), texts

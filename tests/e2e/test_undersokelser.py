@@ -45,8 +45,14 @@ def test_survey_page_at_laptop_and_wide_widths(page, server, e2e_db, width):
     goto_app(page, server + LINK + "&gruppe=leder", text="Svarfordeling for NAV Frogner – ledere")
     page.get_by_text("Slik beskytter vi anonymiteten").click()
     page.get_by_text("Grensen ble satt da undersøkelsen ble lastet inn første gang").wait_for(state="visible")
-    # The widest table scrolls inside its own region instead of pushing the page sideways.
+    # The widest table scrolls inside its own region instead of pushing the page sideways. Streamlit scrolls the
+    # main area, not the document, so the main area is what must not get wider than it is.
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+    main = page.get_by_test_id("stMain")
+    assert main.evaluate("m => m.scrollWidth <= m.clientWidth + 1"), main.evaluate(
+        "m => `hovedområdet er ${m.scrollWidth} px bredt, men viser ${m.clientWidth} px`")
+    for region in page.locator("div.nd-scroll").all():
+        assert region.evaluate("r => r.getBoundingClientRect().right <= window.innerWidth + 1")
     screenshot(page, f"undersokelser-0312-leder-{width}")
 
 
