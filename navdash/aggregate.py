@@ -13,9 +13,11 @@ Over periods (year to date):
 
 from __future__ import annotations
 
+import calendar
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import date
 
 import duckdb
 import pandas as pd
@@ -158,29 +160,60 @@ _OWN_SERIES_SQL = SERIES_SQL.replace(_BELOW_FROM, _BELOW_FROM + " AND false")
 assert SERIES_SQL.count(_BELOW_FROM) == 1
 
 
-MONTH_COVERAGE_SQL = "WITH RECURSIVE" + _TREE_CTES + """,
-months AS (SELECT DISTINCT period, year, period_no FROM "values" WHERE period_kind = 'M'),
-reporters AS (
-    SELECT u.unit_id, u.valid_from, u.valid_to FROM units u JOIN leaves l USING (unit_id)
-    WHERE EXISTS (SELECT 1 FROM "values" v WHERE v.unit_id = u.unit_id)
-),
-delivered AS (
-    SELECT v.period, count(DISTINCT v.unit_id) AS reported
-    FROM "values" v JOIN leaves l USING (unit_id)
-    WHERE v.period_kind = 'M' AND ($period IS NULL OR v.period = $period) GROUP BY v.period
-),
-own AS (SELECT DISTINCT v.period FROM "values" v JOIN members USING (unit_id)
-        WHERE v.period_kind = 'M' AND ($period IS NULL OR v.period = $period))
-SELECT m.period, coalesce(any_value(d.reported), 0) AS reported, count(r.unit_id) AS expected,
-       m.period IN (SELECT period FROM own) AS loaded
-FROM (SELECT * FROM months WHERE $period IS NULL OR period = $period) m LEFT JOIN delivered d USING (period)
-LEFT JOIN reporters r ON (r.valid_from IS NULL OR r.valid_from <= last_day(make_date(CAST(m.year AS INTEGER),
-                                                                                     CAST(m.period_no AS INTEGER), 1)))
-                     AND (r.valid_to IS NULL OR r.valid_to >= make_date(CAST(m.year AS INTEGER),
-                                                                        CAST(m.period_no AS INTEGER), 1))
-GROUP BY m.period
-ORDER BY m.period DESC
-"""
+# Which unit delivered which month: every unit with values, with the months it has monthly values for. About
+# 55 000 (unit, month) pairs nationally against 3,3 M values, so it is read once per data version and shared
+# (navdash.ui.data.month_deliveries), and the coverage of any unit is computed from it (`month_coverage`).
+_DELIVERIES_SQL = """SELECT unit_id, list(DISTINCT period ORDER BY period) FILTER (WHERE period_kind = 'M')
+FROM "values" GROUP BY unit_id"""
+_MONTHS_SQL = """SELECT DISTINCT period, CAST(year AS INTEGER), CAST(period_no AS INTEGER) FROM "values"
+WHERE period_kind = 'M'"""
+
+
+@dataclass(frozen=True)
+class MonthDeliveries:
+    """Which unit delivered which month, with the unit tree to count a unit's offices by."""
+
+    months: tuple[tuple[str, date, date], ...]  # every month with monthly values anywhere: key, first and last day
+    delivered: dict[str, frozenset[str]]  # every unit with any values -> the months it has monthly values for
+    children: dict[str, tuple[str, ...]]  # unit -> the units directly under it
+    merged_into: dict[str, tuple[str, ...]]  # unit -> the units merged into it (enheter.erstattet_av)
+    active: dict[str, tuple[date | None, date | None]]  # unit -> (valid_from, valid_to)
+
+
+def month_deliveries(con: duckdb.DuckDBPyConnection) -> MonthDeliveries:
+    """Read the deliveries table from an open analytic connection (under its approval cut-off)."""
+    canonical: dict[str, str] = {}  # one string object per month: the pickled table stores each month once
+    months = []
+    for key, year, number in con.execute(_MONTHS_SQL).fetchall():
+        canonical[key] = key
+        months.append((key, date(year, number, 1), date(year, number, calendar.monthrange(year, number)[1])))
+    months.sort(reverse=True)
+    delivered = {unit: frozenset(canonical[m] for m in periods or ())
+                 for unit, periods in con.execute(_DELIVERIES_SQL).fetchall()}
+    children: dict[str, list[str]] = {}
+    merged_into: dict[str, list[str]] = {}
+    active: dict[str, tuple[date | None, date | None]] = {}
+    for unit, parent, replaced_by, valid_from, valid_to in con.execute(
+            "SELECT unit_id, parent_id, replaced_by, valid_from, valid_to FROM units").fetchall():
+        if parent is not None:
+            children.setdefault(parent, []).append(unit)
+        if replaced_by is not None:
+            merged_into.setdefault(replaced_by, []).append(unit)
+        active[unit] = (valid_from, valid_to)
+    return MonthDeliveries(tuple(months), delivered, {k: tuple(v) for k, v in children.items()},
+                           {k: tuple(v) for k, v in merged_into.items()}, active)
+
+
+def _reach(start: Iterable[str], step: dict[str, tuple[str, ...]]) -> set[str]:
+    """Every unit reached from `start` by following `step` any number of times (stops at rings)."""
+    out: set[str] = set()
+    todo = list(start)
+    while todo:
+        for unit in step.get(todo.pop(), ()):
+            if unit not in out:
+                out.add(unit)
+                todo.append(unit)
+    return out
 
 
 @dataclass(frozen=True)
@@ -206,17 +239,31 @@ class MonthCoverage:
         return f"{self.reported} av {self.expected} kontorer"
 
 
-def month_coverage(con: duckdb.DuckDBPyConnection, unit: str, period: str | None = None) -> list[MonthCoverage]:
+def month_coverage(source: duckdb.DuckDBPyConnection | MonthDeliveries, unit: str,
+                   period: str | None = None) -> list[MonthCoverage]:
     """Every month with results anywhere (or only `period`, a month key), newest first, with how many of the unit's
-    offices have delivered it."""
-    rows = con.execute(MONTH_COVERAGE_SQL, {"unit": unit, "period": period}).fetchall()
-    return [MonthCoverage(period, int(reported), int(expected), bool(loaded))
-            for period, reported, expected, loaded in rows]
+    offices have delivered it. `source`: the shared deliveries table, or a connection to read it from."""
+    d = source if isinstance(source, MonthDeliveries) else month_deliveries(source)
+    # The unit and every unit merged into it; the units below them; the offices among those (no units below).
+    members = {unit} | _reach([unit], d.merged_into)
+    leaves = [u for u in _reach(members, d.children) if u not in d.children and u not in members]
+    reporters = [d.active.get(u, (None, None)) for u in leaves if u in d.delivered]
+    delivered = [d.delivered[u] for u in leaves if u in d.delivered]
+    own = [d.delivered[u] for u in members if u in d.delivered]
+    out = []
+    for key, first_day, last_day in d.months:
+        if period is not None and key != period:
+            continue
+        expected = sum(1 for start, end in reporters
+                       if (start is None or start <= last_day) and (end is None or end >= first_day))
+        out.append(MonthCoverage(key, sum(1 for months in delivered if key in months), expected,
+                                 any(key in months for months in own)))
+    return out
 
 
-def latest_complete_month(con: duckdb.DuckDBPyConnection, unit: str) -> str | None:
+def latest_complete_month(source: duckdb.DuckDBPyConnection | MonthDeliveries, unit: str) -> str | None:
     """The newest month that is complete for the unit (see `MonthCoverage.complete`)."""
-    return next((c.period for c in month_coverage(con, unit) if c.complete), None)
+    return next((c.period for c in month_coverage(source, unit) if c.complete), None)
 
 
 @dataclass(frozen=True)

@@ -177,8 +177,9 @@ def build_snapshot(con: duckdb.DuckDBPyConnection, fylke_id: str, period: str,
         previous_label = previous.period_label
         prev_rows = {(o.unit_id, r.indicator_id): r for o in previous.offices for r in o.rows}
     offices = []
+    deliveries = aggregate.month_deliveries(con)  # read once for every office's month coverage
     for unit_id, name in offices_in_tree_order(con, fylke_id):
-        card = scorecard.build(con, unit_id, p)
+        card = scorecard.build(con, unit_id, p, deliveries=deliveries)
         rows = [ParameterRow.of(r) for r in card.steering] if card else []
         rows = [replace(r, changes=_changes(r, prev_rows.get((unit_id, r.indicator_id)), previous_label))
                 for r in rows]

@@ -96,7 +96,14 @@ def latest_complete_month(db: Path | None, unit_id: str) -> str | None:
         return aggregate.latest_complete_month(con, unit_id)
 
 
-def month_coverage(db: Path | None = None, months: int = 12) -> pd.DataFrame:
+def month_deliveries(db: Path | None = None) -> aggregate.MonthDeliveries:
+    """Which unit delivered which month, for computing any unit's month coverage (aggregate.month_coverage)."""
+    with store.reading(db) as con:
+        return aggregate.month_deliveries(con)
+
+
+def month_coverage(db: Path | None = None, months: int = 12,
+                   deliveries: aggregate.MonthDeliveries | None = None) -> pd.DataFrame:
     """For Norge and each fylke, the newest `months` months: how many of the offices have delivered, as text, and
     whether the month is complete. One row per month and unit, in the unit tree's order."""
     rows = []
@@ -104,8 +111,9 @@ def month_coverage(db: Path | None = None, months: int = 12) -> pd.DataFrame:
         units = con.execute(
             """SELECT unit_id, name FROM units WHERE valid_to IS NULL AND (parent_id IS NULL OR type = 'fylke')
                ORDER BY parent_id NULLS FIRST, unit_id""").fetchall()
+        deliveries = deliveries or aggregate.month_deliveries(con)
         for unit_id, name in units:
-            for c in aggregate.month_coverage(con, unit_id)[:months]:
+            for c in aggregate.month_coverage(deliveries, unit_id)[:months]:
                 rows.append({"period": c.period, "unit_id": unit_id, "name": name, "reported": c.reported,
                              "expected": c.expected, "loaded": c.loaded, "complete": c.complete, "text": c.text})
     return pd.DataFrame(rows, columns=["period", "unit_id", "name", "reported", "expected", "loaded", "complete",

@@ -541,8 +541,10 @@ def monthly_series(rows: pd.DataFrame, end: Period, aggregation: str, measure: s
 
 
 def build(con: duckdb.DuckDBPyConnection, unit_id: str, period: Period,
-          mask: disclosure.Mask | None = None) -> Scorecard | None:
-    """The målekort as the viewer whose `mask` it is may see it (None: in clear, for a stored snapshot)."""
+          mask: disclosure.Mask | None = None,
+          deliveries: aggregate.MonthDeliveries | None = None) -> Scorecard | None:
+    """The målekort as the viewer whose `mask` it is may see it (None: in clear, for a stored snapshot).
+    `deliveries`: the shared deliveries table read under the same cut-off, if at hand (else read here)."""
     unit = unit_info(con, unit_id)
     if unit is None:
         return None
@@ -641,7 +643,7 @@ def build(con: duckdb.DuckDBPyConnection, unit_id: str, period: Period,
     own = con.execute('SELECT count(*) FROM "values" WHERE unit_id = ? AND year = ?', [unit_id, period.year]).fetchone()
     has_children = con.execute("SELECT count(*) FROM units WHERE parent_id = ?", [unit_id]).fetchone()[0] > 0
     loaded = bool(own and own[0])
-    coverage = next(iter(aggregate.month_coverage(con, unit_id, period.key)), None)
+    coverage = next(iter(aggregate.month_coverage(deliveries or con, unit_id, period.key)), None)
     return Scorecard(unit, period, steering, key_info, context,
                      computed_from_offices=has_children and not loaded, loaded_for_unit=loaded, coverage=coverage)
 
@@ -661,12 +663,13 @@ def _id_sort(indicator_id: str) -> tuple[str, int, str]:
 
 
 def load(unit_id: str, period: Period | str, db: Path | None = None,
-         mask: disclosure.Mask | None = None) -> Scorecard | None:
+         mask: disclosure.Mask | None = None,
+         deliveries: aggregate.MonthDeliveries | None = None) -> Scorecard | None:
     """The målekort for a unit and period, from the newest published data, as the mask's viewer may see it."""
     if isinstance(period, str):
         period = parse_period(period)
     with store.reading(db) as con:
-        return build(con, unit_id, period, mask)
+        return build(con, unit_id, period, mask, deliveries)
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import streamlit as st
 
-from navdash import ingest, overview, paths, serve, store
+from navdash import aggregate, ingest, overview, paths, serve, store
 from navdash.ui import data, warm, wire
 from tests.conftest import TODAY
 
@@ -23,14 +23,15 @@ def fresh(monkeypatch):
     st.cache_data.clear()
     st.cache_resource.clear()
     calls: dict[str, int] = {}
-    for name in ("unit_options", "unit_parents", "months_with_data", "month_coverage"):
-        real = getattr(overview, name)
+    shared = [(overview, name) for name in ("unit_options", "unit_parents", "months_with_data", "month_coverage")]
+    for module, name in [*shared, (aggregate, "month_deliveries")]:  # every read of the deliveries table
+        real = getattr(module, name)
 
         def counted(*args, _real=real, _name=name, **kwargs):
             calls[_name] = calls.get(_name, 0) + 1
             return _real(*args, **kwargs)
 
-        monkeypatch.setattr(overview, name, counted)
+        monkeypatch.setattr(module, name, counted)
     yield calls
     st.cache_data.clear()
     st.cache_resource.clear()
@@ -42,14 +43,21 @@ def test_warming_fills_the_shared_caches_once(small_db: Path, fresh):
     assert done.wait(120)
     assert warm.start(db, version) is done  # a second page view starts nothing
     warmed = dict(fresh)
-    assert warmed == {"unit_options": 1, "unit_parents": 1, "months_with_data": 1, "month_coverage": 1}
+    assert warmed == {"unit_options": 1, "unit_parents": 1, "months_with_data": 1, "month_coverage": 1,
+                      "month_deliveries": 1}
     # The pages' own calls are now cache hits, with the values they would have computed themselves.
     assert data.all_unit_options(db, version) == overview.unit_options(small_db)
     assert data.unit_parents(db, version) == overview.unit_parents(small_db)
     assert data.months_with_data(db, version) == overview.months_with_data(small_db)
     data.month_coverage(db, version, warm.START_PAGE_MONTHS)
+    # A målekort's default month and coverage come from the warmed deliveries table, whichever unit it is for.
+    month = data.latest_complete_month(db, version, "0300")
+    assert month is not None
+    assert data.scorecard(db, version, "0300", month, "ingen").coverage.complete
     assert {k: fresh[k] - warmed[k] for k in warmed} == {"unit_options": 1, "unit_parents": 1,
-                                                         "months_with_data": 1, "month_coverage": 0}
+                                                         "months_with_data": 1, "month_coverage": 0,
+                                                         "month_deliveries": 0}
+    assert month == overview.latest_complete_month(small_db, "0300")
 
 
 def test_with_approval_of_months_both_cutoffs_are_warmed_without_a_user(small_db: Path, fresh, monkeypatch, caplog):

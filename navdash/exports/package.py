@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 
-from navdash import access, disclosure, meetings, scorecard, store
+from navdash import access, aggregate, disclosure, meetings, scorecard, store
 from navdash import units as tree
 from navdash.exports.pdf import DEMO_MARK, Document
 from navdash.exports.scorecard import section
@@ -86,7 +86,8 @@ def build(db: Path | None, month: str, fylke: str | None = None) -> MonthlyPacka
             raise PackageError(f"det finnes ingen tall for {period.label()}")
         tree = _tree(con, fylke)
         mask = disclosure.build_mask(con, access.NO_CLEARANCE)
-        cards = {u: scorecard.build(con, u, period, mask) for u, _name, _depth in tree}
+        deliveries = aggregate.month_deliveries(con)
+        cards = {u: scorecard.build(con, u, period, mask, deliveries) for u, _name, _depth in tree}
     ids = [u for u, _name, _depth in tree]
     comments = meetings.comments_by_unit(db, ids, period.key)
     points = meetings.open_followups(db, ids)

@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 import streamlit as st
 
-from navdash import access, approval, disclosure, overview, paths, store
+from navdash import access, aggregate, approval, disclosure, overview, paths, store
 
 if TYPE_CHECKING:
     from navdash.scorecard import IndicatorDetail
@@ -195,22 +195,29 @@ def mask(db: str, version: int, scope: str) -> disclosure.Mask:
     return disclosure.mask_from(mask_basis(db, version), access.clearance_from_key(scope))
 
 
+@_cached(show_spinner=False, max_entries=16)
+def month_deliveries(db: str, version: int) -> aggregate.MonthDeliveries:
+    """Which unit delivered which month (about 55 000 pairs nationally): read once per data version and cut-off,
+    and every unit's month coverage is computed from it."""
+    return overview.month_deliveries(Path(db))
+
+
 @_cached(show_spinner=False, max_entries=256)
 def latest_complete_month(db: str, version: int, unit_id: str) -> str | None:
     """The default month for a unit: the latest month every office under it has delivered."""
-    return overview.latest_complete_month(Path(db), unit_id)
+    return aggregate.latest_complete_month(month_deliveries(db, version), unit_id)
 
 
 @_cached(show_spinner=False, max_entries=64)
 def month_coverage(db: str, version: int, months: int) -> pd.DataFrame:
-    return overview.month_coverage(Path(db), months)
+    return overview.month_coverage(Path(db), months, month_deliveries(db, version))
 
 
 @_cached(show_spinner="Henter målekortet …", max_entries=256)
 def scorecard(db: str, version: int, unit_id: str, period: str, scope: str):  # noqa: ANN201 - a scorecard.Scorecard
     from navdash import scorecard as core
 
-    return core.load(unit_id, period, Path(db), mask(db, version, scope))
+    return core.load(unit_id, period, Path(db), mask(db, version, scope), month_deliveries(db, version))
 
 
 @_cached(show_spinner=False, max_entries=256)
