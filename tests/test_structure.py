@@ -9,6 +9,8 @@ import ast
 from collections.abc import Iterator
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "navdash"
 STREAMLIT_ALLOWED = ("navdash/ui/", "views/", "app.py")
@@ -177,3 +179,80 @@ def test_test_files_have_unique_names():
     stop the whole run at collection."""
     names = [p.name for p in (ROOT / "tests").rglob("test_*.py")]
     assert sorted({n for n in names if names.count(n) > 1}) == []
+
+
+def _requirements(path: Path) -> dict[str, set[str]]:
+    """The distributions a requirements file names, itself and through `-r` files, with the extras asked for."""
+    from packaging.requirements import Requirement
+
+    out: dict[str, set[str]] = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        line = line.split("#", 1)[0].strip()
+        if line.startswith("-r "):
+            out.update(_requirements(path.parent / line[3:].strip()))
+        elif line:
+            req = Requirement(line)
+            out[_norm(req.name)] = set(req.extras)
+    return out
+
+
+def _norm(name: str) -> str:
+    return name.lower().replace("_", "-").replace(".", "-")
+
+
+def _with_dependencies(wanted: dict[str, set[str]]) -> set[str]:
+    """The named distributions and everything they require when installed: a dependency behind an extra only when
+    that extra is asked for, one behind another marker (a platform, a Python version) when it holds here."""
+    from importlib import metadata
+
+    from packaging.requirements import Requirement
+
+    seen: set[str] = set()
+    todo = list(wanted.items())
+    while todo:
+        name, extras = todo.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        try:
+            requires = metadata.requires(name) or []
+        except metadata.PackageNotFoundError:
+            continue
+        for text in requires:
+            req = Requirement(text)
+            if req.marker is None or any(req.marker.evaluate({"extra": e}) for e in extras or {""}):
+                todo.append((_norm(req.name), set(req.extras)))
+    return seen
+
+
+def _third_party_imports(paths: list[Path]) -> set[str]:
+    import sys
+
+    local = {"navdash", "tests", "views", "app"}
+    out: set[str] = set()
+    for path in paths:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                names = [node.module]
+            else:
+                continue
+            out |= {n.split(".")[0] for n in names} - local - set(sys.stdlib_module_names)
+    return out
+
+
+@pytest.mark.parametrize(("folders", "requirements"), [
+    (["navdash", "views", "app.py"], "requirements.txt"),
+    (["navdash", "views", "app.py", "tests"], "requirements-dev.txt"),
+])
+def test_every_imported_package_is_installed_by_the_requirements(folders, requirements):
+    """A fresh machine gets only what the requirements name (and what those need): a module the code imports from
+    anywhere else would work here, where it happens to be installed, and fail there."""
+    from importlib import metadata
+
+    files = [p for f in folders for p in ([ROOT / f] if f.endswith(".py") else (ROOT / f).rglob("*.py"))]
+    installed = _with_dependencies(_requirements(ROOT / requirements))
+    providers = metadata.packages_distributions()
+    missing = {m for m in _third_party_imports(files) if not {_norm(d) for d in providers.get(m, [m])} & installed}
+    assert missing == set()
