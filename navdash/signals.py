@@ -9,9 +9,16 @@ limits are recalculated.  navdash.spc does the chart arithmetic; this module mak
 * both with Laney's correction (p'/u') when the months vary more than the binomial/Poisson model allows
   (sigma_z > 1, which is what large denominators show), so limits are never narrower than the data's own
   month-to-month variation nor than the counting model allows;
-* a p/u chart with fewer than 5 expected events per month (the rarer outcome, for a share; divided by sigma_z^2
-  when the months vary more than the model allows, since person-days of the same colleague are not independent
-  trials) gives no signal: "For lite grunnlag for et signal" (``spc.MIN_EXPECTED_COUNT``);
+* a p/u chart with fewer than 5 expected events per month (the rarer outcome, for a share;
+  ``spc.MIN_EXPECTED_COUNT``) cannot use 3-sigma limits, which lean on the normal curve:
+  - when the months vary no more than the binomial/Poisson model allows, the limits are the exact ones of the
+    distribution at the series' own rate: a month is outside when the chance of its count, or a more extreme
+    one, is at most 0.135 % on that side (the normal curve's tail beyond 3 sigma).  Only that rule applies (runs
+    among months that are mostly zero mean nothing), and a side no count can reach has no limit: a zero month
+    where zero is common can never be a concern;
+  - when they vary more (sigma_z > 1: person-days of the same sick colleague are not independent trials, so the
+    threshold applies to expected / sigma_z^2), or no month can reach either limit: no signal, "For lite
+    grunnlag for et signal";
 * when the months hang together (lag-1 autocorrelation above 0.25 in the months before the window, or in the
   window once its best single step is taken out), the limits are widened by the ratio of the standard deviation
   to the moving-range sigma (moving ranges see only the month-to-month part of such variation) and the rules are
@@ -83,6 +90,8 @@ CHART_TEXT = {
     "p_laney": "p′-diagram (Laney: binomisk, justert for variasjonen mellom månedene)",
     "u": "u-diagram (Poisson)",
     "u_laney": "u′-diagram (Laney: Poisson, justert for variasjonen mellom månedene)",
+    "p_exact": "p-diagram med eksakte binomiske grenser for få hendelser",
+    "u_exact": "u-diagram med eksakte Poisson-grenser for få hendelser",
 }
 
 

@@ -97,23 +97,28 @@ PointType = Literal[
     "special_cause_neither",
 ]
 AssuranceType = Literal["consistent_pass", "consistent_fail", "inconsistent"]
-Rule = Literal["outside_limits", "trend", "two_in_three", "shift", "residual_shift"]
-"""``residual_shift`` is navdash.signals' run rule on AR(1) residuals for autocorrelated series, not a rule of the
+Rule = Literal["outside_limits", "trend", "two_in_three", "shift", "residual_shift", "exact_shift"]
+"""``exact_shift`` is the shift rule of a chart with exact limits (:func:`_exact_shift`); ``residual_shift`` is
+navdash.signals' run rule on AR(1) residuals for autocorrelated series; neither is a rule of the
 reference."""
-ChartKind = Literal["xmr", "p", "p_laney", "u", "u_laney"]
+ChartKind = Literal["xmr", "p", "p_laney", "u", "u_laney", "p_exact", "u_exact"]
 Model = Literal["xmr", "binomial", "poisson"]
 
 MIN_FIX_AFTER = 12
 """NHSRplotthedots refuses ``fix_after_n_points`` below 12 (``ptd_spc_options``)."""
 
 MIN_EXPECTED_COUNT = 5.0
-"""p/u charts: below this many expected events per point (the rarer outcome for a share) there is no signal.
+"""p/u charts: below this many expected events per point (the rarer outcome for a share) the 3-sigma limits are not
+used.
 
 The p- and u-chart limits lean on the normal approximation to the binomial/Poisson, which the textbooks accept
 from about five expected events (Montgomery, *Introduction to Statistical Quality Control*, ch. 7); below that
 the lower limit sits at zero, most points fall on one side of the centre line and the run rules fire on noise
-(three events in 24 months makes every zero month "below the mean").  The honest answer is "too little data".
-With overdispersion (Laney's sigma_z > 1) the threshold applies to the effective count, expected / sigma_z^2.
+(three events in 24 months makes every zero month "below the mean").  Below it the limits are the exact ones of
+the distribution and only "outside the limits" applies (:func:`_exact_limits`), or, when the months vary more
+than the model allows, there is no signal at all: "too little data".  With overdispersion (Laney's
+sigma_z > 1) the threshold applies to the effective count, expected / sigma_z^2, since person-days of the same
+sick colleague are not independent trials.
 """
 
 LANEY_D2 = 1.128
@@ -419,6 +424,11 @@ class _SegmentLimits:
     mean_moving_range: float | None
     sigma: float | None
     too_little_data: bool
+    exact: bool = False
+    side_chance: tuple[tuple[float, float] | None, ...] = ()
+    """Exact limits: per point, the chance of a count strictly below and strictly above the centre line."""
+    """Limits from the exact binomial/Poisson tail (few events): only "outside the limits" applies, and a side
+    that no count can reach has no limit (None)."""
 
 
 def _segments(n: int, rebase_at: Sequence[int]) -> list[tuple[int, int]]:
@@ -466,6 +476,10 @@ def _attribute_limits(xs: list[float | None], sizes: list[float | None], base_ro
     sigma_z = mean moving range of z / 1.128, limits centre +/- 3 * sigma_i * sigma_z.  Rule used here: p'/u'
     when sigma_z > 1 (the extra between-month variation that large denominators reveal), the plain p/u chart
     otherwise, so the limits are never narrower than the binomial/Poisson model allows.
+
+    Fewer than :data:`MIN_EXPECTED_COUNT` expected events per month: exact limits (:func:`_exact_limits`) when the
+    months vary no more than the model allows (sigma_z <= 1) and the baseline has seen the event; otherwise none
+    (``too_little_data``).
     """
     n = len(xs)
     base = [i for i in range(min(base_rows, n)) if xs[i] is not None and sizes[i] is not None and sizes[i] > 0]
@@ -483,9 +497,7 @@ def _attribute_limits(xs: list[float | None], sizes: list[float | None], base_ro
     else:
         rate = max(rate, 0.0)
         expected = _mean([rate * sizes[i] for i in base])  # type: ignore[operator]
-    if expected < MIN_EXPECTED_COUNT:
-        return _SegmentLimits([centre] * n, [None] * n, [None] * n, [None] * n, [None] * n, (None,) * n,
-                              (False,) * n, kind, None, None, None, True)
+    thin = expected < MIN_EXPECTED_COUNT
 
     def sd(i: int) -> float | None:
         size = sizes[i]
@@ -509,6 +521,9 @@ def _attribute_limits(xs: list[float | None], sizes: list[float | None], base_ro
     if sigma_z is not None and sigma_z > 1:
         factor = sigma_z
         kind = "p_laney" if model == "binomial" else "u_laney"
+    # Few events: with no sign of extra variation, limits from the distribution itself; otherwise too thin.
+    if thin and factor == 1.0 and 0 < rate < (1 if model == "binomial" else math.inf):
+        return _exact_limits(xs, sizes, base, model, scale, centre, kind, sigma_z, tuple(mrs))
     # Overdispersion means the trials are not independent (person-days of the same sick colleague): the data
     # carry the information of n / sigma_z^2 independent trials, and that is the base the threshold applies to.
     if expected / factor**2 < MIN_EXPECTED_COUNT:
@@ -527,9 +542,86 @@ def _attribute_limits(xs: list[float | None], sizes: list[float | None], base_ro
                           False)
 
 
+EXACT_TAIL = 0.00135
+"""Exact limits: the chance, at the series' own rate, of a count at or beyond a limit on one side (at most).  It is
+the normal curve's tail beyond 3 sigma, so an exact limit means what a 3-sigma limit means on a chart with many
+events."""
+
+
+def _exact_limits(xs: list[float | None], sizes: list[float | None], base: list[int], model: Model, scale: float,
+                  centre: float, kind: ChartKind, sigma_z: float | None,
+                  mrs: tuple[float | None, ...]) -> _SegmentLimits:
+    """Probability limits for a p/u segment with few events (Montgomery, *Introduction to Statistical Quality
+    Control*, §7.2.1 and §7.3.1: limits from the binomial/Poisson distribution itself, not its normal approximation).
+
+    The rate is the baseline's (events / exposure, as the centre line).  For each month with n_i (a share's nevner,
+    or a count's exposure, 1 without a nevner) the upper limit is the smallest count k with P(X >= k) at most
+    :data:`EXACT_TAIL`, the lower limit the largest k with P(X <= k) at most that.  A limit is drawn half a count
+    inside the first count beyond it, so "strictly outside" means "that count or a more extreme one".  A side no
+    count can reach (a zero month when zero is common; a share of 0 or 1 of 1 case) has no limit (None); a segment
+    where no month can reach either side is too thin for any signal.
+    """
+    from scipy.special import bdtr, bdtrc, pdtr, pdtrc  # the distributions' cdf/survival without scipy.stats
+
+    n = len(xs)
+    rate = centre / scale
+    lpl: list[float | None] = [None] * n
+    upl: list[float | None] = [None] * n
+    chances: list[tuple[float, float] | None] = [None] * n
+    sds: list[float] = []
+    for i in range(n):
+        size = sizes[i]
+        if size is None or size <= 0:
+            continue
+        if model == "poisson":
+            mu = rate * size
+            sds.append(math.sqrt(rate / size) * scale)
+
+            def below(k: int, mu: float = mu) -> float:  # P(X <= k)
+                return float(pdtr(k, mu))
+
+            def above(k: int, mu: float = mu) -> float:  # P(X >= k)
+                return 1.0 if k <= 0 else float(pdtrc(k - 1, mu))
+
+            top = None
+            k_up = int(mu)
+            centre_count = mu
+        else:
+            trials = int(round(size))
+            p = min(max(rate, 0.0), 1.0)
+            sds.append(math.sqrt(p * (1 - p) / size) * scale)
+
+            def below(k: int, trials: int = trials, p: float = p) -> float:
+                return float(bdtr(k, trials, p))
+
+            def above(k: int, trials: int = trials, p: float = p) -> float:
+                return 1.0 if k <= 0 else float(bdtrc(k - 1, trials, p))
+
+            top = trials
+            k_up = int(p * trials)
+            centre_count = p * trials
+        lo_k = math.ceil(centre_count) - 1  # the largest count strictly below the centre
+        hi_k = math.floor(centre_count) + 1  # the smallest count strictly above it
+        chances[i] = (below(lo_k) if lo_k >= 0 else 0.0, above(hi_k))
+        k_low = -1
+        while below(k_low + 1) <= EXACT_TAIL and (top is None or k_low + 1 <= top):
+            k_low += 1
+        if k_low >= 0:
+            lpl[i] = (k_low + 0.5) / size * scale
+        while above(k_up) > EXACT_TAIL and (top is None or k_up <= top):
+            k_up += 1
+        if top is None or k_up <= top:
+            upl[i] = (k_up - 0.5) / size * scale
+    thin = all(lo is None and hi is None for lo, hi in zip(lpl, upl, strict=True))
+    sigma = _mean(sds) if sds else None  # a typical month's standard deviation, for what needs one number
+    exact_kind: ChartKind = "p_exact" if kind.startswith("p") else "u_exact"
+    return _SegmentLimits([centre] * n, lpl, upl, [None] * n, [None] * n, mrs, (False,) * n, exact_kind, sigma_z,
+                          None, sigma, thin, exact=True, side_chance=tuple(chances))
+
+
 def _widened(lim: _SegmentLimits, factor: float) -> _SegmentLimits:
     """The same limits ``factor`` times as far from the centre line (for autocorrelated series)."""
-    if factor == 1.0:
+    if factor == 1.0 or lim.exact:
         return lim
 
     def out(bound: list[float | None]) -> list[float | None]:
@@ -540,6 +632,38 @@ def _widened(lim: _SegmentLimits, factor: float) -> _SegmentLimits:
                           lim.moving_ranges, lim.screened, lim.chart, lim.sigma_z,
                           lim.mean_moving_range, None if lim.sigma is None else lim.sigma * factor,
                           lim.too_little_data)
+
+
+SHIFT_CHANCE = 0.5**RUN_LENGTH
+"""The chance of the shift rule's run on a chart of continuous values: 7 in a row on one given side, 0.5^7."""
+
+
+def _exact_shift(xs: list[float | None], lim: _SegmentLimits) -> list[int]:
+    """The shift rule for a chart with exact limits: +1/-1 where the run of months on one side of the centre line
+    that ends here has at most the chance of 7 in a row on a chart of continuous values (:data:`SHIFT_CHANCE`).
+
+    With whole counts and few events a month is not below the centre half the time: at 0.2 events a month, 82 %
+    of months are zero and below it, so 7 zeros in a row are common, while at 2 a month a run of 7 months under 2
+    is rarer than on a continuous chart.  The chance of the run is the product of each month's exact chance of
+    being on that side (strictly; a month on the line breaks the run, as in the reference), so the run that
+    counts is as long as it must be at the series' rate: 25 zero months in a row at 0.2 events a month (more than a
+    24-month window holds), 10 at 0.5.
+    """
+    out = [0] * len(xs)
+    run_side, prob = 0, 1.0
+    for i, x in enumerate(xs):
+        c = lim.centre[i]
+        ch = lim.side_chance[i] if i < len(lim.side_chance) else None
+        if x is None or c is None or ch is None or x == c:
+            run_side, prob = 0, 1.0
+            continue
+        side = 1 if x > c else -1
+        if side != run_side:
+            run_side, prob = side, 1.0
+        prob *= ch[1] if side > 0 else ch[0]
+        if prob <= SHIFT_CHANCE:
+            out[i] = side
+    return out
 
 
 def _classify(xs: list[float | None], lim: _SegmentLimits, imp_sign: int,
@@ -558,9 +682,14 @@ def _classify(xs: list[float | None], lim: _SegmentLimits, imp_sign: int,
             continue
         side[i] = _sign(x - c)
         lo, hi, lo2, hi2 = lim.lpl[i], lim.upl[i], lim.lower_2sigma[i], lim.upper_2sigma[i]
+        if lim.exact:
+            outside[i] = (hi is not None and x > hi) or (lo is not None and x < lo)
+            continue
         if lo is not None and hi is not None and lo2 is not None and hi2 is not None:
             outside[i] = x > hi or x < lo
             close[i] = not outside[i] and (x < lo2 or x > hi2)
+    exact_shift = _exact_shift(xs, lim) if lim.exact and run_rules else [0] * n
+    run_rules = run_rules and not lim.exact
     trend = _trend_directions(xs) if run_rules else [0] * n
     two_in_three = _two_in_three_members(close, side) if run_rules else [False] * n
     shift = _shift_members(side) if run_rules else [False] * n
@@ -583,6 +712,10 @@ def _classify(xs: list[float | None], lim: _SegmentLimits, imp_sign: int,
             rules.append("shift")
             if high is None:
                 high = (side[i] or 0) > 0
+        if exact_shift[i]:
+            rules.append("exact_shift")
+            if high is None:
+                high = exact_shift[i] > 0
         out.append(("common_cause" if high is None else _point_type(high, imp_sign), tuple(rules)))
     return out
 
