@@ -436,10 +436,10 @@ def signal_for(row: Row, analysis: signals.SeriesAnalysis, target: TargetView | 
     since = _since_change_text(analysis)
     if result.too_little_data:
         return Signal(None, "For lite grunnlag for et signal", None, None, (),
-                      f"For få hendelser per måned til at kontrollgrensene sier noe (under "
-                      f"{fmt.number(spc.MIN_EXPECTED_COUNT)} forventet per måned{since}, og enten varierer "
-                      f"månedene mer enn tellingen alene gir, eller ingen måned kan bli så høy eller lav at det "
-                      f"ikke kan være tilfeldig); tilfeldigheter ville gitt signaler. {analysis.chart_text}.", False,
+                      f"For få hendelser til at kontrollgrensene sier noe (under "
+                      f"{fmt.number(spc.MIN_EXPECTED_COUNT)} forventet per måned{since}): enten har hendelsen ikke "
+                      f"skjedd i perioden, eller ingen måned kan bli så høy eller lav at det ikke kan være "
+                      f"tilfeldig. {analysis.chart_text}.", False,
                       chart=result.chart, too_little_data=True)
     if result.too_few_points:
         return Signal(None, "For få datapunkter", None, None, (),
@@ -458,7 +458,7 @@ def signal_for(row: Row, analysis: signals.SeriesAnalysis, target: TargetView | 
     recent = [v for v in analysis.charted if v is not None][-12:]
     # A month's standard deviation: a third of the 3-sigma limit's distance, or for exact limits (few events,
     # whole counts) the distribution's own.
-    month_sd = (result.sigma if result.chart in ("p_exact", "u_exact")
+    month_sd = (result.sigma if result.chart in spc.EXACT_CHARTS
                 else (last.upl - last.mean) / 3 if last.upl is not None and last.mean is not None else None)
     if target is not None and len(recent) == 12 and month_sd is not None:
         judged = assurance_for(target, math.fsum(recent) / 12, month_sd, row.polarity, row.measure)

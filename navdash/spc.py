@@ -45,6 +45,7 @@ R error on NA).  A missing point is reported as ``common_cause`` with ``value=No
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -59,6 +60,7 @@ __all__ = [
     "AssuranceType",
     "ChartKind",
     "Improvement",
+    "EXACT_CHARTS",
     "MIN_EXPECTED_COUNT",
     "Segment",
     "PointType",
@@ -101,7 +103,9 @@ Rule = Literal["outside_limits", "trend", "two_in_three", "shift", "residual_shi
 """``exact_shift`` is the shift rule of a chart with exact limits (:func:`_exact_shift`); ``residual_shift`` is
 navdash.signals' run rule on AR(1) residuals for autocorrelated series; neither is a rule of the
 reference."""
-ChartKind = Literal["xmr", "p", "p_laney", "u", "u_laney", "p_exact", "u_exact"]
+ChartKind = Literal["xmr", "p", "p_laney", "u", "u_laney", "p_exact", "u_exact", "p_exact_laney", "u_exact_laney"]
+EXACT_CHARTS: frozenset[str] = frozenset({"p_exact", "u_exact", "p_exact_laney", "u_exact_laney"})
+"""Charts with exact limits (few events): whole counts, one-sided where a side cannot be reached."""
 Model = Literal["xmr", "binomial", "poisson"]
 
 MIN_FIX_AFTER = 12
@@ -115,10 +119,11 @@ The p- and u-chart limits lean on the normal approximation to the binomial/Poiss
 from about five expected events (Montgomery, *Introduction to Statistical Quality Control*, ch. 7); below that
 the lower limit sits at zero, most points fall on one side of the centre line and the run rules fire on noise
 (three events in 24 months makes every zero month "below the mean").  Below it the limits are the exact ones of
-the distribution and only "outside the limits" applies (:func:`_exact_limits`), or, when the months vary more
-than the model allows, there is no signal at all: "too little data".  With overdispersion (Laney's
-sigma_z > 1) the threshold applies to the effective count, expected / sigma_z^2, since person-days of the same
-sick colleague are not independent trials.
+the distribution, or of its overdispersed form when the months vary more than the model allows, and the rules are
+"outside the limits" and the exact run rule (:func:`_exact_limits`, :func:`_exact_shift`).  With overdispersion
+(Laney's sigma_z > 1) the threshold applies to the effective count, expected / sigma_z^2, since person-days of
+the same sick colleague are not independent trials.  "Too little data" is left for a segment where the event
+never happened (or always did) and for one where no month can reach either exact limit.
 """
 
 LANEY_D2 = 1.128
@@ -467,7 +472,7 @@ def _xmr_limits(xs: list[float | None], base_rows: int) -> _SegmentLimits:
 
 
 def _attribute_limits(xs: list[float | None], sizes: list[float | None], base_rows: int, model: Model,
-                      scale: float) -> _SegmentLimits:
+                      scale: float, widen: float = 1.0) -> _SegmentLimits:
     """p-chart (binomial) or u-chart (Poisson) limits, widened by Laney's sigma_z when the data are overdispersed.
 
     Centre = sum(n*x)/sum(n) over the baseline (for a share that is sum(teller)/sum(nevner)); per point
@@ -477,9 +482,10 @@ def _attribute_limits(xs: list[float | None], sizes: list[float | None], base_ro
     when sigma_z > 1 (the extra between-month variation that large denominators reveal), the plain p/u chart
     otherwise, so the limits are never narrower than the binomial/Poisson model allows.
 
-    Fewer than :data:`MIN_EXPECTED_COUNT` expected events per month: exact limits (:func:`_exact_limits`) when the
-    months vary no more than the model allows (sigma_z <= 1) and the baseline has seen the event; otherwise none
-    (``too_little_data``).
+    Fewer than :data:`MIN_EXPECTED_COUNT` expected events per month (divided by sigma_z^2 when sigma_z > 1): exact
+    limits (:func:`_exact_limits`) from the binomial/Poisson, or from the beta-binomial/negative binomial with the
+    variance the months show (sigma_z^2, times ``widen``^2 for months that hang together) when sigma_z > 1 or
+    ``widen`` > 1; none (``too_little_data``) when the baseline never saw the event (or saw nothing else).
     """
     n = len(xs)
     base = [i for i in range(min(base_rows, n)) if xs[i] is not None and sizes[i] is not None and sizes[i] > 0]
@@ -497,7 +503,6 @@ def _attribute_limits(xs: list[float | None], sizes: list[float | None], base_ro
     else:
         rate = max(rate, 0.0)
         expected = _mean([rate * sizes[i] for i in base])  # type: ignore[operator]
-    thin = expected < MIN_EXPECTED_COUNT
 
     def sd(i: int) -> float | None:
         size = sizes[i]
@@ -521,12 +526,12 @@ def _attribute_limits(xs: list[float | None], sizes: list[float | None], base_ro
     if sigma_z is not None and sigma_z > 1:
         factor = sigma_z
         kind = "p_laney" if model == "binomial" else "u_laney"
-    # Few events: with no sign of extra variation, limits from the distribution itself; otherwise too thin.
-    if thin and factor == 1.0 and 0 < rate < (1 if model == "binomial" else math.inf):
-        return _exact_limits(xs, sizes, base, model, scale, centre, kind, sigma_z, tuple(mrs))
-    # Overdispersion means the trials are not independent (person-days of the same sick colleague): the data
-    # carry the information of n / sigma_z^2 independent trials, and that is the base the threshold applies to.
-    if expected / factor**2 < MIN_EXPECTED_COUNT:
+    # Few events (overdispersion means the trials are not independent, person-days of the same sick colleague: the
+    # data carry the information of n / sigma_z^2 independent trials, and that is the base the threshold applies
+    # to): exact limits, from the overdispersed distribution when the months vary more than the model allows.
+    if expected / factor**2 < MIN_EXPECTED_COUNT and 0 < rate < (1 if model == "binomial" else math.inf):
+        return _exact_limits(xs, sizes, base, model, scale, centre, kind, sigma_z, tuple(mrs), (factor * widen) ** 2)
+    if expected / factor**2 < MIN_EXPECTED_COUNT:  # the event never happened (or always did): nothing to judge by
         return _SegmentLimits([centre] * n, [None] * n, [None] * n, [None] * n, [None] * n, tuple(mrs),
                               (False,) * n, kind, sigma_z, None, None, True)
     lpl: list[float | None] = [None] * n
@@ -548,11 +553,70 @@ the normal curve's tail beyond 3 sigma, so an exact limit means what a 3-sigma l
 events."""
 
 
+@functools.lru_cache(maxsize=4096)
+def count_limits(model: Model, size: float, rate: float, dispersion: float = 1.0) -> tuple[int | None, int | None,
+                                                                                             float, float]:
+    """The exact limits for one month's count: ``(k_low, k_up, p_below, p_above)``.
+
+    ``k_low`` is the largest count with P(X <= k_low) <= :data:`EXACT_TAIL` and ``k_up`` the smallest with
+    P(X >= k_up) <= it (None when no count is that unlikely); ``p_below``/``p_above`` are the chances of a count
+    strictly below/above the mean (for the run rule).  X is binomial(size, rate) or Poisson(rate * size); with
+    ``dispersion`` > 1 (the months vary that many times more than the model allows: Laney's sigma_z squared, times
+    the widening for months that hang together) it is the model's usual overdispersed form with that variance:
+    beta-binomial (intra-class correlation (dispersion - 1) / (size - 1)) or negative binomial (variance
+    mean * dispersion).
+    """
+    import numpy as np
+    from scipy.special import betaln, gammaln, pdtr
+
+    if model == "binomial":
+        trials = int(round(size))
+        k = np.arange(trials + 1)
+        if dispersion > 1 and trials > 1:
+            rho = min((dispersion - 1) / (trials - 1), 1 - 1e-9)
+            a = rate * (1 - rho) / rho
+            b = (1 - rate) * (1 - rho) / rho
+            log_pmf = (gammaln(trials + 1) - gammaln(k + 1) - gammaln(trials - k + 1) + betaln(k + a, trials - k + b)
+                       - betaln(a, b))
+        else:
+            log_pmf = (gammaln(trials + 1) - gammaln(k + 1) - gammaln(trials - k + 1)
+                       + k * math.log(max(rate, 1e-300)) + (trials - k) * math.log1p(-min(rate, 1 - 1e-16)))
+        pmf = np.exp(log_pmf)
+        mean = rate * trials
+    else:
+        mean = rate * size
+        spread = math.sqrt(mean * max(dispersion, 1.0))
+        top = int(mean + 12 * spread + 20)
+        while True:
+            k = np.arange(top + 1)
+            if dispersion > 1:  # negative binomial with r = mean / (dispersion - 1)
+                r = mean / (dispersion - 1)
+                log_pmf = (gammaln(k + r) - gammaln(r) - gammaln(k + 1) + r * math.log(r / (r + mean))
+                           + k * math.log(mean / (r + mean)))
+                pmf = np.exp(log_pmf)
+            else:
+                pmf = np.diff(pdtr(k, mean), prepend=0.0)
+            if pmf.sum() >= 1 - EXACT_TAIL / 100:
+                break
+            top *= 2
+    below = np.cumsum(pmf)  # P(X <= k)
+    above = np.maximum(1.0 - np.concatenate(([0.0], below[:-1])), 0.0)  # P(X >= k)
+    low = np.nonzero(below <= EXACT_TAIL)[0]
+    up = np.nonzero(above <= EXACT_TAIL)[0]
+    k_low = int(low[-1]) if low.size else None
+    k_up = int(up[0]) if up.size else None
+    p_below = float(pmf[k < mean].sum())
+    p_above = float(pmf[k > mean].sum()) + (max(0.0, 1.0 - float(pmf.sum())) if model == "poisson" else 0.0)
+    return k_low, k_up, p_below, p_above
+
+
 def _exact_limits(xs: list[float | None], sizes: list[float | None], base: list[int], model: Model, scale: float,
-                  centre: float, kind: ChartKind, sigma_z: float | None,
-                  mrs: tuple[float | None, ...]) -> _SegmentLimits:
+                  centre: float, kind: ChartKind, sigma_z: float | None, mrs: tuple[float | None, ...],
+                  dispersion: float = 1.0) -> _SegmentLimits:
     """Probability limits for a p/u segment with few events (Montgomery, *Introduction to Statistical Quality
-    Control*, §7.2.1 and §7.3.1: limits from the binomial/Poisson distribution itself, not its normal approximation).
+    Control*, §7.2.1 and §7.3.1: limits from the binomial/Poisson distribution itself, not its normal approximation),
+    from the overdispersed form of the distribution when the months vary more than the model allows
+    (:func:`count_limits`).
 
     The rate is the baseline's (events / exposure, as the centre line).  For each month with n_i (a share's nevner,
     or a count's exposure, 1 without a nevner) the upper limit is the smallest count k with P(X >= k) at most
@@ -561,8 +625,6 @@ def _exact_limits(xs: list[float | None], sizes: list[float | None], base: list[
     count can reach (a zero month when zero is common; a share of 0 or 1 of 1 case) has no limit (None); a segment
     where no month can reach either side is too thin for any signal.
     """
-    from scipy.special import bdtr, bdtrc, pdtr, pdtrc  # the distributions' cdf/survival without scipy.stats
-
     n = len(xs)
     rate = centre / scale
     lpl: list[float | None] = [None] * n
@@ -573,48 +635,19 @@ def _exact_limits(xs: list[float | None], sizes: list[float | None], base: list[
         size = sizes[i]
         if size is None or size <= 0:
             continue
-        if model == "poisson":
-            mu = rate * size
-            sds.append(math.sqrt(rate / size) * scale)
-
-            def below(k: int, mu: float = mu) -> float:  # P(X <= k)
-                return float(pdtr(k, mu))
-
-            def above(k: int, mu: float = mu) -> float:  # P(X >= k)
-                return 1.0 if k <= 0 else float(pdtrc(k - 1, mu))
-
-            top = None
-            k_up = int(mu)
-            centre_count = mu
-        else:
-            trials = int(round(size))
-            p = min(max(rate, 0.0), 1.0)
-            sds.append(math.sqrt(p * (1 - p) / size) * scale)
-
-            def below(k: int, trials: int = trials, p: float = p) -> float:
-                return float(bdtr(k, trials, p))
-
-            def above(k: int, trials: int = trials, p: float = p) -> float:
-                return 1.0 if k <= 0 else float(bdtrc(k - 1, trials, p))
-
-            top = trials
-            k_up = int(p * trials)
-            centre_count = p * trials
-        lo_k = math.ceil(centre_count) - 1  # the largest count strictly below the centre
-        hi_k = math.floor(centre_count) + 1  # the smallest count strictly above it
-        chances[i] = (below(lo_k) if lo_k >= 0 else 0.0, above(hi_k))
-        k_low = -1
-        while below(k_low + 1) <= EXACT_TAIL and (top is None or k_low + 1 <= top):
-            k_low += 1
-        if k_low >= 0:
+        k_low, k_up, p_below, p_above = count_limits(model, float(size), rate, round(dispersion, 6))
+        var = rate * (1 - rate) if model == "binomial" else rate
+        sds.append(math.sqrt(var * max(dispersion, 1.0) / size) * scale)
+        chances[i] = (p_below, p_above)
+        if k_low is not None:
             lpl[i] = (k_low + 0.5) / size * scale
-        while above(k_up) > EXACT_TAIL and (top is None or k_up <= top):
-            k_up += 1
-        if top is None or k_up <= top:
+        if k_up is not None:
             upl[i] = (k_up - 0.5) / size * scale
     thin = all(lo is None and hi is None for lo, hi in zip(lpl, upl, strict=True))
     sigma = _mean(sds) if sds else None  # a typical month's standard deviation, for what needs one number
-    exact_kind: ChartKind = "p_exact" if kind.startswith("p") else "u_exact"
+    over = dispersion > 1
+    exact_kind: ChartKind = (("p_exact_laney" if over else "p_exact") if model == "binomial"
+                             else ("u_exact_laney" if over else "u_exact"))
     return _SegmentLimits([centre] * n, lpl, upl, [None] * n, [None] * n, mrs, (False,) * n, exact_kind, sigma_z,
                           None, sigma, thin, exact=True, side_chance=tuple(chances))
 
@@ -791,7 +824,7 @@ def analyse(
         if model == "xmr":
             lim = _xmr_limits(seg, base_rows)
         else:
-            lim = _attribute_limits(seg, size_list[a:b], base_rows, model, scale)
+            lim = _attribute_limits(seg, size_list[a:b], base_rows, model, scale, widen)
         lim = _widened(lim, widen)
         types_rules = (_classify(seg, lim, imp_sign, run_rules) if not lim.too_little_data
                        else [("common_cause", ())] * len(seg))

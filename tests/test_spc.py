@@ -852,16 +852,66 @@ def test_exact_binomial_limits_for_small_denominators() -> None:
     assert r.variation_type == "common_cause"
 
 
-def test_a_series_without_any_event_or_with_extra_variation_has_too_little_data() -> None:
+def test_a_series_without_any_event_has_too_little_data() -> None:
     none = analyse([0.0] * 24, "increase", sizes=[1] * 24, model="poisson")
     assert none.too_little_data and none.variation_type is None
-    # Person-days of a few sick colleagues: expected events are few, and the months vary far more than
-    # independent days would (sigma_z > 1), so no distribution's limits apply.
+    always = analyse([100.0] * 24, "decrease", sizes=[20] * 24, model="binomial", scale=100)
+    assert always.too_little_data and always.variation_type is None
+
+
+def _laney_sigma_z(shares: list[float], sizes: list[float]) -> float:
+    """Laney's sigma_z, computed here from its definition: the z-scores' mean moving range / 1.128."""
+    p = sum(x / 100 * n for x, n in zip(shares, sizes, strict=True)) / sum(sizes)
+    z = [(x / 100 - p) / math.sqrt(p * (1 - p) / n) for x, n in zip(shares, sizes, strict=True)]
+    return sum(abs(b - a) for a, b in zip(z, z[1:], strict=False)) / (len(z) - 1) / 1.128
+
+
+def test_few_events_that_vary_more_than_binomial_get_beta_binomial_limits() -> None:
+    # Person-days of three colleagues: few expected sick days, and the months vary far more than independent
+    # days would (whole months of one person), so the limits come from the beta-binomial distribution with the
+    # variance the months show: checked against scipy.stats.betabinom.
+    from scipy import stats
+
     days = [63.0] * 24
     sick = [0, 0, 21, 21, 21, 0, 0, 0, 42, 21, 0, 0, 0, 0, 0, 21, 21, 0, 0, 0, 0, 21, 0, 0]
     shares = [100 * a / d for a, d in zip(sick, days, strict=True)]
     r = analyse(shares, "decrease", sizes=days, model="binomial", scale=100)
-    assert r.too_little_data and r.chart == "p_laney" and all(p.upl is None for p in r.points)
+    assert r.chart == "p_exact_laney" and not r.too_little_data
+    sigma_z = _laney_sigma_z(shares, days)
+    assert sigma_z > 1 and r.segments[0].sigma_z == pytest.approx(sigma_z)
+    p = sum(sick) / sum(days)
+    rho = (sigma_z**2 - 1) / (63 - 1)
+    a, b = p * (1 - rho) / rho, (1 - p) * (1 - rho) / rho
+    dist = stats.betabinom(63, a, b)
+    assert dist.var() == pytest.approx(63 * p * (1 - p) * sigma_z**2)
+    k_up = next(k for k in range(64) if dist.sf(k - 1) <= 0.00135)
+    assert r.upl == pytest.approx(100 * (k_up - 0.5) / 63)
+    assert r.lpl is None  # a month without sick days is common
+    assert r.variation_type == "common_cause"
+    assert r.points[8].point_type == "common_cause"  # two colleagues sick a whole month: not beyond the limit
+
+
+def test_few_events_that_vary_more_than_poisson_get_negative_binomial_limits() -> None:
+    from scipy import stats
+
+    counts = [0.0, 4, 0, 1, 5, 0, 0, 3, 0, 0, 6, 1, 0, 0, 4, 0, 2, 0, 0, 5, 0, 1, 0, 3]
+    r = analyse(counts, "increase", sizes=[1] * 24, model="poisson")
+    mean = sum(counts) / 24
+    z = [(c - mean) / math.sqrt(mean) for c in counts]
+    sigma_z = sum(abs(b - a) for a, b in zip(z, z[1:], strict=False)) / 23 / 1.128
+    assert sigma_z > 1 and r.chart == "u_exact_laney"
+    dispersion = sigma_z**2
+    n_param = mean / (dispersion - 1)
+    dist = stats.nbinom(n_param, n_param / (n_param + mean))
+    assert dist.var() == pytest.approx(mean * dispersion)
+    k_up = next(k for k in range(200) if dist.sf(k - 1) <= 0.00135)
+    assert r.upl == pytest.approx(k_up - 0.5)
+    # Widening for months that hang together multiplies the variance by widen^2.
+    w = analyse(counts, "increase", sizes=[1] * 24, model="poisson", widen=1.5)
+    n_w = mean / (dispersion * 1.5**2 - 1)
+    dist_w = stats.nbinom(n_w, n_w / (n_w + mean))
+    assert w.upl == pytest.approx(next(k for k in range(400) if dist_w.sf(k - 1) <= 0.00135) - 0.5)
+    assert w.upl > r.upl
 
 
 def test_counts_with_enough_events_get_poisson_limits() -> None:

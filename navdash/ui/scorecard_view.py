@@ -9,7 +9,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from navdash import disclosure, fmt
+from navdash import disclosure, fmt, spc
 from navdash.aggregate import Combined
 from navdash.scorecard import IndicatorDetail, Row, Signal, TargetStatus, TargetView
 from navdash.signals import SeriesAnalysis
@@ -337,7 +337,7 @@ def chart_notes(detail: IndicatorDetail) -> list[str]:
     notes = [f"Diagram: {analysis.chart_text}."]
     if analysis.result.too_little_data:
         notes.append("For lite grunnlag for et signal: for få hendelser per måned til at kontrollgrensene sier noe.")
-    elif analysis.result.chart in ("p_exact", "u_exact"):
+    elif analysis.result.chart in spc.EXACT_CHARTS:
         notes.append(exact_limits_note(analysis))
     notes.append(analysis.season.text)
     if analysis.autocorrelation_text:
