@@ -80,6 +80,7 @@ def test_signal_bench_reports_false_alarms_and_detections(capsys):
     assert outcome.signalled + outcome.silent == unchanged_months
     assert sum(outcome.per_month_total.values()) == outcome.signalled
     assert f"{outcome.false_alarms} av {outcome.signalled}" in out
+    assert "et orakel som kjenner hver series sanne nivå" in out
 
 
 def test_signal_bench_truth_is_planted_where_it_says():
@@ -149,3 +150,31 @@ def test_load_bench_runs_at_tiny_scale(tmp_path: Path, capsys, monkeypatch):
     assert len(comments) == len(bench_load.PROCESSES)
     assert all(a == b and same == "uendret" and shown == "ja" for a, b, same, shown in comments), out
     assert "Ingen sidevisninger feilet." in out
+
+
+def test_signal_bench_oracle_keeps_its_false_alarms_and_catches_a_plain_step():
+    from dataclasses import replace
+
+    import numpy as np
+
+    from navdash import bench_signals
+
+    data = bench_signals.generate(40)
+    for kind in bench_signals.KINDS:
+        result = bench_signals.oracle(data, kind)
+        assert result.false_alarm_rate <= bench_signals.GOAL_FALSE
+        rows = [s for s in data if s.kind == kind]
+        fa, judged, _d, _c = bench_signals._oracle_run(rows, result.threshold * 0.9)
+        assert fa / judged > bench_signals.GOAL_FALSE or result.threshold < 0.5  # the lowest such threshold
+    # Independent of the data: a series sitting exactly on its true mean never signals; the same series moved up
+    # by two standard deviations from month 40 is caught within a few months (the CUSUM gains 2 - k a month).
+    template = next(s for s in data if s.kind == "andel" and s.change_at is None)
+    mean, sd = bench_signals._truth(template)
+    flat = replace(template, shown=[float(v) for v in mean])
+    fa, judged, _d, _c = bench_signals._oracle_run([flat], 3.0)
+    assert fa == 0 and judged > 0
+    stepped = replace(template, shown=[float(m + (2 * s if i >= 40 else 0)) for i, (m, s) in
+                                       enumerate(zip(mean, sd, strict=True))], change_at=40, direction=1)
+    _fa, _j, detected, changes = bench_signals._oracle_run([stepped], 3.0)
+    assert (detected, changes) == (1, 1)
+    assert np.ceil(3.0 / (2 - bench_signals.ORACLE_K)) < bench_signals.DETECT_WITHIN
