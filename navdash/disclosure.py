@@ -85,10 +85,10 @@ def withhold_rows(rows: pd.DataFrame, mask: Mask | None, unit_id: str | None = N
     if mask is None or out.empty:
         out["withheld"] = False
         return out
-    units = [unit_id] * len(out) if unit_id is not None else list(out["unit_id"])
-    hides = mask.hides_cell
-    hidden = np.array([hides(u, i, p) for u, i, p in zip(units, out["indicator_id"], out["period"], strict=True)],
-                      dtype=bool)
+    units = [unit_id] * len(out) if unit_id is not None else out["unit_id"].tolist()
+    hides = mask.hides_cell  # plain lists: iterating Arrow-backed strings one by one is several times slower
+    hidden = np.array([hides(u, i, p) for u, i, p in zip(units, out["indicator_id"].tolist(), out["period"].tolist(),
+                                                         strict=True)], dtype=bool)
     out["withheld"] = hidden
     for col in ("numerator", "denominator", "value"):
         if col in out:

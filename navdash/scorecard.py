@@ -527,7 +527,6 @@ def _per_indicator(series: pd.DataFrame) -> dict[str, dict[str, list[Any]]]:
     return out
 
 
-
 def _of_kind(rows: dict[str, list[Any]], kind: str) -> dict[str, list[Any]]:
     keep = [k == kind for k in rows["period_kind"]]
     return {c: list(itertools.compress(values, keep)) for c, values in rows.items()}
