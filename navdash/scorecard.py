@@ -54,6 +54,8 @@ RULE_TEXT = {
     "two_in_three": "2 av 3 punkter nær en kontrollgrense på samme side",
     "shift": "7 punkter på rad på samme side av gjennomsnittet",
     "residual_shift": f"{signals.RESIDUAL_RUN} måneder på rad over (eller under) det måneden før tilsier",
+    "exact_shift": ("så mange måneder på rad over (eller under) gjennomsnittet at sjansen for det er like liten som "
+                    "for 7 på rad i et vanlig diagram"),
 }
 IMPROVEMENT = {"hoy_er_bra": "increase", "lav_er_bra": "decrease", "noytral": "neutral"}
 SET_BY_TEXT = {"direktorat": "Direktoratet", "fylke": "Fylket", "kontor": "Kontoret", "partnerskap": "Partnerskapet"}
@@ -442,9 +444,10 @@ def signal_for(row: Row, analysis: signals.SeriesAnalysis, target: TargetView | 
     since = _since_change_text(analysis)
     if result.too_little_data:
         return Signal(None, "For lite grunnlag for et signal", None, None, (),
-                      f"For få hendelser per måned til at kontrollgrensene sier noe (under "
-                      f"{fmt.number(spc.MIN_EXPECTED_COUNT)} forventet per måned{since}, regnet med variasjonen "
-                      f"mellom månedene); tilfeldigheter ville gitt signaler. {analysis.chart_text}.", False,
+                      f"For få hendelser til at kontrollgrensene sier noe (under "
+                      f"{fmt.number(spc.MIN_EXPECTED_COUNT)} forventet per måned{since}): enten har hendelsen ikke "
+                      f"skjedd i perioden, eller ingen måned kan bli så høy eller lav at det ikke kan være "
+                      f"tilfeldig. {analysis.chart_text}.", False,
                       chart=result.chart, too_little_data=True)
     if result.too_few_points:
         return Signal(None, "For få datapunkter", None, None, (),
@@ -461,9 +464,12 @@ def signal_for(row: Row, analysis: signals.SeriesAnalysis, target: TargetView | 
         reason += " " + analysis.season.text
     assurance = assurance_reason = assurance_text = None
     recent = [v for v in analysis.charted if v is not None][-12:]
-    if target is not None and len(recent) == 12 and last.mean is not None and last.upl is not None:
-        judged = assurance_for(target, math.fsum(recent) / 12, (last.upl - last.mean) / 3, row.polarity,
-                               row.measure)
+    # A month's standard deviation: a third of the 3-sigma limit's distance, or for exact limits (few events,
+    # whole counts) the distribution's own.
+    month_sd = (result.sigma if result.chart in spc.EXACT_CHARTS
+                else (last.upl - last.mean) / 3 if last.upl is not None and last.mean is not None else None)
+    if target is not None and len(recent) == 12 and month_sd is not None:
+        judged = assurance_for(target, math.fsum(recent) / 12, month_sd, row.polarity, row.measure)
         if judged is not None:
             assurance, assurance_reason = judged
             assurance_text = f"{ASSURANCE_TEXT[assurance]} ({target.text_short})"

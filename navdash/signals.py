@@ -11,7 +11,15 @@ limits are recalculated.  navdash.spc does the chart arithmetic; this module mak
   month-to-month variation nor than the counting model allows;
 * a p/u chart with fewer than 5 expected events per month (the rarer outcome, for a share; divided by sigma_z^2
   when the months vary more than the model allows, since person-days of the same colleague are not independent
-  trials) gives no signal: "For lite grunnlag for et signal" (``spc.MIN_EXPECTED_COUNT``);
+  trials; ``spc.MIN_EXPECTED_COUNT``) cannot use 3-sigma limits, which lean on the normal curve.  Its limits are the
+  exact ones of the distribution at the series' own rate: a month is outside when the chance of its count, or a
+  more extreme one, is at most 0.135 % on that side (the normal curve's tail beyond 3 sigma).  When the months vary
+  more than the binomial/Poisson allows (sigma_z > 1) or hang together, the distribution is its overdispersed form
+  with the variance the months show (beta-binomial / negative binomial).  The rules are "outside the limits" and
+  the exact run rule (as many months in a row on one side of the centre as have the chance of 7 in a row on an
+  ordinary chart); a side no count can reach has no limit, so a zero month where zero is common can never be a
+  concern.  "For lite grunnlag for et signal" is left for a series where the event never happened in the window
+  and for one where no month could reach a limit (0 or 1 of 1 case);
 * when the months hang together (lag-1 autocorrelation above 0.25 in the months before the window, or in the
   window once its best single step is taken out), the limits are widened by the ratio of the standard deviation
   to the moving-range sigma (moving ranges see only the month-to-month part of such variation) and the rules are
@@ -83,6 +91,12 @@ CHART_TEXT = {
     "p_laney": "p′-diagram (Laney: binomisk, justert for variasjonen mellom månedene)",
     "u": "u-diagram (Poisson)",
     "u_laney": "u′-diagram (Laney: Poisson, justert for variasjonen mellom månedene)",
+    "p_exact": "p-diagram med eksakte binomiske grenser for få hendelser",
+    "u_exact": "u-diagram med eksakte Poisson-grenser for få hendelser",
+    "p_exact_laney": ("p-diagram med eksakte grenser for få hendelser, fra den betabinomiske fordelingen fordi "
+                      "månedene varierer mer enn binomisk"),
+    "u_exact_laney": ("u-diagram med eksakte grenser for få hendelser, fra den negative binomiske fordelingen fordi "
+                      "månedene varierer mer enn Poisson"),
 }
 
 

@@ -45,6 +45,7 @@ R error on NA).  A missing point is reported as ``common_cause`` with ``value=No
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -59,6 +60,7 @@ __all__ = [
     "AssuranceType",
     "ChartKind",
     "Improvement",
+    "EXACT_CHARTS",
     "MIN_EXPECTED_COUNT",
     "Segment",
     "PointType",
@@ -97,23 +99,31 @@ PointType = Literal[
     "special_cause_neither",
 ]
 AssuranceType = Literal["consistent_pass", "consistent_fail", "inconsistent"]
-Rule = Literal["outside_limits", "trend", "two_in_three", "shift", "residual_shift"]
-"""``residual_shift`` is navdash.signals' run rule on AR(1) residuals for autocorrelated series, not a rule of the
+Rule = Literal["outside_limits", "trend", "two_in_three", "shift", "residual_shift", "exact_shift"]
+"""``exact_shift`` is the shift rule of a chart with exact limits (:func:`_exact_shift`); ``residual_shift`` is
+navdash.signals' run rule on AR(1) residuals for autocorrelated series; neither is a rule of the
 reference."""
-ChartKind = Literal["xmr", "p", "p_laney", "u", "u_laney"]
+ChartKind = Literal["xmr", "p", "p_laney", "u", "u_laney", "p_exact", "u_exact", "p_exact_laney", "u_exact_laney"]
+EXACT_CHARTS: frozenset[str] = frozenset({"p_exact", "u_exact", "p_exact_laney", "u_exact_laney"})
+"""Charts with exact limits (few events): whole counts, one-sided where a side cannot be reached."""
 Model = Literal["xmr", "binomial", "poisson"]
 
 MIN_FIX_AFTER = 12
 """NHSRplotthedots refuses ``fix_after_n_points`` below 12 (``ptd_spc_options``)."""
 
 MIN_EXPECTED_COUNT = 5.0
-"""p/u charts: below this many expected events per point (the rarer outcome for a share) there is no signal.
+"""p/u charts: below this many expected events per point (the rarer outcome for a share) the 3-sigma limits are not
+used.
 
 The p- and u-chart limits lean on the normal approximation to the binomial/Poisson, which the textbooks accept
 from about five expected events (Montgomery, *Introduction to Statistical Quality Control*, ch. 7); below that
 the lower limit sits at zero, most points fall on one side of the centre line and the run rules fire on noise
-(three events in 24 months makes every zero month "below the mean").  The honest answer is "too little data".
-With overdispersion (Laney's sigma_z > 1) the threshold applies to the effective count, expected / sigma_z^2.
+(three events in 24 months makes every zero month "below the mean").  Below it the limits are the exact ones of
+the distribution, or of its overdispersed form when the months vary more than the model allows, and the rules are
+"outside the limits" and the exact run rule (:func:`_exact_limits`, :func:`_exact_shift`).  With overdispersion
+(Laney's sigma_z > 1) the threshold applies to the effective count, expected / sigma_z^2, since person-days of
+the same sick colleague are not independent trials.  "Too little data" is left for a segment where the event
+never happened (or always did) and for one where no month can reach either exact limit.
 """
 
 LANEY_D2 = 1.128
@@ -419,6 +429,11 @@ class _SegmentLimits:
     mean_moving_range: float | None
     sigma: float | None
     too_little_data: bool
+    exact: bool = False
+    side_chance: tuple[tuple[float, float] | None, ...] = ()
+    """Exact limits: per point, the chance of a count strictly below and strictly above the centre line."""
+    """Limits from the exact binomial/Poisson tail (few events): only "outside the limits" applies, and a side
+    that no count can reach has no limit (None)."""
 
 
 def _segments(n: int, rebase_at: Sequence[int]) -> list[tuple[int, int]]:
@@ -457,7 +472,7 @@ def _xmr_limits(xs: list[float | None], base_rows: int) -> _SegmentLimits:
 
 
 def _attribute_limits(xs: list[float | None], sizes: list[float | None], base_rows: int, model: Model,
-                      scale: float) -> _SegmentLimits:
+                      scale: float, widen: float = 1.0) -> _SegmentLimits:
     """p-chart (binomial) or u-chart (Poisson) limits, widened by Laney's sigma_z when the data are overdispersed.
 
     Centre = sum(n*x)/sum(n) over the baseline (for a share that is sum(teller)/sum(nevner)); per point
@@ -466,6 +481,11 @@ def _attribute_limits(xs: list[float | None], sizes: list[float | None], base_ro
     sigma_z = mean moving range of z / 1.128, limits centre +/- 3 * sigma_i * sigma_z.  Rule used here: p'/u'
     when sigma_z > 1 (the extra between-month variation that large denominators reveal), the plain p/u chart
     otherwise, so the limits are never narrower than the binomial/Poisson model allows.
+
+    Fewer than :data:`MIN_EXPECTED_COUNT` expected events per month (divided by sigma_z^2 when sigma_z > 1): exact
+    limits (:func:`_exact_limits`) from the binomial/Poisson, or from the beta-binomial/negative binomial with the
+    variance the months show (sigma_z^2, times ``widen``^2 for months that hang together) when sigma_z > 1 or
+    ``widen`` > 1; none (``too_little_data``) when the baseline never saw the event (or saw nothing else).
     """
     n = len(xs)
     base = [i for i in range(min(base_rows, n)) if xs[i] is not None and sizes[i] is not None and sizes[i] > 0]
@@ -483,9 +503,6 @@ def _attribute_limits(xs: list[float | None], sizes: list[float | None], base_ro
     else:
         rate = max(rate, 0.0)
         expected = _mean([rate * sizes[i] for i in base])  # type: ignore[operator]
-    if expected < MIN_EXPECTED_COUNT:
-        return _SegmentLimits([centre] * n, [None] * n, [None] * n, [None] * n, [None] * n, (None,) * n,
-                              (False,) * n, kind, None, None, None, True)
 
     def sd(i: int) -> float | None:
         size = sizes[i]
@@ -509,9 +526,12 @@ def _attribute_limits(xs: list[float | None], sizes: list[float | None], base_ro
     if sigma_z is not None and sigma_z > 1:
         factor = sigma_z
         kind = "p_laney" if model == "binomial" else "u_laney"
-    # Overdispersion means the trials are not independent (person-days of the same sick colleague): the data
-    # carry the information of n / sigma_z^2 independent trials, and that is the base the threshold applies to.
-    if expected / factor**2 < MIN_EXPECTED_COUNT:
+    # Few events (overdispersion means the trials are not independent, person-days of the same sick colleague: the
+    # data carry the information of n / sigma_z^2 independent trials, and that is the base the threshold applies
+    # to): exact limits, from the overdispersed distribution when the months vary more than the model allows.
+    if expected / factor**2 < MIN_EXPECTED_COUNT and 0 < rate < (1 if model == "binomial" else math.inf):
+        return _exact_limits(xs, sizes, base, model, scale, centre, kind, sigma_z, tuple(mrs), (factor * widen) ** 2)
+    if expected / factor**2 < MIN_EXPECTED_COUNT:  # the event never happened (or always did): nothing to judge by
         return _SegmentLimits([centre] * n, [None] * n, [None] * n, [None] * n, [None] * n, tuple(mrs),
                               (False,) * n, kind, sigma_z, None, None, True)
     lpl: list[float | None] = [None] * n
@@ -527,9 +547,114 @@ def _attribute_limits(xs: list[float | None], sizes: list[float | None], base_ro
                           False)
 
 
+EXACT_TAIL = 0.00135
+"""Exact limits: the chance, at the series' own rate, of a count at or beyond a limit on one side (at most).  It is
+the normal curve's tail beyond 3 sigma, so an exact limit means what a 3-sigma limit means on a chart with many
+events."""
+
+
+@functools.lru_cache(maxsize=4096)
+def count_limits(model: Model, size: float, rate: float, dispersion: float = 1.0) -> tuple[int | None, int | None,
+                                                                                             float, float]:
+    """The exact limits for one month's count: ``(k_low, k_up, p_below, p_above)``.
+
+    ``k_low`` is the largest count with P(X <= k_low) <= :data:`EXACT_TAIL` and ``k_up`` the smallest with
+    P(X >= k_up) <= it (None when no count is that unlikely); ``p_below``/``p_above`` are the chances of a count
+    strictly below/above the mean (for the run rule).  X is binomial(size, rate) or Poisson(rate * size); with
+    ``dispersion`` > 1 (the months vary that many times more than the model allows: Laney's sigma_z squared, times
+    the widening for months that hang together) it is the model's usual overdispersed form with that variance:
+    beta-binomial (intra-class correlation (dispersion - 1) / (size - 1)) or negative binomial (variance
+    mean * dispersion).
+    """
+    import numpy as np
+    from scipy.special import betaln, gammaln, pdtr
+
+    if model == "binomial":
+        trials = int(round(size))
+        k = np.arange(trials + 1)
+        if dispersion > 1 and trials > 1:
+            rho = min((dispersion - 1) / (trials - 1), 1 - 1e-9)
+            a = rate * (1 - rho) / rho
+            b = (1 - rate) * (1 - rho) / rho
+            log_pmf = (gammaln(trials + 1) - gammaln(k + 1) - gammaln(trials - k + 1) + betaln(k + a, trials - k + b)
+                       - betaln(a, b))
+        else:
+            log_pmf = (gammaln(trials + 1) - gammaln(k + 1) - gammaln(trials - k + 1)
+                       + k * math.log(max(rate, 1e-300)) + (trials - k) * math.log1p(-min(rate, 1 - 1e-16)))
+        pmf = np.exp(log_pmf)
+        mean = rate * trials
+    else:
+        mean = rate * size
+        spread = math.sqrt(mean * max(dispersion, 1.0))
+        top = int(mean + 12 * spread + 20)
+        while True:
+            k = np.arange(top + 1)
+            if dispersion > 1:  # negative binomial with r = mean / (dispersion - 1)
+                r = mean / (dispersion - 1)
+                log_pmf = (gammaln(k + r) - gammaln(r) - gammaln(k + 1) + r * math.log(r / (r + mean))
+                           + k * math.log(mean / (r + mean)))
+                pmf = np.exp(log_pmf)
+            else:
+                pmf = np.diff(pdtr(k, mean), prepend=0.0)
+            if pmf.sum() >= 1 - EXACT_TAIL / 100:
+                break
+            top *= 2
+    below = np.cumsum(pmf)  # P(X <= k)
+    above = np.maximum(1.0 - np.concatenate(([0.0], below[:-1])), 0.0)  # P(X >= k)
+    low = np.nonzero(below <= EXACT_TAIL)[0]
+    up = np.nonzero(above <= EXACT_TAIL)[0]
+    k_low = int(low[-1]) if low.size else None
+    k_up = int(up[0]) if up.size else None
+    p_below = float(pmf[k < mean].sum())
+    p_above = float(pmf[k > mean].sum()) + (max(0.0, 1.0 - float(pmf.sum())) if model == "poisson" else 0.0)
+    return k_low, k_up, p_below, p_above
+
+
+def _exact_limits(xs: list[float | None], sizes: list[float | None], base: list[int], model: Model, scale: float,
+                  centre: float, kind: ChartKind, sigma_z: float | None, mrs: tuple[float | None, ...],
+                  dispersion: float = 1.0) -> _SegmentLimits:
+    """Probability limits for a p/u segment with few events (Montgomery, *Introduction to Statistical Quality
+    Control*, §7.2.1 and §7.3.1: limits from the binomial/Poisson distribution itself, not its normal approximation),
+    from the overdispersed form of the distribution when the months vary more than the model allows
+    (:func:`count_limits`).
+
+    The rate is the baseline's (events / exposure, as the centre line).  For each month with n_i (a share's nevner,
+    or a count's exposure, 1 without a nevner) the upper limit is the smallest count k with P(X >= k) at most
+    :data:`EXACT_TAIL`, the lower limit the largest k with P(X <= k) at most that.  A limit is drawn half a count
+    inside the first count beyond it, so "strictly outside" means "that count or a more extreme one".  A side no
+    count can reach (a zero month when zero is common; a share of 0 or 1 of 1 case) has no limit (None); a segment
+    where no month can reach either side is too thin for any signal.
+    """
+    n = len(xs)
+    rate = centre / scale
+    lpl: list[float | None] = [None] * n
+    upl: list[float | None] = [None] * n
+    chances: list[tuple[float, float] | None] = [None] * n
+    sds: list[float] = []
+    for i in range(n):
+        size = sizes[i]
+        if size is None or size <= 0:
+            continue
+        k_low, k_up, p_below, p_above = count_limits(model, float(size), rate, round(dispersion, 6))
+        var = rate * (1 - rate) if model == "binomial" else rate
+        sds.append(math.sqrt(var * max(dispersion, 1.0) / size) * scale)
+        chances[i] = (p_below, p_above)
+        if k_low is not None:
+            lpl[i] = (k_low + 0.5) / size * scale
+        if k_up is not None:
+            upl[i] = (k_up - 0.5) / size * scale
+    thin = all(lo is None and hi is None for lo, hi in zip(lpl, upl, strict=True))
+    sigma = _mean(sds) if sds else None  # a typical month's standard deviation, for what needs one number
+    over = dispersion > 1
+    exact_kind: ChartKind = (("p_exact_laney" if over else "p_exact") if model == "binomial"
+                             else ("u_exact_laney" if over else "u_exact"))
+    return _SegmentLimits([centre] * n, lpl, upl, [None] * n, [None] * n, mrs, (False,) * n, exact_kind, sigma_z,
+                          None, sigma, thin, exact=True, side_chance=tuple(chances))
+
+
 def _widened(lim: _SegmentLimits, factor: float) -> _SegmentLimits:
     """The same limits ``factor`` times as far from the centre line (for autocorrelated series)."""
-    if factor == 1.0:
+    if factor == 1.0 or lim.exact:
         return lim
 
     def out(bound: list[float | None]) -> list[float | None]:
@@ -540,6 +665,38 @@ def _widened(lim: _SegmentLimits, factor: float) -> _SegmentLimits:
                           lim.moving_ranges, lim.screened, lim.chart, lim.sigma_z,
                           lim.mean_moving_range, None if lim.sigma is None else lim.sigma * factor,
                           lim.too_little_data)
+
+
+SHIFT_CHANCE = 0.5**RUN_LENGTH
+"""The chance of the shift rule's run on a chart of continuous values: 7 in a row on one given side, 0.5^7."""
+
+
+def _exact_shift(xs: list[float | None], lim: _SegmentLimits) -> list[int]:
+    """The shift rule for a chart with exact limits: +1/-1 where the run of months on one side of the centre line
+    that ends here has at most the chance of 7 in a row on a chart of continuous values (:data:`SHIFT_CHANCE`).
+
+    With whole counts and few events a month is not below the centre half the time: at 0.2 events a month, 82 %
+    of months are zero and below it, so 7 zeros in a row are common, while at 2 a month a run of 7 months under 2
+    is rarer than on a continuous chart.  The chance of the run is the product of each month's exact chance of
+    being on that side (strictly; a month on the line breaks the run, as in the reference), so the run that
+    counts is as long as it must be at the series' rate: 25 zero months in a row at 0.2 events a month (more than a
+    24-month window holds), 10 at 0.5.
+    """
+    out = [0] * len(xs)
+    run_side, prob = 0, 1.0
+    for i, x in enumerate(xs):
+        c = lim.centre[i]
+        ch = lim.side_chance[i] if i < len(lim.side_chance) else None
+        if x is None or c is None or ch is None or x == c:
+            run_side, prob = 0, 1.0
+            continue
+        side = 1 if x > c else -1
+        if side != run_side:
+            run_side, prob = side, 1.0
+        prob *= ch[1] if side > 0 else ch[0]
+        if prob <= SHIFT_CHANCE:
+            out[i] = side
+    return out
 
 
 def _classify(xs: list[float | None], lim: _SegmentLimits, imp_sign: int,
@@ -558,9 +715,14 @@ def _classify(xs: list[float | None], lim: _SegmentLimits, imp_sign: int,
             continue
         side[i] = _sign(x - c)
         lo, hi, lo2, hi2 = lim.lpl[i], lim.upl[i], lim.lower_2sigma[i], lim.upper_2sigma[i]
+        if lim.exact:
+            outside[i] = (hi is not None and x > hi) or (lo is not None and x < lo)
+            continue
         if lo is not None and hi is not None and lo2 is not None and hi2 is not None:
             outside[i] = x > hi or x < lo
             close[i] = not outside[i] and (x < lo2 or x > hi2)
+    exact_shift = _exact_shift(xs, lim) if lim.exact and run_rules else [0] * n
+    run_rules = run_rules and not lim.exact
     trend = _trend_directions(xs) if run_rules else [0] * n
     two_in_three = _two_in_three_members(close, side) if run_rules else [False] * n
     shift = _shift_members(side) if run_rules else [False] * n
@@ -583,6 +745,10 @@ def _classify(xs: list[float | None], lim: _SegmentLimits, imp_sign: int,
             rules.append("shift")
             if high is None:
                 high = (side[i] or 0) > 0
+        if exact_shift[i]:
+            rules.append("exact_shift")
+            if high is None:
+                high = exact_shift[i] > 0
         out.append(("common_cause" if high is None else _point_type(high, imp_sign), tuple(rules)))
     return out
 
@@ -658,7 +824,7 @@ def analyse(
         if model == "xmr":
             lim = _xmr_limits(seg, base_rows)
         else:
-            lim = _attribute_limits(seg, size_list[a:b], base_rows, model, scale)
+            lim = _attribute_limits(seg, size_list[a:b], base_rows, model, scale, widen)
         lim = _widened(lim, widen)
         types_rules = (_classify(seg, lim, imp_sign, run_rules) if not lim.too_little_data
                        else [("common_cause", ())] * len(seg))

@@ -332,11 +332,25 @@ def _row(db: Path, unit: str, indicator: str, period: str) -> scorecard.Row:
     return next(r for r in card.steering if r.indicator_id == indicator)
 
 
-def test_kvitsoy_rare_events_are_too_little_data_not_a_concern(demo_db: Path) -> None:
+def test_kvitsoy_rare_events_get_exact_limits_and_no_concern(demo_db: Path) -> None:
+    from scipy import stats
+
     row = _row(demo_db, "1144", "B.31", "2022-12")
-    assert row.signal is not None and row.signal.too_little_data
-    assert row.signal.variation is None and row.signal.variation_text == "For lite grunnlag for et signal"
-    assert "u-diagram" in row.signal.reason
+    assert row.signal is not None and not row.signal.too_little_data
+    assert row.signal.chart == "u_exact" and row.signal.variation != "special_cause_concern"
+    assert "eksakte Poisson-grenser" in row.signal.reason
+    detail = scorecard.indicator_detail("1144", "B.31", parse_period("2022-12"), demo_db)
+    assert detail is not None and detail.spc is not None
+    last = detail.spc.segments[-1]
+    points = detail.spc.points[last.start:]
+    counts = [p.value for p in points if p.value is not None]
+    rate = sum(counts) / len(counts)
+    assert rate * 1 < 5  # few events: the reason for exact limits
+    # Independent check: scipy.stats' Poisson at the segment's own rate.
+    k = int(stats.poisson.isf(0.00135, rate)) + 1
+    assert all(p.upl == pytest.approx(k - 0.5) for p in points)
+    # A zero month: P(0) is far above 0,135 %, so there is no lower limit to fall below.
+    assert stats.poisson.cdf(0, rate) > 0.00135 and all(p.lpl is None for p in points)
 
 
 def test_norge_gradert_sykmelding_in_december_is_not_a_concern(demo_db: Path) -> None:

@@ -760,7 +760,15 @@ def test_share_with_zero_of_one_is_not_a_concern() -> None:
     assert p.points[-1].lpl < 0 and p.variation_type == "common_cause"  # type: ignore[operator]
 
 
-def test_rare_events_are_too_little_data_for_a_signal() -> None:
+def _poisson_upper_count(mu: float) -> int:
+    """Smallest count k with P(X >= k) <= 0.135 % for Poisson(mu), from scipy.stats (isf(q) is the smallest k with
+    P(X > k) <= q)."""
+    from scipy import stats
+
+    return int(stats.poisson.isf(0.00135, mu)) + 1
+
+
+def test_rare_events_get_exact_poisson_limits_and_a_zero_month_is_no_concern() -> None:
     # Three events in 24 months (NAV Kvitsøy, B.31): XmR screens out every moving range, the
     # limits collapse onto the mean and a zero month reads "concern".
     counts = [0.0] * 24
@@ -769,9 +777,141 @@ def test_rare_events_are_too_little_data_for_a_signal() -> None:
     assert xmr.lpl == xmr.upl == xmr.mean
     assert xmr.variation_type == "special_cause_concern"
     u = analyse(counts, "increase", sizes=[1] * 24, model="poisson")
-    assert u.too_little_data and u.variation_type is None and u.assurance_type is None
-    assert all(p.point_type == "common_cause" and p.upl is None for p in u.points)
+    assert u.chart == "u_exact" and not u.too_little_data
+    assert u.variation_type == "common_cause" and all(p.point_type == "common_cause" for p in u.points)
     assert u.points[0].mean == pytest.approx(3 / 24)
+    # Zero events is common at this rate (P = e^-0.125 = 88 %): no lower limit can be reached.
+    assert all(p.lpl is None for p in u.points)
+    k = _poisson_upper_count(3 / 24)
+    assert all(p.upl == pytest.approx(k - 0.5) for p in u.points)
+    # The last month with more events: a special cause exactly when the count reaches the exact limit at the
+    # window's rate (the month itself counts towards the rate, as every point of the baseline does).
+    seen = set()
+    for events in range(1, 9):
+        series = counts[:-1] + [float(events)]
+        r = analyse(series, "increase", sizes=[1] * 24, model="poisson")
+        special = events >= _poisson_upper_count((3 + events) / 24)
+        expected = "special_cause_improvement" if special else "common_cause"
+        assert r.chart == "u_exact" and r.variation_type == expected, (events, r.variation_type)
+        assert r.points[-1].rules == (("outside_limits",) if special else ())
+        seen.add(special)
+    assert seen == {True, False}
+
+
+def test_exact_shift_rule_has_the_chance_of_seven_in_a_row() -> None:
+    # Few events: a run of months below the centre counts when its exact chance at the window's rate is at most
+    # that of 7 in a row on a continuous chart (0,5^7), checked with scipy.stats' Poisson distribution.
+    from scipy import stats
+
+    early = [2.0, 2, 3, 2, 2, 2, 3, 2, 2, 3, 2, 2, 3, 2, 2, 3]
+    outcomes = set()
+    for run in range(3, 11):
+        counts = early + [2.0] * (10 - run) + [1.0] * run
+        r = analyse(counts, "increase", sizes=[1] * len(counts), model="poisson")
+        mu = sum(counts) / len(counts)
+        assert r.chart == "u_exact" and mu < 5
+        below = stats.poisson.cdf(math.ceil(mu) - 1, mu)  # P(X < mu)
+        expected = below**run <= 0.5**7
+        assert (r.points[-1].rules == ("exact_shift",)) == expected, (run, mu, r.points[-1].rules)
+        assert r.variation_type == ("special_cause_concern" if expected else "common_cause")
+        outcomes.add(expected)
+    assert outcomes == {True, False}
+
+
+def test_exact_limits_for_a_rate_follow_each_months_exposure() -> None:
+    # A rate per nevner with few events: each month's limit is the exact Poisson one for its own exposure.
+    from scipy import stats
+
+    sizes = [10.0, 40, 10, 40] * 6
+    counts = [0, 1, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0] * 2  # events in months with exposure 40
+    rates = [c / s for c, s in zip(counts, sizes, strict=True)]
+    r = analyse(rates, "decrease", sizes=sizes, model="poisson")
+    rate = sum(counts) / sum(sizes)
+    assert r.chart == "u_exact"
+    for p, s in zip(r.points, sizes, strict=True):
+        k = _poisson_upper_count(rate * s)
+        assert p.upl == pytest.approx((k - 0.5) / s)
+        assert stats.poisson.sf(k - 1, rate * s) <= 0.00135 < stats.poisson.sf(k - 2, rate * s)
+
+
+def test_exact_binomial_limits_for_small_denominators() -> None:
+    # A share with a rare outcome and small nevner: the limits are the binomial distribution's own; a month
+    # with 1 case of 1 can reach no limit at all.
+    from scipy import stats
+
+    den = [20.0] * 23 + [1.0]
+    num = [1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 1] * 2
+    num[-1] = 1  # 1 of 1
+    shares = [100 * a / b for a, b in zip(num, den, strict=True)]
+    r = analyse(shares, "decrease", sizes=den, model="binomial", scale=100)
+    p = sum(num) / sum(den)
+    assert r.chart == "p_exact" and not r.too_little_data
+    k = int(stats.binom.isf(0.00135, 20, p)) + 1
+    assert r.points[0].upl == pytest.approx(100 * (k - 0.5) / 20) and r.points[0].lpl is None
+    assert r.points[-1].upl is None and r.points[-1].lpl is None  # 1 of 1 is possible by chance at this rate
+    assert r.variation_type == "common_cause"
+
+
+def test_a_series_without_any_event_has_too_little_data() -> None:
+    none = analyse([0.0] * 24, "increase", sizes=[1] * 24, model="poisson")
+    assert none.too_little_data and none.variation_type is None
+    always = analyse([100.0] * 24, "decrease", sizes=[20] * 24, model="binomial", scale=100)
+    assert always.too_little_data and always.variation_type is None
+
+
+def _laney_sigma_z(shares: list[float], sizes: list[float]) -> float:
+    """Laney's sigma_z, computed here from its definition: the z-scores' mean moving range / 1.128."""
+    p = sum(x / 100 * n for x, n in zip(shares, sizes, strict=True)) / sum(sizes)
+    z = [(x / 100 - p) / math.sqrt(p * (1 - p) / n) for x, n in zip(shares, sizes, strict=True)]
+    return sum(abs(b - a) for a, b in zip(z, z[1:], strict=False)) / (len(z) - 1) / 1.128
+
+
+def test_few_events_that_vary_more_than_binomial_get_beta_binomial_limits() -> None:
+    # Person-days of three colleagues: few expected sick days, and the months vary far more than independent
+    # days would (whole months of one person), so the limits come from the beta-binomial distribution with the
+    # variance the months show: checked against scipy.stats.betabinom.
+    from scipy import stats
+
+    days = [63.0] * 24
+    sick = [0, 0, 21, 21, 21, 0, 0, 0, 42, 21, 0, 0, 0, 0, 0, 21, 21, 0, 0, 0, 0, 21, 0, 0]
+    shares = [100 * a / d for a, d in zip(sick, days, strict=True)]
+    r = analyse(shares, "decrease", sizes=days, model="binomial", scale=100)
+    assert r.chart == "p_exact_laney" and not r.too_little_data
+    sigma_z = _laney_sigma_z(shares, days)
+    assert sigma_z > 1 and r.segments[0].sigma_z == pytest.approx(sigma_z)
+    p = sum(sick) / sum(days)
+    rho = (sigma_z**2 - 1) / (63 - 1)
+    a, b = p * (1 - rho) / rho, (1 - p) * (1 - rho) / rho
+    dist = stats.betabinom(63, a, b)
+    assert dist.var() == pytest.approx(63 * p * (1 - p) * sigma_z**2)
+    k_up = next(k for k in range(64) if dist.sf(k - 1) <= 0.00135)
+    assert r.upl == pytest.approx(100 * (k_up - 0.5) / 63)
+    assert r.lpl is None  # a month without sick days is common
+    assert r.variation_type == "common_cause"
+    assert r.points[8].point_type == "common_cause"  # two colleagues sick a whole month: not beyond the limit
+
+
+def test_few_events_that_vary_more_than_poisson_get_negative_binomial_limits() -> None:
+    from scipy import stats
+
+    counts = [0.0, 4, 0, 1, 5, 0, 0, 3, 0, 0, 6, 1, 0, 0, 4, 0, 2, 0, 0, 5, 0, 1, 0, 3]
+    r = analyse(counts, "increase", sizes=[1] * 24, model="poisson")
+    mean = sum(counts) / 24
+    z = [(c - mean) / math.sqrt(mean) for c in counts]
+    sigma_z = sum(abs(b - a) for a, b in zip(z, z[1:], strict=False)) / 23 / 1.128
+    assert sigma_z > 1 and r.chart == "u_exact_laney"
+    dispersion = sigma_z**2
+    n_param = mean / (dispersion - 1)
+    dist = stats.nbinom(n_param, n_param / (n_param + mean))
+    assert dist.var() == pytest.approx(mean * dispersion)
+    k_up = next(k for k in range(200) if dist.sf(k - 1) <= 0.00135)
+    assert r.upl == pytest.approx(k_up - 0.5)
+    # Widening for months that hang together multiplies the variance by widen^2.
+    w = analyse(counts, "increase", sizes=[1] * 24, model="poisson", widen=1.5)
+    n_w = mean / (dispersion * 1.5**2 - 1)
+    dist_w = stats.nbinom(n_w, n_w / (n_w + mean))
+    assert w.upl == pytest.approx(next(k for k in range(400) if dist_w.sf(k - 1) <= 0.00135) - 0.5)
+    assert w.upl > r.upl
 
 
 def test_counts_with_enough_events_get_poisson_limits() -> None:

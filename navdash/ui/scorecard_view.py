@@ -9,9 +9,10 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from navdash import disclosure, fmt
+from navdash import disclosure, fmt, spc
 from navdash.aggregate import Combined
 from navdash.scorecard import IndicatorDetail, Row, Signal, TargetStatus, TargetView
+from navdash.signals import SeriesAnalysis
 from navdash.text import escape
 from navdash.ui import links
 
@@ -336,6 +337,8 @@ def chart_notes(detail: IndicatorDetail) -> list[str]:
     notes = [f"Diagram: {analysis.chart_text}."]
     if analysis.result.too_little_data:
         notes.append("For lite grunnlag for et signal: for få hendelser per måned til at kontrollgrensene sier noe.")
+    elif analysis.result.chart in spc.EXACT_CHARTS:
+        notes.append(exact_limits_note(analysis))
     notes.append(analysis.season.text)
     if analysis.autocorrelation_text:
         notes.append(analysis.autocorrelation_text)
@@ -345,6 +348,19 @@ def chart_notes(detail: IndicatorDetail) -> list[str]:
         notes.append(f"Endringspunkt {parse_period(cp.period).label()}: {cp.reason}. Grensene er regnet på nytt "
                      "fra denne måneden.")
     return notes
+
+
+def exact_limits_note(analysis: SeriesAnalysis) -> str:
+    """What exact limits mean on the chart, with the count that signals when the series is a plain count."""
+    last = next((p for p in reversed(analysis.result.points) if p.value is not None), None)
+    text = ("Få hendelser: grensene er regnet direkte fra sannsynlighetsfordelingen, og den stiplede linjen ligger en "
+            "halv hendelse innenfor det første antallet som gir signal.")
+    if analysis.model == "poisson" and last is not None and last.upl is not None \
+            and abs(last.upl + 0.5 - round(last.upl + 0.5)) < 1e-9:
+        text += f" Her gir {fmt.number(round(last.upl + 0.5))} eller flere på én måned signal."
+    if last is not None and last.lpl is None:
+        text += " Det er ingen nedre grense: en måned med så få hendelser er vanlig og kan ikke gi bekymring alene."
+    return text
 
 
 def points_table(detail: IndicatorDetail) -> pd.DataFrame:

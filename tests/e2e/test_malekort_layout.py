@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from navdash import scorecard
+from navdash.periods import parse_period
 from tests.e2e.conftest import SCREENSHOTS, axe_violations, format_violations, goto_app, screenshot, wait_rendered
 
 # Oslo and Norge have the largest numbers, so the widest "Endring" and base cells.
@@ -199,3 +200,28 @@ def test_prints_on_a4_landscape_without_the_sidebar(page, server, e2e_db):
     for table in page.evaluate(FIT):
         assert table["scroll"] <= table["client"] and table["lastCellOut"] <= 0.5, table
     screenshot(page, "malekort-layout-print")
+
+
+def test_rare_events_detail_shows_exact_limits_without_a_lower_one(page, server, e2e_db):
+    # NAV Kvitsøy's "Fått jobben" (B.31): a few events a year. The chart draws the exact Poisson upper limit and
+    # no lower one (a zero month is common), and the dialog names the chart.
+    traces = """() => [...document.querySelectorAll('[role=dialog] .js-plotly-plot')].flatMap(p => p.data)
+        .map(t => ({name: t.name, y: (t.y || []).filter(v => v !== null && v !== undefined)}))"""
+    for width in (1024, 1440):
+        page.set_viewport_size({"width": width, "height": 900})
+        goto_app(page, server + "/malekort?enhet=1144&periode=2022-12&persona=analytiker&indikator=B.31",
+                 text="Målekort for 1144", allow_dialog=True)
+        dialog = page.get_by_role("dialog")
+        dialog.get_by_test_id("stPlotlyChart").wait_for(timeout=90_000)
+        wait_rendered(page, allow_dialog=True)
+        assert dialog.get_by_text("eksakte Poisson-grenser", exact=False).first.is_visible()
+        upper = next(p.upl for p in reversed(scorecard.indicator_detail(
+            "1144", "B.31", parse_period("2022-12"), e2e_db.path).spc.points) if p.value is not None)
+        assert dialog.get_by_text(f"Her gir {round(upper + 0.5)} eller flere på én måned signal",
+                                  exact=False).first.is_visible()
+        assert dialog.get_by_text("Det er ingen nedre grense", exact=False).first.is_visible()
+        by_name = {t["name"]: t["y"] for t in page.evaluate(traces)}
+        assert by_name.get("Øvre kontrollgrense"), by_name.keys()
+        assert not by_name.get("Nedre kontrollgrense")
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / f"malekort-sjeldne-hendelser-{width}.png"))
