@@ -152,12 +152,13 @@ def unit_series(
     return con.execute(SERIES_SQL if has_leaves else _OWN_SERIES_SQL, params).df()
 
 
-# An office (a unit with no units below it) has no computed rows; with the join to its empty set of leaves written
-# out as false, DuckDB drops the scans of every office's values that computing them needs (8x faster for an office).
-_BELOW_FROM = """    FROM "values" v JOIN leaves l USING (unit_id) JOIN wanted w USING (indicator_id)
-    WHERE v.year BETWEEN $first_year AND $last_year"""
-_OWN_SERIES_SQL = SERIES_SQL.replace(_BELOW_FROM, _BELOW_FROM + " AND false")
-assert SERIES_SQL.count(_BELOW_FROM) == 1
+# An office (a unit with no units below it) has no computed rows: its series is the first half of SERIES_SQL's union
+# alone, without the coverage of computed values, whose joins DuckDB plans and runs even when there is nothing to
+# compute (3x faster for an office than with the computed half left empty).
+_OWN_WITH, _, _ = SERIES_SQL.partition(",\nbelow AS (")
+_OWN_SELECT = SERIES_SQL[SERIES_SQL.index("SELECT indicator_id, period, period_kind"):].partition("UNION ALL")[0]
+_OWN_SERIES_SQL = _OWN_WITH + "\n" + _OWN_SELECT + "ORDER BY indicator_id, year, period_kind, period_no\n"
+assert SERIES_SQL.endswith("ORDER BY indicator_id, year, period_kind, period_no\n") and "FROM own\n" in _OWN_SELECT
 
 
 # Which unit delivered which month: every unit with values, with the months it has monthly values for. About
@@ -297,18 +298,23 @@ class PeriodValue:
 
 
 def _number(x: object) -> float | None:
+    if type(x) is float:  # the common case, without pandas' general test
+        return None if math.isnan(x) else x
     return None if x is None or pd.isna(x) else float(x)  # type: ignore[arg-type]
+
+
+PERIOD_VALUE_COLUMNS = ("numerator", "denominator", "value", "source", "n_units")
+
+
+def period_value(num: object, den: object, val: object, src: str, n: object) -> PeriodValue:
+    """A row's numbers (the values of PERIOD_VALUE_COLUMNS) as a PeriodValue."""
+    return PeriodValue(_number(num), _number(den), _number(val), src, int(n))  # type: ignore[call-overload]
 
 
 def by_period(rows: pd.DataFrame) -> dict[str, PeriodValue]:
     """One indicator's rows keyed by period, for combining many period sets without filtering a DataFrame."""
-    return {
-        period: PeriodValue(_number(num), _number(den), _number(val), src, int(n))
-        for period, num, den, val, src, n in zip(
-            rows["period"], rows["numerator"], rows["denominator"], rows["value"], rows["source"], rows["n_units"],
-            strict=True,
-        )
-    }
+    return {period: period_value(*numbers)
+            for period, *numbers in zip(rows["period"], *(rows[c] for c in PERIOD_VALUE_COLUMNS), strict=True)}
 
 
 def combine_values(values: Sequence[PeriodValue], aggregation: str, measure: str) -> Combined:

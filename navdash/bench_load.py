@@ -2,6 +2,9 @@
 
 Every load is a new session opened by a browser-less client speaking Streamlit's own websocket protocol
 (navdash/ui/wire.py): an HTTP GET of the page and a websocket that runs it, timed until the script run has finished.
+Each simulated user has a browser of its own that keeps the proxy's session cookie, as a real browser does until it
+is closed: a user's first load has no cookie and goes to the next process in turn, every later load goes to the
+same process.
 So the figures are the server's work; no browser's CPU competes with it, but the client runs on the same machine.
 The servers run against the national data set the import bench builds (bench.py), through `navdash.serve` (HAProxy
 with sticky sessions in front of N `streamlit run app.py` processes), as in production.
@@ -13,11 +16,12 @@ Measured, all in one run so the ratios hold on any machine:
   shares filled, navdash.ui.warm): the first user's load (cold: what is computed for this user's unit and
   clearance) and the median of the next loads (warm); the målekort as a ratio to the empty page. Goals: warm
   within 1,5×, cold within 2,5×;
-* 1, 5, 10 and 20 sessions at once, each loading an office's målekort (warm caches) a few times, with 1 and with 2
-  processes: p95 and p95(20) ÷ p95(1). Goal: within 6× with 2 processes;
+* 1, 5, 10 and 20 users at once, each loading an office's målekort (warm caches) a few times in its own browser,
+  with 1 and with 2 processes: p95 and p95(20) ÷ p95(1). Goal: within 6× with 2 processes;
 * the fylke meeting: the 24 office leaders of NAV Oslo (0300) each open their own office's målekort at the same
-  moment on freshly started processes (cold), again after a comment has been saved, and once more (warm); and the
-  comment's write time and the data version before and after it. Goals: p95 under 10 s cold, under 2 s warm,
+  moment on freshly started processes (cold), again after a comment has been saved, and once more (warm), each
+  leader in the same browser all three times; and the comment's write time and the data version before and after
+  it, and how the leaders were spread over the processes. Goals: p95 under 10 s cold, under 2 s warm,
   unchanged by the comment.
 
 The demo mode has one leader identity (leder at 0312, who may see every office in the fylke): the 24 leaders are
@@ -27,6 +31,7 @@ done once, not 24 times; the per-user part left in a page (filtering the shared 
 
 from __future__ import annotations
 
+import collections
 import math
 import statistics
 import threading
@@ -85,16 +90,23 @@ class _Run:
         self.leaders = [f"persona=leder&enhet={o}&periode={self.period}" for o in oslo]
         self.spread = self.leaders[: 2 if small else 5]  # the offices the concurrent sessions take turns on
 
-    def load(self, url: str, query: str, page: str = "malekort", collect_text: bool = False):  # noqa: ANN201
+    def load(self, url: str, query: str, page: str = "malekort", collect_text: bool = False,
+             browser=None):  # noqa: ANN001, ANN201 - a wire.Browser or None (a new browser's first visit)
         from navdash.ui import wire
 
-        result = wire.load_page(url, page, query, collect_text=collect_text)
+        result = wire.load_page(url, page, query, collect_text=collect_text, browser=browser)
         if not result.ok:
             self.failures.append(f"{page}?{query}: {result.error or 'ukjent feil'}")
         return result
 
-    def at_once(self, url: str, queries: list[str], rounds: int = 1) -> list[float]:
-        """len(queries) sessions start together; session i loads queries[i], then the next ones, `rounds` times."""
+    def at_once(self, url: str, queries: list[str], rounds: int = 1, browsers: list | None = None,
+                served: list[set[str]] | None = None) -> list[float]:
+        """len(queries) users start together; user i loads queries[i], then the next ones, `rounds` times, each in
+        its own browser (browsers[i], or a new one), which keeps the proxy's cookie between its loads. `served[i]`
+        collects the processes user i's loads went to."""
+        from navdash.ui import wire
+
+        browsers = browsers if browsers is not None else [wire.Browser() for _ in queries]
         barrier = threading.Barrier(len(queries))
         times: list[float] = []
         lock = threading.Lock()
@@ -102,9 +114,11 @@ class _Run:
         def worker(i: int) -> None:
             barrier.wait()
             for r in range(rounds):
-                t = self.load(url, queries[(i + r) % len(queries)]).seconds
+                result = self.load(url, queries[(i + r) % len(queries)], browser=browsers[i])
                 with lock:
-                    times.append(t)
+                    times.append(result.seconds)
+                    if served is not None:
+                        served[i].add(result.process)
 
         threads = [threading.Thread(target=worker, args=(i,)) for i in range(len(queries))]
         for t in threads:
@@ -201,22 +215,25 @@ def _sessions(r: _Run) -> list[str]:
 
 def _meeting(r: _Run) -> list[str]:
     from navdash import access, meetings
+    from navdash.ui import wire
 
     lines = []
     office = r.leaders[0].split("enhet=")[1].split("&")[0]
     indicator = bench.indicator_specs(r.scale)[0]["indikator"]  # a styringsparameter, shown on the målekort
     for processes in PROCESSES:
         with serve.cluster(processes, env=r.env, logs=r.logs(f"mote-{processes}")) as c:
-            cold = r.at_once(c.url, r.leaders)
+            browsers = [wire.Browser() for _ in r.leaders]  # each leader's own, kept through the meeting
+            served: list[set[str]] = [set() for _ in r.leaders]
+            cold = r.at_once(c.url, r.leaders, browsers=browsers, served=served)
             before = store.data_version(r.db)
             start = time.perf_counter()
             meetings.write_comment(r.db, access.User("Fylkesleder", "fylkesleder", FYLKE), office, indicator,
                                    r.period, f"{COMMENT} {processes}")
             write_ms = (time.perf_counter() - start) * 1000
             after_version = store.data_version(r.db)
-            after = r.at_once(c.url, r.leaders)
-            warm = r.at_once(c.url, r.leaders)
-            shown = r.load(c.url, r.leaders[0], collect_text=True)
+            after = r.at_once(c.url, r.leaders, browsers=browsers, served=served)
+            warm = r.at_once(c.url, r.leaders, browsers=browsers, served=served)
+            shown = r.load(c.url, r.leaders[0], collect_text=True, browser=browsers[0])
         seen = any(f"{COMMENT} {processes}" in t for t in shown.texts)
         lines.append(
             f"Fylkesmøtet, {len(r.leaders)} ledere i NAV Oslo åpner hvert sitt målekort samtidig, {processes} "
@@ -226,6 +243,12 @@ def _meeting(r: _Run) -> list[str]:
             f"  Kommentaren: skrevet på {n1(write_ms)} ms; dataversjon {before} → {after_version} "
             f"({'uendret' if before == after_version else 'ENDRET'}); vist på målekortet for {office} ved neste "
             f"sidevisning: {'ja' if seen else 'nei'}")
+        spread = collections.Counter(b.process for b in browsers)
+        stayed = sum(len(s) == 1 for s in served)
+        lines.append(
+            f"  Hver leder har sin egen nettleser, som beholder proxyens informasjonskapsel: lederne fordelt "
+            f"{', '.join(f'{p}: {n}' for p, n in sorted(spread.items()))}; {stayed} av {len(served)} ble på "
+            f"samme prosess alle tre rundene")
         if not seen:
             r.failures.append(f"kommentaren ble ikke vist på målekortet for {office}")
     lines.append(f"({n0(len(r.leaders) * 3 * len(PROCESSES))} sidevisninger i møtemålingen)")

@@ -58,7 +58,11 @@ class Mask:
         """Is the unit's figure over these periods hidden? True when any one of the periods is."""
         if indicator_id not in self.personal:
             return False
-        return any((unit_id, indicator_id, p if isinstance(p, str) else p.key) in self.hidden for p in periods)
+        return any(self.hides_cell(unit_id, indicator_id, p if isinstance(p, str) else p.key) for p in periods)
+
+    def hides_cell(self, unit_id: str, indicator_id: str, period: str) -> bool:
+        """Is the unit's figure for one period (its key) hidden?"""
+        return indicator_id in self.personal and (unit_id, indicator_id, period) in self.hidden
 
 
 def gate(mask: Mask | None, unit_id: str, indicator_id: str, periods: Iterable[Period | str],
@@ -81,9 +85,10 @@ def withhold_rows(rows: pd.DataFrame, mask: Mask | None, unit_id: str | None = N
     if mask is None or out.empty:
         out["withheld"] = False
         return out
-    units = [unit_id] * len(out) if unit_id is not None else list(out["unit_id"])
-    hidden = np.array([mask.hides(u, i, [p]) for u, i, p in zip(units, out["indicator_id"], out["period"],
-                                                                  strict=True)], dtype=bool)
+    units = [unit_id] * len(out) if unit_id is not None else out["unit_id"].tolist()
+    hides = mask.hides_cell  # plain lists: iterating Arrow-backed strings one by one is several times slower
+    hidden = np.array([hides(u, i, p) for u, i, p in zip(units, out["indicator_id"].tolist(), out["period"].tolist(),
+                                                         strict=True)], dtype=bool)
     out["withheld"] = hidden
     for col in ("numerator", "denominator", "value"):
         if col in out:

@@ -7,6 +7,7 @@ T3 September-December.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -31,6 +32,16 @@ MIN_YEAR = 1990
 MAX_YEAR = 2100
 
 
+@functools.lru_cache(maxsize=4096)
+def _key(year: int, kind: str, number: int) -> str:
+    """A period's text key; remembered, since the målekort asks for the same keys many thousand times."""
+    if kind == "M":
+        return f"{year}-{number:02d}"
+    if kind == "T":
+        return f"{year}-T{number}"
+    return f"{year}"
+
+
 class PeriodError(ValueError):
     """A period text that is not a month, tertial or year; the message is Norwegian, for the user."""
 
@@ -45,11 +56,7 @@ class Period:
 
     @property
     def key(self) -> str:
-        if self.kind == "M":
-            return f"{self.year}-{self.number:02d}"
-        if self.kind == "T":
-            return f"{self.year}-T{self.number}"
-        return f"{self.year}"
+        return _key(self.year, self.kind, self.number)
 
     @property
     def first_month(self) -> int:

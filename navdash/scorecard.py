@@ -18,7 +18,9 @@ Honesty rules built in here, not in the page:
 
 from __future__ import annotations
 
+import itertools
 import math
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -58,6 +60,12 @@ RULE_TEXT = {
 IMPROVEMENT = {"hoy_er_bra": "increase", "lav_er_bra": "decrease", "noytral": "neutral"}
 SET_BY_TEXT = {"direktorat": "Direktoratet", "fylke": "Fylket", "kontor": "Kontoret", "partnerskap": "Partnerskapet"}
 PERSPECTIVE_ORDER = ("bruker", "produksjon", "medarbeider", "okonomi")
+
+# One indicator's rows as column name -> values (plain lists, or a DataFrame's columns), and the columns of
+# aggregate.unit_series the card reads per indicator, and per month.
+Columns = Mapping[str, Sequence[Any]]
+CARD_COLUMNS = ("period", "period_kind", "year", "period_no", "numerator", "denominator", "value", "source", "n_units")
+MONTHLY_COLUMNS = ("period", "year", "period_no", "numerator", "denominator", "value")
 
 
 @dataclass(frozen=True)
@@ -484,11 +492,11 @@ def _since_change_text(analysis: signals.SeriesAnalysis) -> str:
     return f" siden endringspunktet {parse_period(cp.period).label()} ({cp.reason})"
 
 
-def series_analysis(rows: pd.DataFrame, end: Period, ind: pd.Series | tuple, target: float | None,
+def series_analysis(rows: pd.DataFrame | Columns, end: Period, ind: pd.Series | tuple, target: float | None,
                     change_points: list[signals.ChangePoint] | None = None,
                     season: str = "auto") -> signals.SeriesAnalysis:
     """Analyse an indicator's monthly rows (with history before the window) up to `end` for the card's signal."""
-    monthly = rows[rows["period_kind"] == "M"]
+    monthly = _monthly_rows(rows)
     months = [Period(int(y), "M", int(n)) for y, n in zip(monthly["year"], monthly["period_no"], strict=True)]
     if ind.aggregation == "forholdstall":
         shown = [aggregate.ratio_value(n, d, ind.measure)
@@ -509,7 +517,28 @@ def series_analysis(rows: pd.DataFrame, end: Period, ind: pd.Series | tuple, tar
 # ---------------------------------------------------------------------------------------------------------
 
 
-def _kind_for(rows: pd.DataFrame) -> str:
+def _per_indicator(series: pd.DataFrame) -> dict[str, dict[str, list[Any]]]:
+    """Each indicator's rows (in the order of `series`) as columns of plain Python values. The card looks at every
+    indicator's rows several times; a filtered DataFrame per look cost more than the card's statistics."""
+    columns = {c: series[c].tolist() for c in CARD_COLUMNS}
+    positions: dict[str, list[int]] = {}
+    for i, indicator in enumerate(series["indicator_id"].tolist()):
+        positions.setdefault(indicator, []).append(i)
+    out = {}
+    for indicator, at in positions.items():
+        if at[-1] - at[0] + 1 == len(at):  # one run of rows (unit_series orders by indicator): a slice each
+            out[indicator] = {c: values[at[0]:at[-1] + 1] for c, values in columns.items()}
+        else:
+            out[indicator] = {c: [values[i] for i in at] for c, values in columns.items()}
+    return out
+
+
+def _of_kind(rows: dict[str, list[Any]], kind: str) -> dict[str, list[Any]]:
+    keep = [k == kind for k in rows["period_kind"]]
+    return {c: list(itertools.compress(values, keep)) for c, values in rows.items()}
+
+
+def _kind_for(rows: pd.DataFrame | Columns) -> str:
     kinds = set(rows["period_kind"])
     for k in ("M", "T", "Y"):
         if k in kinds:
@@ -529,21 +558,35 @@ def _period_of_kind(period: Period, kind: str) -> Period | None:
     return Period(period.year, "Y", 1) if period.last_month == 12 else Period(period.year - 1, "Y", 1)
 
 
-def monthly_series(rows: pd.DataFrame, end: Period, aggregation: str, measure: str,
+def _monthly_rows(rows: pd.DataFrame | Columns) -> Columns:
+    """The monthly rows of `rows` (a DataFrame or columns of plain lists), as columns of plain lists."""
+    keep = [k == "M" for k in rows["period_kind"]]
+    return {c: list(itertools.compress(rows[c], keep)) for c in MONTHLY_COLUMNS}
+
+
+def _float(x: object) -> float:
+    """A float64 value as pandas holds it: missing (None, NaN, NA) is NaN."""
+    return math.nan if x is None or pd.isna(x) else float(x)  # type: ignore[arg-type]
+
+
+def monthly_series(rows: pd.DataFrame | Columns, end: Period, aggregation: str, measure: str,
                    window: int = SPC_WINDOW) -> pd.Series:
     """The indicator's monthly values for the `window` months up to `end`, index = period key."""
     keys = [end.shift(-i).key for i in range(window - 1, -1, -1)]
-    monthly = rows[rows["period_kind"] == "M"]
+    monthly = _monthly_rows(rows)
     if aggregation == "forholdstall":
-        den = monthly["denominator"].astype("float64")
-        shown = monthly["numerator"].astype("float64") / den.where(den != 0)
-        if measure == "prosent":
-            shown = shown * 100
+        shown = []
+        for n, d in zip(monthly["numerator"], monthly["denominator"], strict=True):
+            n, d = _float(n), _float(d)
+            value = n / d if d != 0 and not math.isnan(d) else math.nan
+            shown.append(value * 100 if measure == "prosent" else value)
     else:
-        shown = monthly["value"].astype("float64")
-    series = pd.Series(shown.to_numpy(), index=monthly["period"].to_numpy()).reindex(keys)
-    first_data = series.first_valid_index()  # leading months before the series began are not gaps
-    return series.loc[first_data:] if first_data is not None else series.iloc[0:0]
+        shown = [_float(v) for v in monthly["value"]]
+    by_key = dict(zip(monthly["period"], shown, strict=True))
+    values = [by_key.get(k, math.nan) for k in keys]
+    # Leading months before the series began are not gaps.
+    first = next((i for i, v in enumerate(values) if not math.isnan(v)), len(keys))
+    return pd.Series(values[first:], index=pd.Index(keys[first:], dtype=object), dtype="float64")
 
 
 def build(con: duckdb.DuckDBPyConnection, unit_id: str, period: Period,
@@ -559,22 +602,21 @@ def build(con: duckdb.DuckDBPyConnection, unit_id: str, period: Period,
     first_year = min(period.year - SEASON_HISTORY_YEARS, int(ref_years) if ref_years else period.year - 2)
     series = aggregate.unit_series(con, unit_id, first_year=first_year, last_year=period.year)
     series = disclosure.withhold_rows(series, mask, unit_id)  # hidden months stay out of the signal, too
-    # Plain Python strings: the card filters and iterates these columns per indicator, and Arrow-backed strings
-    # make every comparison and iteration several times slower.
-    series = series.astype({c: object for c in ("indicator_id", "period", "period_kind", "source") if c in series})
     targets = targets_for(con, unit, period.year)
     change_points = signals.load_change_points(con, unit_id)
     seasons = signals.season_settings(con)
     steering, key_info, context = [], [], []
-    per_indicator = dict(tuple(series.groupby("indicator_id", sort=False)))
+    per_indicator = _per_indicator(series)
     gaps = incomplete_periods(series)  # coverage is per period: the same for every indicator
     for ind in cat.itertuples(index=False):
-        rows = per_indicator.get(ind.indicator_id)
-        if rows is None or rows.empty:
+        all_rows = per_indicator.get(ind.indicator_id)
+        if all_rows is None:
             continue
-        kind = _kind_for(rows)
-        rows = rows[rows["period_kind"] == kind]
-        numbers = aggregate.by_period(rows)
+        kind = _kind_for(all_rows)
+        rows = _of_kind(all_rows, kind)
+        # The few periods the card combines, looked up by key; a PeriodValue only for those.
+        at = {key: i for i, key in enumerate(rows["period"])}
+        numbers = [rows[c] for c in aggregate.PERIOD_VALUE_COLUMNS]
         this = _period_of_kind(period, kind)
         if this is None:
             continue
@@ -582,8 +624,9 @@ def build(con: duckdb.DuckDBPyConnection, unit_id: str, period: Period,
         if kind == "T" and not ytd_periods:
             ytd_periods = [this]
 
-        def combine(ps: list[Period], numbers: dict = numbers, ind: tuple = ind) -> Combined:
-            found = [numbers[p.key] for p in ps if p.key in numbers]
+        def combine(ps: list[Period], at: dict = at, numbers: list = numbers, ind: tuple = ind) -> Combined:
+            found = [aggregate.period_value(*[column[i] for column in numbers])
+                     for i in (at.get(p.key) for p in ps) if i is not None]
             return disclosure.gate(mask, unit_id, ind.indicator_id, ps,
                                    aggregate.combine_values(found, ind.aggregation, ind.measure))
 

@@ -174,9 +174,9 @@ def seasonality_test(years: Sequence[Sequence[float]]) -> float | None:
     k = len(years)
     if k < 2:
         return None
-    grand = statistics.fmean(v for y in years for v in y)
+    grand = statistics.fmean([v for y in years for v in y])
     year_means = [statistics.fmean(y) for y in years]
-    month_means = [statistics.fmean(y[m] for y in years) for m in range(12)]
+    month_means = [statistics.fmean([y[m] for y in years]) for m in range(12)]
     ss_month = k * sum((mm - grand) ** 2 for mm in month_means)
     ss_resid = sum((years[i][m] - year_means[i] - month_means[m] + grand) ** 2 for i in range(k) for m in range(12))
     df_month, df_resid = 11, 11 * (k - 1)

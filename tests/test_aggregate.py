@@ -205,3 +205,18 @@ def test_sums_over_units_do_not_depend_on_the_order_rows_are_added_in():
         rounded.add(con.execute(f"SELECT {aggregate._ORDER_FREE_SUMS} FROM {table}").fetchone())
     assert len(plain) == 2  # the order shows in the plain sum...
     assert rounded == {(23694.5, 23694.5, 23694.5)}  # ...and not in the sums the series use
+
+
+def test_an_office_series_is_what_the_full_query_gives(small_db):
+    """Offices take a shorter query (no computed rows, no coverage); it must give exactly the full query's rows."""
+    with store.reading(small_db) as con:
+        offices = [u for (u,) in con.execute("""SELECT unit_id FROM units u WHERE NOT EXISTS
+                                                (SELECT 1 FROM units c WHERE c.parent_id = u.unit_id)""").fetchall()]
+        assert {"0312", "1103", "1141"} <= set(offices)  # Stavanger, with Finnøy merged into it, among them
+        for unit in offices:
+            for first_year, last_year in ((1900, 2100), (2019, 2020)):
+                full = con.execute(aggregate.SERIES_SQL, {
+                    "unit": unit, "indicators": None, "first_year": first_year, "last_year": last_year,
+                    "level_measures": list(aggregate.LEVEL_MEASURES)}).df()
+                fast = aggregate.unit_series(con, unit, first_year=first_year, last_year=last_year)
+                pd.testing.assert_frame_equal(fast, full)

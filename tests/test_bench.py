@@ -149,6 +149,10 @@ def test_load_bench_runs_at_tiny_scale(tmp_path: Path, capsys, monkeypatch):
                           r"målekortet for 0301 ved neste sidevisning: (\w+)", out)
     assert len(comments) == len(bench_load.PROCESSES)
     assert all(a == b and same == "uendret" and shown == "ja" for a, b, same, shown in comments), out
+    # Each leader's browser keeps the proxy's cookie: the first visits are dealt in turn, the later ones stay.
+    spreads = re.findall(r"lederne fordelt (.*); (\d+) av 4 ble på samme prosess alle tre rundene", out)
+    assert [s for s, _stayed in spreads] == ["p1: 4", "p1: 2, p2: 2"], out
+    assert [stayed for _s, stayed in spreads] == ["4", "4"], out
     assert "Ingen sidevisninger feilet." in out
 
 
