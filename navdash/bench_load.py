@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import collections
 import math
+import os
 import statistics
 import threading
 import time
@@ -201,8 +202,11 @@ def _sessions(r: _Run) -> list[str]:
                 for q in r.spread:
                     r.load(backend, q)
             figures = {}
+            cpu = {}
             for n in sessions:
+                server, client = serve.cpu_seconds(c.pids), time.process_time()
                 times = r.at_once(c.url, [r.spread[i % len(r.spread)] for i in range(n)], rounds)
+                cpu[n] = (serve.cpu_seconds(c.pids) - server + time.process_time() - client) / len(times)
                 figures[n] = p95(times)
         first, last = figures[sessions[0]], figures[sessions[-1]]
         text = ", ".join(f"{n}: {n1(figures[n] * 1000)} ms" for n in sessions)
@@ -210,7 +214,19 @@ def _sessions(r: _Run) -> list[str]:
         lines.append(f"Samtidige økter, {processes} prosess{'er' if processes > 1 else ''}, p95 av målekort "
                      f"({rounds} visning{'er' if rounds > 1 else ''} per økt, varme mellomlagre): {text}; "
                      f"p95({sessions[-1]}) ÷ p95({sessions[0]}) = {n1(last / first)}×{goal}")
+        lines.append("  " + _cpu_bound(sessions[-1], cpu[sessions[-1]], first, processes))
     return lines
+
+
+def _cpu_bound(sessions: int, cpu_per_load: float, single: float, processes: int) -> str:
+    """What the CPU alone allows: while `sessions` sessions each wait for a page load, the loads share this
+    machine's cores, so a load takes at least `sessions` times its CPU time (server and client, measured) divided by
+    the cores they can use."""
+    cores = min(os.cpu_count() or 1, processes + 1)  # the processes, and the client beside them
+    floor = sessions * cpu_per_load / cores
+    return (f"CPU per visning (servere og klient, målt): {n1(cpu_per_load * 1000)} ms; når {sessions} økter venter "
+            f"på hver sin visning og deler {cores} kjerner, tar en visning minst ca. {n1(floor * 1000)} ms, så "
+            f"p95 ÷ p95(1) kan ikke bli lavere enn ca. {n1(floor / single)}× på denne maskinen")
 
 
 def _meeting(r: _Run) -> list[str]:

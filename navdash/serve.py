@@ -45,6 +45,20 @@ class Cluster:
     url: str  # the proxy: what users open
     backends: tuple[str, ...]  # each Streamlit process, for health checks and logs
     config: Path  # the generated HAProxy configuration
+    pids: tuple[int, ...] = ()  # the Streamlit processes and HAProxy, for measuring the CPU they use
+
+
+def cpu_seconds(pids: tuple[int, ...]) -> float:
+    """User + system CPU time the processes `pids` have used so far (Linux /proc; 0 for a process that is gone)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text(encoding="ascii").rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime and stime: fields 14 and 15 of stat
+    return total / tick
 
 
 def free_port(host: str = "127.0.0.1") -> int:
@@ -157,7 +171,7 @@ def cluster(processes: int, *, port: int = 0, host: str = "127.0.0.1", logs: Pat
                                           stdin=subprocess.DEVNULL))
         url = f"http://{'127.0.0.1' if host in ('0.0.0.0', '') else host}:{port}"
         _wait(procs, (url,), logs)
-        yield Cluster(url=url, backends=backends, config=config)
+        yield Cluster(url=url, backends=backends, config=config, pids=tuple(p.pid for p in procs))
     finally:
         for proc in reversed(procs):
             stop(proc)

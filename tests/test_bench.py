@@ -144,6 +144,9 @@ def test_load_bench_runs_at_tiny_scale(tmp_path: Path, capsys, monkeypatch):
         meeting = re.search(rf"Fylkesmøtet, 4 ledere i NAV Oslo .*{processes} prosess(er)?: p95 kald {number} s .*"
                             rf"etter en kommentar {number} s, varm {number} s", out)
         assert meeting, out
+    assert len(re.findall(rf"CPU per visning \(servere og klient, målt\): {number} ms; når 2 økter venter på hver "
+                          rf"sin visning og deler \d kjerner, tar en visning minst ca\. {number} ms, så p95 ÷ "
+                          rf"p95\(1\) kan ikke bli lavere enn ca\. {number}×", out)) == len(bench_load.PROCESSES), out
     # The comment is written to the application database: the analytic data version stays, and the comment shows.
     comments = re.findall(r"Kommentaren: skrevet på [\d\u00a0]+,\d ms; dataversjon (\d+) → (\d+) \((\w+)\); vist på "
                           r"målekortet for 0301 ved neste sidevisning: (\w+)", out)
@@ -182,3 +185,19 @@ def test_signal_bench_oracle_keeps_its_false_alarms_and_catches_a_plain_step():
     _fa, _j, detected, changes = bench_signals._oracle_run([stepped], 3.0)
     assert (detected, changes) == (1, 1)
     assert np.ceil(3.0 / (2 - bench_signals.ORACLE_K)) < bench_signals.DETECT_WITHIN
+
+
+def test_cpu_seconds_reads_what_a_process_has_used():
+    import os
+    import time
+
+    from navdash import serve
+
+    start = time.process_time()
+    while time.process_time() - start < 0.3:  # burn some CPU in this process
+        sum(i * i for i in range(10_000))
+    used, reported = time.process_time(), serve.cpu_seconds((os.getpid(),))
+    tick = 1 / os.sysconf("SC_CLK_TCK")
+    assert used - 3 * tick <= reported <= used + 3 * tick
+    assert reported >= 0.3 - 3 * tick
+    assert serve.cpu_seconds((2**22 + 12345,)) == 0  # no such process
