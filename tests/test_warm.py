@@ -20,6 +20,8 @@ def fresh(monkeypatch):
     """No warming state or cached entries from other tests; every shared loader's core call counted."""
     monkeypatch.setattr(warm, "_warmed", {})
     monkeypatch.setattr(warm, "_watching", set())
+    monkeypatch.setattr(warm, "_stop", threading.Event())
+    monkeypatch.setattr(warm, "_threads", [])
     st.cache_data.clear()
     st.cache_resource.clear()
     calls: dict[str, int] = {}
@@ -33,6 +35,8 @@ def fresh(monkeypatch):
 
         monkeypatch.setattr(module, name, counted)
     yield calls
+    warm.stop()  # no thread of this test may go on reading the database after it (or at interpreter exit)
+    assert not any(t.is_alive() for t in warm._threads)
     st.cache_data.clear()
     st.cache_resource.clear()
 
@@ -102,6 +106,23 @@ def _one_new_value(db: Path) -> Path:
     path.write_text(f"enhet;indikator;periode;teller;nevner;verdi\n{unit};{indicator};{period};;;123456\n",
                     encoding="utf-8")
     return path
+
+
+def test_stopping_ends_the_watcher_at_once_and_starts_nothing_more(small_db: Path, fresh):
+    db, version = str(small_db), store.data_version(small_db)
+    assert warm.WATCH_SECONDS >= 5  # the watcher would otherwise sleep that long before it looked again
+    assert warm.start(db, version).wait(120)
+    watchers = [t for t in warm._threads if t.name == "navdash-dataversjon"]
+    assert len(watchers) == 1 and watchers[0].is_alive()
+    started = threading.Event()
+    threading.Thread(target=lambda: (started.set(), warm.stop())).start()
+    assert started.wait(5)
+    watchers[0].join(2)  # well under WATCH_SECONDS: stopping wakes it
+    assert not watchers[0].is_alive()
+    assert not warm._watching
+    # After a stop, a new data version starts no thread: the event is set at once and pages fill the caches.
+    assert warm.start(db, version + 1).is_set()
+    assert not any(t.is_alive() for t in warm._threads)
 
 
 def test_page_tests_start_no_warming_threads():

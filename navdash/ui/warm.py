@@ -14,6 +14,7 @@ draws nothing else (`WARMUP_PARAM`).
 
 from __future__ import annotations
 
+import atexit
 import importlib
 import logging
 import threading
@@ -38,6 +39,9 @@ _log = logging.getLogger(__name__)
 _lock = threading.Lock()
 _warmed: dict[tuple[str, int], threading.Event] = {}
 _watching: set[str] = set()
+_stop = threading.Event()  # set by `stop`: no new work, and the watcher leaves at once
+_threads: list[threading.Thread] = []
+STOP_SECONDS = 10.0
 
 
 def in_server() -> bool:
@@ -55,11 +59,35 @@ def start(db: str, version: int) -> threading.Event:
         done = _warmed.get((db, version))
         if done is None:
             done = _warmed[(db, version)] = threading.Event()
-            threading.Thread(target=_warm, args=(db, version, done), name="navdash-oppvarming", daemon=True).start()
-        if db not in _watching:
+            if _stop.is_set():  # the process is stopping: pages fill the caches themselves
+                done.set()
+                return done
+            _spawn(_warm, (db, version, done), "navdash-oppvarming")
+        if db not in _watching and not _stop.is_set():
             _watching.add(db)
-            threading.Thread(target=_watch, args=(db,), name="navdash-dataversjon", daemon=True).start()
+            _spawn(_watch, (db,), "navdash-dataversjon")
     return done
+
+
+def _spawn(target: object, args: tuple, name: str) -> None:
+    thread = threading.Thread(target=target, args=args, name=name, daemon=True)  # type: ignore[arg-type]
+    _threads.append(thread)
+    thread.start()
+
+
+def stop() -> None:
+    """Stop the watcher and wait (a while) for warming in progress, so no background thread is inside DuckDB
+    while the interpreter shuts down: a daemon thread that is stopped there, in native code, can abort the whole
+    process. Registered with atexit (atexit runs before daemon threads are stopped); tests call it too."""
+    _stop.set()
+    _watching.clear()
+    deadline = time.monotonic() + STOP_SECONDS
+    for thread in list(_threads):
+        thread.join(max(0.0, deadline - time.monotonic()))
+    _threads[:] = [t for t in _threads if t.is_alive()]
+
+
+atexit.register(stop)
 
 
 def _warm(db: str, version: int, done: threading.Event) -> None:
@@ -92,8 +120,9 @@ def _watch(db: str) -> None:
 
     from navdash import store
 
-    while db in _watching:
-        time.sleep(WATCH_SECONDS)
+    while db in _watching and not _stop.wait(WATCH_SECONDS):
+        if db not in _watching:  # stopped while waiting
+            break
         try:
             version = store.data_version(Path(db))
         except Exception:  # the file is being replaced or is gone; the next round looks again  # noqa: BLE001
