@@ -248,6 +248,15 @@ def screenshot(page, name: str) -> Path:
     return path
 
 
+def screenshots_at_widths(page, name: str, widths: tuple[int, ...] = (1024, 1440), height: int = 900) -> None:
+    """The page as it stands, at a laptop's width and a wide screen's: `<name>-<width>.png` for each, for a reader
+    to open and look at."""
+    for width in widths:
+        page.set_viewport_size({"width": width, "height": height})
+        wait_rendered(page)
+        screenshot(page, f"{name}-{width}")
+
+
 def _ignored(rule: str, target: Iterable, ignore: Iterable[tuple[str, str]]) -> bool:
     flat = " ".join(str(t) for t in target)
     return any(rule == r and selector in flat for r, selector in ignore)

@@ -15,6 +15,7 @@ from tests.e2e.conftest import (
     format_violations,
     goto_app,
     screenshot,
+    screenshots_at_widths,
     serve,
     wait_rendered,
 )
@@ -67,10 +68,7 @@ def test_the_analyst_approves_a_month_and_the_leader_then_sees_it(page, approval
     page.get_by_role("button", name="Ja, godkjenn").click()
     wait_rendered(page, "Godkjent:")
     page.get_by_text("Godkjenning av måneder").first.scroll_into_view_if_needed()
-    for width in (1024, 1440):
-        page.set_viewport_size({"width": width, "height": 900})
-        wait_rendered(page)
-        screenshot(page, f"godkjenning-last-opp-{width}")
+    screenshots_at_widths(page, "godkjenning-last-opp")
     violations = axe_violations(page)
     assert not violations, format_violations(violations)
 
@@ -85,9 +83,6 @@ def test_the_analyst_approves_a_month_and_the_leader_then_sees_it(page, approval
     choices = period_choices(page)
     assert label(approved) in choices and label(newest) not in choices
     assert choices and choices == [label(m) for m in months[1:1 + len(choices)]]  # newest first, from `approved`
-    for width in (1024, 1440):
-        page.set_viewport_size({"width": width, "height": 900})
-        wait_rendered(page)
-        screenshot(page, f"godkjenning-leder-malekort-{width}")
+    screenshots_at_widths(page, "godkjenning-leder-malekort")
     errors = [e for e in page.console_errors if "status of 404" not in e]  # Streamlit's own probes, as elsewhere
     assert not errors, errors

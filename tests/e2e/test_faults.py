@@ -18,6 +18,7 @@ from tests.e2e.conftest import (
     format_violations,
     goto_app,
     screenshot,
+    screenshots_at_widths,
     serve,
     wait_rendered,
 )
@@ -34,10 +35,7 @@ def units_only_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]
 def test_start_page_on_a_database_with_units_and_no_values(page, units_only_server):
     goto_app(page, f"{units_only_server}/oversikt?persona=analytiker", text="Data og ferskhet")
     assert page.get_by_text("NAV Oslo (0300)", exact=False).first.is_visible()
-    for width in (1024, 1440):
-        page.set_viewport_size({"width": width, "height": 900})
-        wait_rendered(page)
-        screenshot(page, f"start-bare-enheter-{width}")
+    screenshots_at_widths(page, "start-bare-enheter")
     violations = axe_violations(page)
     assert not violations, format_violations(violations)
     goto_app(page, f"{units_only_server}/malekort?persona=analytiker", text="Det finnes ingen månedstall ennå")
