@@ -14,6 +14,7 @@ Every test under tests/e2e is marked `e2e`.
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 import time
@@ -197,11 +198,17 @@ def wait_rendered(
     Streamlit sends the page over a websocket after the HTML has loaded: the root element carries
     data-test-script-state (initial -> running -> notRunning); the status widget shows while a run is going on.
     """
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
     page.wait_for_selector('[data-testid="stApp"]', state="attached", timeout=timeout_ms)
     exception = page.get_by_test_id("stException")
     if text is not None:
         # Either the text or an exception: a failing script should fail the test at once, with its traceback.
-        page.get_by_text(text, exact=False).or_(exception).first.wait_for(state="visible", timeout=timeout_ms)
+        try:
+            page.get_by_text(text, exact=False).or_(exception).first.wait_for(state="visible", timeout=timeout_ms)
+        except PlaywrightTimeout:
+            pytest.fail(f"«{text}» kom ikke fram på {where or page.url} innen {timeout_ms / 1000:.0f} s.\n"
+                        + page_state(page))
     page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=timeout_ms)
     where = where or page.url
     if exception.count():
@@ -215,6 +222,30 @@ def wait_rendered(
     # Let fonts and the last layout pass (dataframes are canvases) settle before screenshots and axe.
     page.evaluate("document.fonts.ready")
     page.wait_for_timeout(300)
+
+
+def page_state(page) -> str:
+    """What the page showed when a wait ran out: script state, open forms' text, every message box, and a
+    screenshot (tests/e2e/screenshots/feil-*.png), so a timeout in CI says what happened instead of only that it
+    took too long."""
+    lines = []
+    try:
+        app = page.locator('[data-testid="stApp"]')
+        lines.append(f"skripttilstand: {app.first.get_attribute('data-test-script-state') if app.count() else '-'}")
+        lines.append(f"statusmerke synlig: {page.get_by_test_id('stStatusWidget').count() > 0}")
+        for alert in page.get_by_test_id("stAlert").all():
+            lines.append(f"melding: {alert.inner_text()[:300]}")
+        for area in page.locator("textarea, input[type=text]").all():
+            value = area.input_value()
+            if value:
+                lines.append(f"utfylt felt: {value[:120]}")
+        name = "feil-" + re.sub(r"[^a-z0-9]+", "-", page.url.lower())[-60:].strip("-")
+        lines.append(f"skjermbilde: {screenshot(page, name)}")
+    except Exception as exc:  # noqa: BLE001 - diagnosis must never hide the original failure
+        lines.append(f"(kunne ikke lese siden: {exc})")
+    if getattr(page, "console_errors", None):
+        lines.append("konsollfeil: " + " | ".join(page.console_errors[-5:]))
+    return "\n".join(lines)
 
 
 def goto_app(
