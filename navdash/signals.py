@@ -73,7 +73,13 @@ SEASON_SETTINGS = ("auto", "ja", "nei")
 AUTOCORR_HISTORY = 36
 """Months before the window used to estimate the lag-1 autocorrelation."""
 AUTOCORR_LIMIT = 0.25
-"""Lag-1 autocorrelation above this (about 2/sqrt(24), the 2.5 % level for independent months) counts."""
+"""Lag-1 autocorrelation above this counts.
+
+A low bar on purpose: about the one-sided 10 % level for 24 independent months (1.28/sqrt(24) = 0.26) and the 7 %
+level for the 36 months before the window.  Missing real autocorrelation lets the ordinary run rules fire on the
+long runs such a series has by nature, while flagging an independent series only swaps its run rules for the
+residual rules and widens its limits a little.  Measured on the synthetic bench: 0.33 (the 2.5 % level for 36
+months) raised the false alarms for sickness absence from 3.6 % to 4.3 % and caught 5 more of the 258 changes."""
 AUTOCORR_MAX_WIDEN = 2.5
 """Cap on how much wider autocorrelation may make the limits."""
 AUTOCORR_MAX_PHI = 0.95
