@@ -569,10 +569,11 @@ SHIFTS = (
 
 
 # Recorded change points: the pandemic's dip and the return to normal, for every unit, on the indicators whose
-# level it moved most (the outflow indicators carry the full _COVID_PP/_COVID_REL shape).
+# level it moved (the outflow indicators carry the full _COVID_PP/_COVID_REL shape, the activity indicators half of
+# it). Without them the 36-month window of December 2022 still holds the 2020 dip, and 2022 reads as improvement.
 CHANGE_POINTS = tuple(
     (ind, "", period, reason)
-    for ind in sorted(_OUTFLOW)
+    for ind in sorted(_OUTFLOW | _ACTIVITY)
     for period, reason in (
         ("2020-03", "Koronapandemien: nedstengning og permitteringer fra mars 2020"),
         ("2021-04", "Gjenåpning etter koronapandemien: overgangen til arbeid på vanlig nivå igjen fra april 2021"),
@@ -1099,7 +1100,8 @@ egne; ekte målekort-ID-er har tall etter punktumet. Kvalitetsmålingene er per 
 1. og 3. tertial.
 
 `endringspunkter.csv` registrerer koronapandemien (mars 2020) og gjenåpningen (april 2021) for alle enheter på
-indikatorene for overgang til arbeid, slik at kontrollgrensene regnes på nytt fra disse månedene.
+indikatorene for overgang til arbeid og for arbeidsrettet aktivitet (B.45, B.46, B.49, B.LTA), slik at
+kontrollgrensene regnes på nytt fra disse månedene.
 
 ## Innlagte endringer (til kontroll av SPC-siden)
 
