@@ -18,7 +18,7 @@ The data set (fixed seed, 72 months from January 2017):
   random (for the count, of the Poisson standard deviation at the office's rate).
 
 Every office-indicator series is analysed as the målekort does it (``signals.analyse_series``: season
-detection, chart choice, 24-month window, no change points recorded) for each month from January 2020 to
+detection, chart choice, 36-month window, no change points recorded) for each month from January 2020 to
 December 2022, and the signal of that month (the last point's variation) is compared with the truth:
 
 * **false alarm**: a special-cause signal (either direction) in a month where the series has had no planted
@@ -345,7 +345,7 @@ def oracle(series: list[Series], kind: str, goal: float = GOAL_FALSE) -> OracleR
     threshold set, by bisection on this very data, to the lowest that keeps the false alarms of ``kind`` at or under
     ``goal``.  It is an optimistic reference, not a method: it knows the truth before the change and picks its
     threshold knowing the answer, so it shows how much of the gap to the detection goal is the information a
-    24-month window holds about its own baseline, and how much is the rules.
+    36-month window holds about its own baseline, and how much is the rules.
     """
     rows = [s for s in series if s.kind == kind]
     low, high = 0.0, 60.0

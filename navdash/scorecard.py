@@ -33,8 +33,10 @@ from navdash import aggregate, disclosure, signals, spc, store
 from navdash.aggregate import Combined, MonthCoverage
 from navdash.periods import Period, parse_period
 
-SPC_WINDOW = 24  # months shown and used for limits: two years is long enough for 12+ points, short enough to matter
-SEASON_HISTORY_YEARS = 4  # years loaded before the month shown, so a seasonal profile has two or more full years
+SPC_WINDOW = signals.WINDOW  # months shown and used for limits (three years; see signals.WINDOW)
+# Years loaded before the month shown: the window reaches into the third year back, the autocorrelation is estimated
+# from the months before the window (signals.AUTOCORR_HISTORY), and a seasonal profile needs two full years.
+SEASON_HISTORY_YEARS = math.ceil((signals.WINDOW + signals.AUTOCORR_HISTORY) / 12)
 Z_NORMAL = 1.96  # a difference within 1,96 standard errors is not told apart from chance (95 %)
 
 VARIATION_TEXT = {

@@ -679,8 +679,8 @@ def _exact_shift(xs: list[float | None], lim: _SegmentLimits) -> list[int]:
     of months are zero and below it, so 7 zeros in a row are common, while at 2 a month a run of 7 months under 2
     is rarer than on a continuous chart.  The chance of the run is the product of each month's exact chance of
     being on that side (strictly; a month on the line breaks the run, as in the reference), so the run that
-    counts is as long as it must be at the series' rate: 25 zero months in a row at 0.2 events a month (more than a
-    24-month window holds), 10 at 0.5.
+    counts is as long as it must be at the series' rate: 25 zero months in a row at 0.2 events a month (two years
+    and a month), 10 at 0.5.
     """
     out = [0] * len(xs)
     run_side, prob = 0, 1.0

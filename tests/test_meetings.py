@@ -158,11 +158,12 @@ def test_comments_by_the_fylkesleder(demo_db):
 def test_the_stated_false_alarm_rate_is_what_the_rules_give_on_stable_series():
     import numpy as np
 
-    from navdash import spc
+    from navdash import scorecard, spc
 
     rng = np.random.default_rng(7)
     n = 4000
-    flagged = sum(spc.analyse(list(rng.normal(size=24)), "increase").points[-1].point_type != "common_cause"
+    flagged = sum(spc.analyse(list(rng.normal(size=scorecard.SPC_WINDOW)), "increase").points[-1].point_type
+                  != "common_cause"
                   for _ in range(n))
     se = (meetings.CHANCE_FLAG_RATE * (1 - meetings.CHANCE_FLAG_RATE) / n) ** 0.5
     assert abs(flagged / n - meetings.CHANCE_FLAG_RATE) < 3.5 * se

@@ -121,9 +121,9 @@ def test_detail_of_an_autocorrelated_series_names_the_residual_rules(demo_db, mo
     from navdash import scorecard, signals
     from navdash.periods import parse_period
 
-    detail = scorecard.indicator_detail("0312", "B.14", parse_period("2022-12"), db=demo_db)
-    assert detail.analysis.autocorrelated  # the months of 0312's B.14 hang together in the demo
-    at = app(demo_db, monkeypatch, PAGE, enhet="0312", periode="2022-12", indikator="B.14")
+    detail = scorecard.indicator_detail("0312", "M.SF", parse_period("2022-12"), db=demo_db)
+    assert detail.analysis.autocorrelated  # the months of 0312's sickness absence hang together in the demo
+    at = app(demo_db, monkeypatch, PAGE, enhet="0312", periode="2022-12", indikator="M.SF")
     shown = plain(" ".join(c.value for c in at.caption) + " ".join(m.value for m in at.markdown))
     assert "Månedene henger sammen" in shown
     assert f"{signals.RESIDUAL_RUN} måneder på rad over (eller under) det måneden før tilsier" in shown

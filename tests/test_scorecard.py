@@ -194,7 +194,7 @@ def test_tertial_key_information_is_shown_as_a_tertial(demo_db: Path):
 def test_detail_has_bases_chart_data_and_parents(demo_db: Path):
     detail = scorecard.indicator_detail("0312", "B.47", parse_period("2021-12"), demo_db)
     points = detail.points
-    assert len(points) == 24 and points["period"].iloc[-1] == "2021-12"
+    assert len(points) == scorecard.SPC_WINDOW and points["period"].iloc[-1] == "2021-12"
     assert (points["numerator"] <= points["denominator"]).all()
     assert [c.unit_id for c in detail.context] == ["0300", "0000"]
     assert detail.spc.variation_type == "special_cause_improvement"
@@ -215,10 +215,13 @@ def test_frogner_sickness_absence_2022_is_within_its_own_month_to_month_variatio
     with store.reading(demo_db) as con:
         num, den = np.array(con.execute(
             """SELECT numerator, denominator FROM "values" WHERE unit_id = '0312' AND indicator_id = 'M.SF'
-               AND period_kind = 'M' AND period BETWEEN '2021-01' AND '2022-12' ORDER BY period""").fetchall()).T
-    # Independent computation: the XmR sigma of the 24 monthly shares (moving ranges at or above 3,267 times
+               AND period_kind = 'M' AND period BETWEEN ? AND '2022-12' ORDER BY period""",
+            [parse_period("2022-12").shift(1 - scorecard.SPC_WINDOW).key]).fetchall()).T
+    assert len(num) == scorecard.SPC_WINDOW
+    # Independent computation: the XmR sigma of the window's monthly shares (moving ranges at or above 3,267 times
     # their mean screened out), and the standard error of a difference of two 12-month means.
     shares = 100 * num / den
+    num, den = num[-24:], den[-24:]  # 2021 and 2022
     mr = np.abs(np.diff(shares))
     mr = mr[mr < 3.267 * mr.mean()]
     sigma = mr.mean() / 1.128
@@ -253,7 +256,7 @@ def test_detail_chart_ends_at_the_chosen_month_not_the_last_loaded(demo_db: Path
     detail = scorecard.indicator_detail("0312", "B.15", parse_period("2022-03"), demo_db)
     points = list(detail.points["period"])
     assert points[-1] == "2022-03" and len(points) == scorecard.SPC_WINDOW
-    assert points[0] == "2020-04"
+    assert points[0] == parse_period("2022-03").shift(1 - scorecard.SPC_WINDOW).key  # 2019-04 with 36 months
     # the badge and the chart agree: the chart's last point type is the card's signal for the same month
     row = _demo_row(demo_db, "0312", "2022-03", "B.15")
     assert detail.spc.variation_type == row.signal.variation

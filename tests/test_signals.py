@@ -112,7 +112,7 @@ def test_change_points_become_rebase_positions_in_the_window() -> None:
     cps = [ChangePoint("X.1", None, "2020-06", "før vinduet"), ChangePoint("X.1", None, "2021-06", "Ny definisjon"),
            ChangePoint("X.1", None, "2022-03", "Omorganisering"), ChangePoint("X.1", None, "2023-01", "senere")]
     a = signals.analyse_series(ms, values, None, ms[-1], measure="skar", aggregation="snitt_per_periode",
-                               improvement="increase", change_points=cps)
+                               improvement="increase", change_points=cps, window=24)
     assert [p.key for p in a.periods][0] == "2021-01"
     assert [(i, c.reason) for i, c in a.change_points] == [(5, "Ny definisjon"), (14, "Omorganisering")]
     assert [(s.start, s.end) for s in a.result.segments] == [(0, 5), (5, 14), (14, 24)]
@@ -182,16 +182,17 @@ def _residual_types(values: list[float], phi: float) -> list[tuple[str, tuple[st
     return [(p.point_type, p.rules) for p in out.points]
 
 
-def test_residual_run_needs_every_one_of_the_last_nine_months_on_one_side() -> None:
-    assert signals.RESIDUAL_RUN == 9
+def test_residual_run_needs_every_one_of_the_last_ten_months_on_one_side() -> None:
+    run = signals.RESIDUAL_RUN
+    assert run == 10
     # phi = 0: the residuals are the values themselves from the second month on, so the median is counted by hand:
-    # 7 zeros, 8 ones and 9 twos make 24 residuals with median 1.
+    # 7 zeros, 8 ones and 10 twos make 25 residuals with median 1.
     base = [0.0, 1.0] * 8
-    types = _residual_types(base + [2.0] * 9, 0.0)
+    types = _residual_types(base + [2.0] * run, 0.0)
     assert types[-1] == ("special_cause_improvement", ("residual_shift",))
-    assert types[-10][0] == "common_cause"  # the run is 9 long, not 10
-    assert _residual_types(base + [0.0] + [2.0] * 8, 0.0)[-1] == ("common_cause", ())  # 8 is not enough
-    low = _residual_types([1.0, 2.0] * 8 + [0.0] * 9, 0.0)
+    assert types[-run - 1][0] == "common_cause"  # the run is 10 long, not 11
+    assert _residual_types(base + [0.0] + [2.0] * (run - 1), 0.0)[-1] == ("common_cause", ())  # 9 is not enough
+    low = _residual_types([1.0, 2.0] * 8 + [0.0] * run, 0.0)
     assert low[-1] == ("special_cause_concern", ("residual_shift",))
 
 
@@ -210,8 +211,8 @@ def test_outside_the_limits_needs_a_jump_from_the_month_before() -> None:
 def test_planted_shift_in_an_ar1_series_is_caught() -> None:
     """A lasting step of 2.5 standard deviations in an AR(1) series with phi = 0.7, judged each of the 12 months
     after it.  The residuals move by (1 - phi) * 2.5 / sqrt(1 - phi^2) = 1.05 of their standard deviation, so each
-    is above the old median with probability about 0.85 and 9 in a row about 0.23 at any one month; with four
-    chances (months 9-12) and the jump itself, at least 40 % of 40 simulations must be caught, some by the run."""
+    is above the old median with probability about 0.85 and 10 in a row about 0.20 at any one month; with three
+    chances (months 10-12) and the jump itself, at least 40 % of 40 simulations must be caught, some by the run."""
     ms = months("2016-01", 84)
     caught = by_run = 0
     for seed in range(40):
@@ -232,7 +233,7 @@ def test_planted_shift_in_an_ar1_series_is_caught() -> None:
 
 def test_ar1_series_without_a_change_rarely_raises_a_flag() -> None:
     """200 unchanged AR(1) series, the last month of each judged once.  Nominal chance of a flag: at most 0.27 %
-    outside 3-sigma limits plus 2 x 0.5^9 = 0.39 % for the residual run, about 0.66 %.  Limits estimated from 24 months
+    outside 3-sigma limits plus 2 x 0.5^10 = 0.2 % for the residual run, about 0.47 %.  Limits estimated from 36 months
     are less exact than known ones, so twice the nominal rate is allowed, and the test fails only if more flags
     arise than a binomial with that rate gives in 1 of 1000 runs."""
     from scipy import stats
@@ -364,13 +365,15 @@ def test_demo_change_points_rebase_norge_outflow(demo_db: Path) -> None:
     detail = scorecard.indicator_detail("0000", "B.15", parse_period("2022-12"), demo_db)
     assert detail is not None
     analysis = detail.analysis
-    assert [(i, c.period) for i, c in analysis.change_points] == [(3, "2021-04")]
-    assert [s.start for s in analysis.result.segments] == [0, 3]
-    assert len(detail.points) == len(analysis.result.points) == 24
+    # The 36-month window of December 2022 begins in January 2020: both recorded change points are inside it.
+    assert [(i, c.period) for i, c in analysis.change_points] == [(2, "2020-03"), (15, "2021-04")]
+    assert [s.start for s in analysis.result.segments] == [0, 2, 15]
+    assert len(detail.points) == len(analysis.result.points) == scorecard.SPC_WINDOW
     assert detail.points["period"].iloc[-1] == "2022-12"
     row = _row(demo_db, "0000", "B.15", "2022-12")
-    assert row.signal.change_points == ("2021-04: Gjenåpning etter koronapandemien: overgangen til arbeid på vanlig "
-                                        "nivå igjen fra april 2021",)
+    assert row.signal.change_points == (
+        "2020-03: Koronapandemien: nedstengning og permitteringer fra mars 2020",
+        "2021-04: Gjenåpning etter koronapandemien: overgangen til arbeid på vanlig nivå igjen fra april 2021")
     assert not math.isnan(analysis.result.points[-1].mean)
 
 

@@ -40,7 +40,7 @@ if card.unit.predecessors:
 
 with st.expander("Slik leser du signalene"):
     st.markdown(
-        "**Signal** bygger på et kontrolldiagram (NHS *Making Data Count*) for de siste 24 månedene. "
+        "**Signal** bygger på et kontrolldiagram (NHS *Making Data Count*) for de siste 36 månedene. "
         "▲ *Forbedring* og ▼ *Bekymring* betyr særskilt variasjon i god eller dårlig retning: minst én regel "
         "slo til (et punkt utenfor kontrollgrensene, 7 punkter på rad som stiger eller synker, 7 punkter på "
         "rad på samme side av gjennomsnittet, eller 2 av 3 punkter nær en kontrollgrense). "

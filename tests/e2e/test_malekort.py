@@ -127,8 +127,8 @@ def test_detail_chart_shows_season_and_change_points_at_two_widths(page, server,
         assert chart.locator("text", has_text="Endring: Gjenåpning").count() == 1
         assert page.get_by_role("dialog").get_by_text("Endringspunkt april 2021").first.is_visible()
         screenshot(page, f"malekort-endringspunkt-{width}")
-        # B.14 for NAV Frogner: the months hang together, so the caption names the residual rules.
-        goto_app(page, server + "/malekort?enhet=0312&periode=2022-12&indikator=B.14", text="Målekort for 0312",
+        # Sickness absence for NAV Frogner: the months hang together, so the caption names the residual rules.
+        goto_app(page, server + "/malekort?enhet=0312&periode=2022-12&indikator=M.SF", text="Målekort for 0312",
                  allow_dialog=True)
         note = page.get_by_role("dialog").get_by_text("Månedene henger sammen").first
         note.scroll_into_view_if_needed()
