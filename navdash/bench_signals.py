@@ -17,8 +17,9 @@ The data set (fixed seed, 72 months from January 2017):
   December 2021: a step of 2 to 3 times the series' own month-to-month standard deviation, up or down at
   random (for the count, of the Poisson standard deviation at the office's rate).
 
-Every office-indicator series is analysed as the målekort does it (``signals.analyse_series``: season
-detection, chart choice, 36-month window, no change points recorded) for each month from January 2020 to
+Every office-indicator series is analysed as the målekort does it (``signals.analyse_series`` on the months the
+målekort reads, ``scorecard.HISTORY_YEARS`` years back: season detection, chart choice, 36-month window, no change
+points recorded) for each month from January 2020 to
 December 2022, and the signal of that month (the last point's variation) is compared with the truth:
 
 * **false alarm**: a special-cause signal (either direction) in a month where the series has had no planted
@@ -46,7 +47,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from navdash import signals
+from navdash import scorecard, signals
 from navdash.periods import Period
 
 SEED = 20_221_231
@@ -194,6 +195,8 @@ def generate(offices: int, seed: int = SEED) -> list[Series]:
 
 def evaluate(series: list[Series]) -> Outcome:
     months = [FIRST.shift(i) for i in range(MONTHS)]
+    first_read = [next(i for i, m in enumerate(months) if m.year >= end.year - scorecard.HISTORY_YEARS)
+                  for end in months]
     out = Outcome()
     for s in series:
         measure, aggregation = ("antall", "sum") if s.kind == "sjeldne" else ("prosent", "forholdstall")
@@ -208,7 +211,9 @@ def evaluate(series: list[Series]) -> Outcome:
         for t in range(EVAL_START, MONTHS):
             if s.change_at is not None and t >= s.change_at + DETECT_WITHIN:
                 break
-            a = signals.analyse_series(months, s.shown, s.sizes, months[t], measure=measure, aggregation=aggregation,
+            lo = first_read[t]  # the months the målekort reads for this month (scorecard.HISTORY_YEARS)
+            a = signals.analyse_series(months[lo:], s.shown[lo:], None if s.sizes is None else s.sizes[lo:],
+                                       months[t], measure=measure, aggregation=aggregation,
                                        improvement=s.improvement)  # type: ignore[arg-type]
             variation = a.result.variation_type
             if s.change_at is None or t < s.change_at:

@@ -36,7 +36,7 @@ from navdash.periods import Period, parse_period
 SPC_WINDOW = signals.WINDOW  # months shown and used for limits (three years; see signals.WINDOW)
 # Years loaded before the month shown: the window reaches into the third year back, the autocorrelation is estimated
 # from the months before the window (signals.AUTOCORR_HISTORY), and a seasonal profile needs two full years.
-SEASON_HISTORY_YEARS = math.ceil((signals.WINDOW + signals.AUTOCORR_HISTORY) / 12)
+HISTORY_YEARS = math.ceil((signals.WINDOW + signals.AUTOCORR_HISTORY) / 12)
 Z_NORMAL = 1.96  # a difference within 1,96 standard errors is not told apart from chance (95 %)
 
 VARIATION_TEXT = {
@@ -601,7 +601,7 @@ def build(con: duckdb.DuckDBPyConnection, unit_id: str, period: Period,
         return None
     cat = catalogue(con)
     ref_years = con.execute("SELECT min(reference_year) FROM targets WHERE year = ?", [period.year]).fetchone()[0]
-    first_year = min(period.year - SEASON_HISTORY_YEARS, int(ref_years) if ref_years else period.year - 2)
+    first_year = min(period.year - HISTORY_YEARS, int(ref_years) if ref_years else period.year - 2)
     series = aggregate.unit_series(con, unit_id, first_year=first_year, last_year=period.year)
     series = disclosure.withhold_rows(series, mask, unit_id)  # hidden months stay out of the signal, too
     targets = targets_for(con, unit, period.year)
@@ -761,7 +761,7 @@ def indicator_detail(unit_id: str, indicator_id: str, period: Period, db: Path |
         if unit is None or info.empty:
             return None
         ind = info.iloc[0]
-        rows = aggregate.unit_series(con, unit_id, [indicator_id], first_year=period.year - SEASON_HISTORY_YEARS,
+        rows = aggregate.unit_series(con, unit_id, [indicator_id], first_year=period.year - HISTORY_YEARS,
                                      last_year=period.year)
         rows = disclosure.withhold_rows(rows, mask, unit_id)
         change_points = signals.load_change_points(con, unit_id, [indicator_id]).get(indicator_id, [])

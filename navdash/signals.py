@@ -74,8 +74,10 @@ old has moved the centre by k/36 of its size instead of k/24 (and widened the li
 together less), so it stays visible for longer.  Measured on the synthetic bench (`python -m navdash bench
 --signaler`, three seeds): 74,5-77,5 % of planted changes caught with 24 months, 80,2-86,4 % with 36, at nearly
 the same overall false-alarm rate (1,2-1,5 % with 24 months, 1,3-1,9 % with 36) once the autocorrelation threshold
-and the residual run follow the longer window (:data:`AUTOCORR_LIMIT`, :data:`RESIDUAL_RUN`).  Three years of a monthly figure is still
-one chart a leader reads at a glance, and a recorded change point starts a new segment at once."""
+and the residual run follow the longer window (:data:`AUTOCORR_LIMIT`, :data:`RESIDUAL_RUN`).  Three years of a
+monthly figure is still one chart a leader reads at a glance, and a recorded change point starts a new segment at
+once.  The price: the scorecard reads more history (scorecard.HISTORY_YEARS), and a shock nobody recorded as a
+change point (a pandemic) stays in the limits for three years instead of two."""
 
 SEASON_SETTINGS = ("auto", "ja", "nei")
 AUTOCORR_HISTORY = 36
