@@ -256,6 +256,18 @@ def goto_app(
     wait_rendered(page, text, timeout_ms, allow_dialog, where=url)
 
 
+def press_button(scope, name: str) -> None:
+    """Press the button `name` with the keyboard (focus it, then Enter), as a keyboard user does.
+
+    For a form's submit button right after typing in a field. With the mouse, Playwright scrolls the button into
+    view and sends mouse down and up a few milliseconds apart; focus then moves from the field to the button, and
+    on a busy machine Chromium's main pane sometimes jumps back to an earlier scroll position in between. The mouse
+    up lands on another element and the click is lost: the form is never sent and the test times out waiting for
+    the answer. Enter on the focused button does not depend on where the button is on the screen.
+    """
+    scope.get_by_role("button", name=name).press("Enter")
+
+
 def screenshot(page, name: str) -> Path:
     """A full-page PNG in tests/e2e/screenshots/<name>.png (git-ignored); returns the path."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)

@@ -5,7 +5,7 @@ px; no serious axe findings."""
 from __future__ import annotations
 
 from navdash import access, meetings, proposals
-from tests.e2e.conftest import axe_violations, format_violations, goto_app, screenshot, wait_rendered
+from tests.e2e.conftest import axe_violations, format_violations, goto_app, press_button, screenshot, wait_rendered
 
 PERIOD = "2022-10"  # a month no other browser test comments on
 
@@ -24,7 +24,7 @@ def test_leader_answers_the_fylkes_comment_beside_the_number(page, server, e2e_d
              timeout_ms=120_000)
     page.get_by_text("Svar på en kommentar fra fylket").click()
     page.get_by_role("textbox", name="Svar", exact=True).fill("Færre tiltaksplasser <b>i høst</b>")
-    page.get_by_role("button", name="Send svaret").click()
+    press_button(page, "Send svaret")
     wait_rendered(page, "Svar: Færre tiltaksplasser <b>i høst</b>", timeout_ms=120_000)
     row = page.locator("tr", has=page.locator("th", has_text="B.15")).first
     text = row.inner_text()
@@ -43,7 +43,7 @@ def test_employee_proposes_and_leader_decides_on_the_goals_page(page, server, e2
     page.get_by_text("Foreslå en prioritering").click()
     page.get_by_role("textbox", name="Tittel på forslaget").fill("Faste veiledere for unge")
     page.get_by_role("textbox", name="Hvorfor bør kontoret prioritere dette?").fill("Unge møter nye hver gang.")
-    page.get_by_role("button", name="Send forslaget").click()
+    press_button(page, "Send forslaget")
     wait_rendered(page, "Faste veiledere for unge")
     screenshot(page, "dialog-forslag-1440")
     _axe_clean(page)
@@ -53,7 +53,7 @@ def test_employee_proposes_and_leader_decides_on_the_goals_page(page, server, e2
     page.get_by_text("Avgjør et forslag").click()
     page.get_by_text("Tas inn i prioriteringene").click()
     page.get_by_role("textbox", name="Begrunnelse").fill("Blir prioritering 2")
-    page.get_by_role("button", name="Lagre avgjørelsen").click()
+    press_button(page, "Lagre avgjørelsen")
     wait_rendered(page, "Tatt inn av Demo-leder")
     decided = [p for p in proposals.for_unit(e2e_db.path, "0312", 2021) if p.title == "Faste veiledere for unge"]
     assert [(p.status, p.decision_note) for p in decided] == [("tatt inn", "Blir prioritering 2")]

@@ -10,7 +10,15 @@ import pytest
 
 from navdash import practices
 from navdash.access import DEMO_PERSONAS
-from tests.e2e.conftest import axe_violations, format_violations, goto_app, screenshot, serve, wait_rendered
+from tests.e2e.conftest import (
+    axe_violations,
+    format_violations,
+    goto_app,
+    press_button,
+    screenshot,
+    serve,
+    wait_rendered,
+)
 
 
 @pytest.fixture(scope="module")
@@ -51,7 +59,7 @@ def test_erfaringer_deep_link_form_and_accessibility(page, erf_server):
     wait_rendered(page, "Registrer erfaringen")
     page.get_by_role("textbox", name="Hva ble gjort", exact=True).fill("Noe som virket.")
     page.get_by_role("textbox", name="Fra (periode)", exact=True).fill("2021-13")
-    page.get_by_role("button", name="Registrer erfaringen").click()
+    press_button(page, "Registrer erfaringen")
     wait_rendered(page, "Erfaringen ble ikke registrert")
     alert = main.get_by_text("måned 13 finnes ikke", exact=False)
     assert alert.is_visible()

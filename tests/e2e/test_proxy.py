@@ -12,7 +12,7 @@ import pytest
 
 from navdash import serve
 from tests.conftest import copy_db
-from tests.e2e.conftest import goto_app, screenshot, wait_rendered
+from tests.e2e.conftest import goto_app, press_button, screenshot, wait_rendered
 
 COMMENT = "Kommentar skrevet gjennom proxyen"
 SLOW_MS = 120_000  # two cold processes on a busy machine: each first page run imports and caches from scratch
@@ -56,7 +56,7 @@ def test_two_processes_behind_haproxy(browser, e2e_db, tmp_path: Path, monkeypat
                      text="Skriv en kommentar til et resultat", timeout_ms=SLOW_MS)
             a.get_by_text("Skriv en kommentar til et resultat").click()
             a.get_by_label("Kommentar (tom tekst fjerner kommentaren)").fill(COMMENT)
-            a.get_by_role("button", name="Lagre kommentaren").click()
+            press_button(a, "Lagre kommentaren")
             wait_rendered(a, COMMENT, timeout_ms=SLOW_MS)
             assert _process(writer) == pinned  # the whole session stayed on one process
             screenshot(a, "proxy-skriver-1024")

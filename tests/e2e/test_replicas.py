@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import _fresh_pg_database, copy_db
-from tests.e2e.conftest import ROOT, goto_app, screenshot, serve, wait_rendered
+from tests.e2e.conftest import ROOT, goto_app, press_button, screenshot, serve, wait_rendered
 
 COMMENT = "Felles kommentar fra fylket – sett fra begge serverne"
 
@@ -54,7 +54,7 @@ def test_two_servers_share_comments_and_imports(page, e2e_db, shared_postgres, t
                  text="Skriv en kommentar til et resultat")
         page.get_by_text("Skriv en kommentar til et resultat").click()
         page.get_by_label("Kommentar (tom tekst fjerner kommentaren)").fill(COMMENT)
-        page.get_by_role("button", name="Lagre kommentaren").click()
+        press_button(page, "Lagre kommentaren")
         wait_rendered(page, COMMENT)
 
         # Server B: the next page load shows it, and the analytic data version is the same as before.

@@ -9,7 +9,7 @@ import io
 from openpyxl import load_workbook
 
 from navdash import tertial
-from tests.e2e.conftest import axe_violations, format_violations, goto_app, screenshot, wait_rendered
+from tests.e2e.conftest import axe_violations, format_violations, goto_app, press_button, screenshot, wait_rendered
 
 YEAR, TERM = 2022, 1  # a tertial no other browser test writes
 
@@ -36,14 +36,14 @@ def test_leader_sends_and_fylke_receives_the_tertial_report(page, server, e2e_db
     body = tertial.draft(e2e_db.path, "0312", YEAR, TERM)
     for p in body["priorities"]:
         page.get_by_role("textbox", name=f"{p['no']}. {p['title']}", exact=True).fill(f"Gjort: {p['title']} <i>")
-    page.get_by_role("button", name="Lagre utkast").click()
+    press_button(page, "Lagre utkast")
     wait_rendered(page, "Utkastet er lagret.")
 
     goal = body["risks"][0]
     _choose(page, "Sannsynlighet", "4 – Sannsynlig")
     _choose(page, "Konsekvens", "5 – Svært alvorlig")
     page.get_by_role("textbox", name="Tiltak 1", exact=True).fill("Egen oppfølging av unge")
-    page.get_by_role("button", name="Lagre risikovurderingen").click()
+    press_button(page, "Lagre risikovurderingen")
     wait_rendered(page, f"Risikovurderingen for {goal['indicator_id']} er lagret i utkastet.")
     risks = page.locator("table.nd-tr", has=page.locator("caption", has_text="Risikovurdering per mål"))
     row = risks.locator("tr", has=page.locator("th", has_text=goal["indicator_id"])).first
@@ -57,7 +57,7 @@ def test_leader_sends_and_fylke_receives_the_tertial_report(page, server, e2e_db
     rest = {r["indicator_id"]: {"likelihood": 2, "consequence": 2} for r in body["risks"][1:]}
     tertial.save(e2e_db.path, access.DEMO_PERSONAS["leder"], "0312", YEAR, TERM, risks=rest)
     goto_app(page, url, text="Tertialrapport – 0312 NAV Frogner")
-    page.get_by_role("button", name="Send rapporten til fylket").click()
+    press_button(page, "Send rapporten til fylket")
     wait_rendered(page, "Rapporten er sendt til fylket.")
     assert page.get_by_text("kan ikke endres lenger").is_visible()
     assert page.get_by_text(f"Gjort: {body['priorities'][0]['title']} <i>").first.is_visible()  # literal text
