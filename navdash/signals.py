@@ -25,8 +25,8 @@ limits are recalculated.  navdash.spc does the chart arithmetic; this module mak
   to the moving-range sigma (moving ranges see only the month-to-month part of such variation) and the rules are
   read on the AR(1) residuals x(i) - phi * x(i-1) instead of the ordinary run rules, which fire on the long runs
   such series have by nature: a point outside the widened limits whose residual is also outside the residuals'
-  limits, or 9 residuals in a row on one side of their median (:func:`residual_rules`; Alwan & Roberts 1988,
-  Montgomery §10.4);
+  limits, or RESIDUAL_RUN (10) residuals in a row on one side of their median (:func:`residual_rules`; Alwan &
+  Roberts 1988, Montgomery §10.4);
 * everything else (days, kroner, scores, shares loaded without a base): the XmR chart of Making Data Count.
 
 **Seasonality.** Method: the chart is drawn for seasonally adjusted values, x - s(month), where s is an additive

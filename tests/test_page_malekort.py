@@ -236,3 +236,15 @@ def test_a_withheld_month_has_no_signal_and_does_not_say_there_are_no_figures(de
     assert b33[7].startswith("færre enn 5"), b33
     assert "Ingen tall denne måneden" not in b33[3] and b33[3].startswith("… Kan ikke vises"), b33
     assert "Det er ikke noe signal fordi tallet for desember 2022 ikke kan vises" in b33[3]
+
+
+def test_how_to_read_the_signals_states_the_window_and_the_rules_for_months_that_hang_together(demo_db, monkeypatch):
+    # The text must follow the constants the signals use: a window or run length changed in one place only would
+    # leave leaders reading rules the målekort does not apply.
+    from navdash import signals
+
+    at = app(demo_db, monkeypatch, PAGE, enhet="0312", periode="2022-12")
+    text = " ".join(m.value for e in at.expander if e.label == "Slik leser du signalene" for m in e.markdown)
+    assert f"for de siste {signals.WINDOW} månedene" in text
+    assert (f"eller {signals.RESIDUAL_RUN} måneder på rad over (eller under) det måneden før tilsier" in text), text
+    assert "bare punkter utenfor grensene gir signal" not in text

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from navdash import disclosure
+from navdash import disclosure, signals
 from navdash.periods import parse_period
 from navdash.schemas import LABELS
 from navdash.ui import comment_form, data, downloads, layout, norsk, pickers, scorecard_view, text
@@ -40,7 +40,7 @@ if card.unit.predecessors:
 
 with st.expander("Slik leser du signalene"):
     st.markdown(
-        "**Signal** bygger på et kontrolldiagram (NHS *Making Data Count*) for de siste 36 månedene. "
+        f"**Signal** bygger på et kontrolldiagram (NHS *Making Data Count*) for de siste {signals.WINDOW} månedene. "
         "▲ *Forbedring* og ▼ *Bekymring* betyr særskilt variasjon i god eller dårlig retning: minst én regel "
         "slo til (et punkt utenfor kontrollgrensene, 7 punkter på rad som stiger eller synker, 7 punkter på "
         "rad på samme side av gjennomsnittet, eller 2 av 3 punkter nær en kontrollgrense). "
@@ -58,7 +58,9 @@ with st.expander("Slik leser du signalene"):
         "kollega syk i flere måneder), brukes en fordeling med den variasjonen. Har hendelsen ikke skjedd i "
         "perioden, eller kan ingen måned nå en grense, står det *For lite grunnlag for et signal*. Andre tall "
         "(dager, kroner, skår, andeler uten teller og nevner) får XmR-diagrammet. Henger månedene sammen "
-        "(samme personer måned etter måned), blir grensene bredere og bare punkter utenfor grensene gir signal.\n\n"
+        "(samme personer måned etter måned), blir grensene bredere, og reglene brukes på hver måned sammenlignet "
+        "med det måneden før tilsier: et punkt utenfor grensene som også er et uvanlig hopp fra måneden før, eller "
+        f"{signals.RESIDUAL_RUN} måneder på rad over (eller under) det måneden før tilsier.\n\n"
         "**Sesong.** Har serien et fast mønster over året (sykefravær høyt om vinteren, gradert sykmelding lavt i "
         "desember), trekkes hver måneds typiske avvik fra de hele årene før året som vises, før grensene regnes "
         "ut. Diagrammet viser da både rå og sesongjusterte tall, og signalet gjelder de sesongjusterte. Mønsteret "
