@@ -103,6 +103,11 @@ sickness absence rose above the 2 % goal overall (9 was enough with a 24-month w
 residual is better estimated and more runs fit in a segment).  10 has the nominal chance 2 x 0.5^10 = 0.2 % either
 way."""
 
+RESIDUAL_RULES_TEXT = (f"et punkt utenfor grensene som også er et uvanlig hopp fra måneden før, eller {RESIDUAL_RUN} "
+                       "måneder på rad over (eller under) det måneden før tilsier")
+"""Norwegian: the two rules read on an autocorrelated series, for the målekort's help text and a signal's own
+explanation (one wording, so the two cannot drift apart)."""
+
 CHART_TEXT = {
     "xmr": "XmR-diagram",
     "p": "p-diagram (binomisk, grenser fra hver måneds nevner)",
@@ -160,9 +165,7 @@ class SeriesAnalysis:
 
         r, w = fmt.number(self.autocorrelation, 2), fmt.number(self.widen, 1)
         return (f"Månedene henger sammen (autokorrelasjon {r}): kontrollgrensene er {w} ganger så brede. Reglene "
-                "brukes på hver måned sammenlignet med det måneden før tilsier: et punkt utenfor grensene som også "
-                f"er et uvanlig hopp fra måneden før, eller {RESIDUAL_RUN} måneder på rad over (eller under) det "
-                "måneden før tilsier.")
+                f"brukes på hver måned sammenlignet med det måneden før tilsier: {RESIDUAL_RULES_TEXT}.")
 
     @property
     def chart_text(self) -> str:
